@@ -1,0 +1,245 @@
+/**
+ * `npm run bench` — compile throughput: the built CLI (`node dist/src/cli/main.js compile`) against
+ * FireHOL `iprange` (IPv4) and `LC_ALL=C sort -u` (domains) on the same generated inputs.
+ *
+ * Inputs (deterministic, seeded PRNG, in a temp folder; peers-and-lessons.md §4):
+ * - 1,000,000 IPv4 lines: 80 % single IPs, 15 % /24, 5 % /16, /20 or /22; octets 1–254;
+ * - 1,000,000 domain lines: random second-level names under common TLDs, 10 % with a subdomain.
+ * Peak RSS from `/usr/bin/time -f %M` (else the child's `maxRSS` via a wrapper). Figures are printed,
+ * never asserted. The guard refuses special-purpose ranges (RFC 1918, multicast, …) that iprange keeps:
+ * the rejected counts are reported beside the times.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** mulberry32: a small, fast, seedable PRNG (deterministic inputs across runs and machines). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function writeLines(path: string, count: number, line: (i: number) => string): Promise<void> {
+  const out = createWriteStream(path);
+  const batch: string[] = [];
+  for (let i = 0; i < count; i++) {
+    batch.push(line(i));
+    if (batch.length === 10_000) {
+      if (!out.write(`${batch.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      batch.length = 0;
+    }
+  }
+  if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
+  await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
+}
+
+/** The 1M-line IPv4/CIDR list of peers-and-lessons §4. */
+export async function generateIpv4(path: string, count = 1_000_000, seed = 42): Promise<void> {
+  const rnd = prng(seed);
+  const octet = (): number => 1 + Math.floor(rnd() * 254);
+  await writeLines(path, count, () => {
+    const [a, b, c, d] = [octet(), octet(), octet(), octet()];
+    const r = rnd();
+    if (r < 0.8) return `${a}.${b}.${c}.${d}`;
+    if (r < 0.95) return `${a}.${b}.${c}.0/24`;
+    const p = [16, 20, 22][Math.floor(rnd() * 3)] ?? 16;
+    if (p === 16) return `${a}.${b}.0.0/16`;
+    return `${a}.${b}.${c & (p === 20 ? 0xf0 : 0xfc)}.0/${p}`;
+  });
+}
+
+/** The 1M-line domain list. */
+export async function generateDomains(path: string, count = 1_000_000, seed = 7): Promise<void> {
+  const rnd = prng(seed);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const tlds = ['com', 'net', 'org', 'info', 'xyz', 'top', 'ru', 'io', 'biz', 'online'];
+  const label = (min: number, max: number): string => {
+    const n = min + Math.floor(rnd() * (max - min + 1));
+    let s = alphabet[Math.floor(rnd() * 26)] ?? 'a';
+    for (let i = 1; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)] ?? 'a';
+    return s;
+  };
+  await writeLines(path, count, () => {
+    const name = `${label(6, 14)}.${tlds[Math.floor(rnd() * tlds.length)] ?? 'com'}`;
+    return rnd() < 0.1 ? `${label(2, 8)}.${name}` : name;
+  });
+}
+
+/** One timed run. */
+interface Timing {
+  seconds: number;
+  rssMB: number;
+}
+
+const hasGnuTime = existsSync('/usr/bin/time');
+
+/** Runs `cmd args` (stdout to `outFile` when given) and measures wall time and peak RSS. */
+function timed(cmd: string, args: string[], outFile?: string, env: NodeJS.ProcessEnv = process.env): Timing {
+  const tmp = mkdtempSync(join(tmpdir(), 'iocwall-time-'));
+  const stats = join(tmp, 'time.txt');
+  const shell = (c: string, a: string[]): string =>
+    [c, ...a].map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(' ');
+  const redirect = outFile ? ` > '${outFile}'` : ' > /dev/null';
+  const started = process.hrtime.bigint();
+  let rssKB: number;
+  if (hasGnuTime) {
+    const r = spawnSync('sh', ['-c', `/usr/bin/time -f %M -o '${stats}' ${shell(cmd, args)}${redirect}`], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status})`);
+    rssKB = Number(readFileSync(stats, 'utf8').trim().split('\n').pop());
+  } else {
+    const wrapper = `const {spawnSync}=require('node:child_process');const r=spawnSync(process.argv[1],process.argv.slice(2),{stdio:['ignore','inherit','inherit']});process.stderr.write('RSS '+process.resourceUsage().maxRSS+'\\n');process.exit(r.status??1)`;
+    const r = spawnSync(
+      'sh',
+      ['-c', `${shell(process.execPath, ['-e', wrapper, cmd, ...args])}${redirect} 2> '${stats}'`],
+      { env },
+    );
+    if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status})`);
+    rssKB = Number(/RSS (\d+)/.exec(readFileSync(stats, 'utf8'))?.[1] ?? 0);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(tmp, { recursive: true, force: true });
+  return { seconds, rssMB: rssKB / 1024 };
+}
+
+/** Best of `runs` (the least disturbed run), with the highest RSS seen. */
+function best(runs: number, f: () => Timing): Timing {
+  const all = Array.from({ length: runs }, f);
+  return { seconds: Math.min(...all.map((t) => t.seconds)), rssMB: Math.max(...all.map((t) => t.rssMB)) };
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+/** One row of the results table. */
+export interface BenchRow {
+  case: string;
+  tool: string;
+  seconds: number;
+  rssMB: number;
+  output: string;
+}
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+
+/** Runs the compile benchmark and prints the table; returns the rows. */
+export async function benchCompile(runs = 3): Promise<BenchRow[]> {
+  const root = packageRoot();
+  const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+  const dir = mkdtempSync(join(tmpdir(), 'iocwall-bench-'));
+  const ipFile = join(dir, 'ipv4.txt');
+  const domFile = join(dir, 'domains.txt');
+  console.log(`generating 1,000,000-line inputs in ${dir} …`);
+  await generateIpv4(ipFile);
+  await generateDomains(domFile);
+  const rows: BenchRow[] = [];
+  const iocwall = (input: string, out: string): Timing =>
+    timed(process.execPath, [
+      cli,
+      '--log-level',
+      'warn',
+      'compile',
+      '--input',
+      input,
+      '--format',
+      'plain',
+      '--out',
+      out,
+    ]);
+  const summary = (out: string): string => {
+    const bl = JSON.parse(readFileSync(out, 'utf8')) as {
+      entries: unknown[];
+      rejected: { reason: string }[];
+    };
+    const by = new Map<string, number>();
+    for (const r of bl.rejected) by.set(r.reason, (by.get(r.reason) ?? 0) + 1);
+    return `${bl.entries.length} entries, ${bl.rejected.length} rejected (${[...by].map(([k, v]) => `${k} ${v}`).join(', ')})`;
+  };
+  const lines = (path: string): string =>
+    `${execFileSync('wc', ['-l', path]).toString().trim().split(/\s+/)[0]} lines`;
+
+  const ipOut = join(dir, 'ipv4.json');
+  rows.push({
+    case: 'IPv4 1M',
+    tool: 'iocwall compile',
+    ...best(runs, () => iocwall(ipFile, ipOut)),
+    output: summary(ipOut),
+  });
+  const hasIprange = spawnSync('sh', ['-c', 'command -v iprange']).status === 0;
+  if (hasIprange) {
+    const out = join(dir, 'iprange.txt');
+    rows.push({
+      case: 'IPv4 1M',
+      tool: 'iprange',
+      ...best(runs, () => timed('iprange', [ipFile], out)),
+      output: `${lines(out)} (CIDRs)`,
+    });
+  } else {
+    console.log('iprange not found: skipping that comparison (install: apt-get install -y iprange)');
+  }
+  const domOut = join(dir, 'domains.json');
+  rows.push({
+    case: 'domains 1M',
+    tool: 'iocwall compile',
+    ...best(runs, () => iocwall(domFile, domOut)),
+    output: summary(domOut),
+  });
+  const sorted = join(dir, 'sorted.txt');
+  const env = { ...process.env, LC_ALL: 'C' };
+  rows.push({
+    case: 'domains 1M',
+    tool: 'sort -u (LC_ALL=C)',
+    ...best(runs, () => timed('sort', ['-u', domFile], sorted, env)),
+    output: lines(sorted),
+  });
+
+  console.log(`\ncompile benchmark (best of ${runs}; ${new Date().toISOString()}; node ${process.version})`);
+  console.log(`${pad('case', 12)}${pad('tool', 22)}${pad('wall s', 9)}${pad('peak RSS MB', 13)}output`);
+  for (const r of rows)
+    console.log(
+      `${pad(r.case, 12)}${pad(r.tool, 22)}${pad(r.seconds.toFixed(2), 9)}${pad(r.rssMB.toFixed(0), 13)}${r.output}`,
+    );
+  const get = (c: string, t: string): BenchRow | undefined =>
+    rows.find((r) => r.case === c && r.tool.startsWith(t));
+  const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+  const ipw = get('IPv4 1M', 'iocwall');
+  const ipr = get('IPv4 1M', 'iprange');
+  const dw = get('domains 1M', 'iocwall');
+  const ds = get('domains 1M', 'sort');
+  console.log('\ntargets');
+  if (ipw && ipr)
+    console.log(
+      `  IPv4 ≤ 1.5× iprange:   ${(ipw.seconds / ipr.seconds).toFixed(2)}×  ${verdict(ipw.seconds <= 1.5 * ipr.seconds)}`,
+    );
+  if (dw && ds)
+    console.log(
+      `  domains ≤ 3× sort -u:  ${(dw.seconds / ds.seconds).toFixed(2)}×  ${verdict(dw.seconds <= 3 * ds.seconds)}`,
+    );
+  for (const r of [ipw, dw])
+    if (r) console.log(`  RSS < 300 MB (${r.case}): ${r.rssMB.toFixed(0)} MB  ${verdict(r.rssMB < 300)}`);
+  console.log(
+    `  input sizes: IPv4 ${(statSync(ipFile).size / 1e6).toFixed(1)} MB, domains ${(statSync(domFile).size / 1e6).toFixed(1)} MB`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
+/** True when this module is run directly (`node dist/bench/compile.js`). */
+export function isMain(url: string): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(url);
+}
+
+if (isMain(import.meta.url)) await benchCompile();

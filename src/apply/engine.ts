@@ -1,0 +1,254 @@
+import 'reflect-metadata';
+/**
+ * The engine: for each selected target, read → plan → (apply → verify), isolated per target, with bounded
+ * concurrency, per-target locks for writing modes, a guard check before any write, and a journal record.
+ * One failing firewall never stops the others.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import type { Blocklist } from '../blocklist/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import { redactSecrets } from '../config/secrets.js';
+import { effectivePolicy, resolveConnection } from '../config/targets.js';
+import { TOKENS, type Clock } from '../container.js';
+import { IocwallError, SafetyError, StalePlanError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { buildDesiredState, ownershipMarker } from '../plan/desired.js';
+import { buildPlan, observedDigest } from '../plan/planner.js';
+import type { PlanFile, TargetPlan } from '../plan/types.js';
+import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
+import { insecureTls } from '../vendors/tls.js';
+import type { Change, FirewallAdapter } from '../vendors/types.js';
+import { assertNothingGuarded, type GuardCheck } from './guard-check.js';
+import { appendJournal, type JournalRecord } from './journal.js';
+import { withTargetLock } from './lock.js';
+import { runWithProgress } from './progress.js';
+
+/** What a run does with each target. */
+export type RunMode = 'plan' | 'audit' | 'sync' | 'apply';
+
+/** How one target ended. */
+export type TargetStatus = 'in-sync' | 'drift' | 'changes' | 'applied' | 'refused' | 'error';
+
+/** One target's result. */
+export interface TargetOutcome {
+  target: string;
+  tenant: string;
+  vendor: string;
+  status: TargetStatus;
+  plan?: TargetPlan;
+  error?: string;
+}
+
+/** A run request. */
+export interface RunRequest {
+  mode: RunMode;
+  /** The command name written to the journal (sync, apply, push). */
+  command: string;
+  loaded: LoadedConfig;
+  targets: TargetConfig[];
+  /** The blocklist to enforce on a target (plan, audit, sync): compiled entries plus pushed ones. */
+  blocklistFor?: (target: TargetConfig) => Pick<Blocklist, 'entries' | 'digest'>;
+  /** The saved plan to apply (apply). */
+  planFile?: PlanFile;
+  force: boolean;
+  guard: GuardCheck;
+  /** Show a live task list (TTY). */
+  tty: boolean;
+}
+
+/** A whole run. */
+export interface RunReport {
+  runId: string;
+  outcomes: TargetOutcome[];
+}
+
+function errorMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return redactSecrets(text.split('\n')[0] ?? text);
+}
+
+function changeRecord(changes: readonly Change[]): Pick<JournalRecord, 'added' | 'removed' | 'rules'> {
+  const added: Record<string, string[]> = {};
+  const removed: Record<string, string[]> = {};
+  const rules: string[] = [];
+  for (const c of changes) {
+    if (c.kind === 'set') {
+      if (c.add.length > 0) added[c.name] = c.add;
+      if (c.remove.length > 0) removed[c.name] = c.remove;
+    } else if (c.kind === 'rule') rules.push(`${c.op} ${c.name}`);
+    else rules.push(`apply (${c.reason})`);
+  }
+  return { added, removed, rules };
+}
+
+/** Runs plan/audit/sync/apply over targets. */
+@injectable()
+export class Engine {
+  constructor(
+    @inject(TOKENS.VendorRegistry) private readonly registry: VendorRegistry,
+    @inject(TOKENS.Logger) private readonly log: Logger,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Processes every target; never throws for a target's failure (see each outcome). */
+  async run(request: RunRequest): Promise<RunReport> {
+    const runId = randomUUID();
+    const outcomes = await runWithProgress(
+      request.targets,
+      (t) => t.name,
+      (t) => this.runTarget(request, runId, t),
+      {
+        concurrency: request.loaded.config.concurrency,
+        tty: request.tty,
+        log: this.log,
+        title: request.mode,
+      },
+    );
+    return { runId, outcomes };
+  }
+
+  private async runTarget(request: RunRequest, runId: string, target: TargetConfig): Promise<TargetOutcome> {
+    const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
+    const writing = request.mode === 'sync' || request.mode === 'apply';
+    try {
+      const work = () => this.processTarget(request, runId, target);
+      return writing ? await withTargetLock(request.loaded.stateDir, target.name, work) : await work();
+    } catch (err) {
+      const message = errorMessage(err);
+      const status: TargetStatus = err instanceof SafetyError ? 'refused' : 'error';
+      this.log.error(
+        { target: target.name, vendor: target.vendor, err: message },
+        `${request.mode} failed for target`,
+      );
+      if (writing)
+        this.journal(request, runId, target, status === 'refused' ? 'refused' : 'failed', [], message);
+      return { ...base, status, error: message };
+    }
+  }
+
+  private async processTarget(
+    request: RunRequest,
+    runId: string,
+    target: TargetConfig,
+  ): Promise<TargetOutcome> {
+    const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
+    const readOnly = request.mode === 'plan' || request.mode === 'audit';
+    const connection = resolveConnection(request.loaded, target, readOnly);
+    if (insecureTls(connection.tls)) {
+      this.log.warn(
+        { target: target.name },
+        'TLS VERIFICATION IS OFF for this target (tls.insecure): anyone on the path can impersonate the firewall',
+      );
+    }
+    const marker = ownershipMarker(request.loaded.config.instanceId);
+    const adapter = adapterFactoryFor(this.registry, target.vendor)(connection, marker);
+    try {
+      const plan = await this.planFor(request, target, adapter);
+      if (request.mode === 'audit')
+        return { ...base, status: plan.drift.length > 0 ? 'drift' : 'in-sync', plan };
+      if (request.mode === 'plan') {
+        const status: TargetStatus = plan.refusal
+          ? 'refused'
+          : plan.changes.length > 0
+            ? 'changes'
+            : 'in-sync';
+        return { ...base, status, plan, ...(plan.refusal ? { error: plan.refusal } : {}) };
+      }
+      if (plan.refusal) {
+        this.journal(request, runId, target, 'refused', [], plan.refusal);
+        return { ...base, status: 'refused', plan, error: plan.refusal };
+      }
+      if (plan.changes.length === 0) {
+        this.journal(request, runId, target, 'no-change', []);
+        return { ...base, status: 'in-sync', plan };
+      }
+      assertNothingGuarded(target.name, plan.changes, request.guard);
+      const result = await adapter.apply(plan.changes, plan.desired);
+      this.log.info(
+        { target: target.name, add: plan.summary.add, remove: plan.summary.remove, calls: result.calls },
+        'applied plan',
+      );
+      await this.verify(target, adapter, plan);
+      this.journal(request, runId, target, 'applied', plan.changes);
+      return { ...base, status: 'applied', plan };
+    } finally {
+      await adapter.close();
+    }
+  }
+
+  /** Reads the device and computes (or, for apply, checks) the plan. */
+  private async planFor(
+    request: RunRequest,
+    target: TargetConfig,
+    adapter: FirewallAdapter,
+  ): Promise<TargetPlan> {
+    const observed = await adapter.read();
+    const policy = effectivePolicy(request.loaded, target);
+    if (request.mode === 'apply') {
+      const saved = request.planFile?.targets.find((p) => p.target === target.name);
+      if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
+      if (observedDigest(observed) !== saved.observedDigest) {
+        throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
+      }
+      // A plan refused when it was made stays refused: re-plan with --force to override thresholds.
+      return saved;
+    }
+    if (!request.blocklistFor) throw new IocwallError('no blocklist to plan against');
+    const desired = buildDesiredState(
+      request.blocklistFor(target),
+      target,
+      policy,
+      request.loaded.config.instanceId,
+    );
+    return buildPlan(desired, observed, {
+      tenant: target.tenant,
+      thresholds: policy.thresholds,
+      force: request.force,
+    });
+  }
+
+  /** Read-back after apply: the device must now match the desired state. */
+  private async verify(target: TargetConfig, adapter: FirewallAdapter, plan: TargetPlan): Promise<void> {
+    const after = await adapter.read();
+    const check = buildPlan(plan.desired, after, {
+      tenant: target.tenant,
+      thresholds: { maxRemovePercent: 100, minEntries: 0 },
+      force: true,
+    });
+    if (check.changes.length > 0) {
+      const kinds = [...new Set(check.drift.map((d) => d.kind))].join(', ');
+      throw new IocwallError(
+        `verification failed on ${target.name}: ${check.changes.length} changes still pending after apply (${kinds})`,
+      );
+    }
+  }
+
+  private journal(
+    request: RunRequest,
+    runId: string,
+    target: TargetConfig,
+    result: JournalRecord['result'],
+    changes: readonly Change[],
+    error?: string,
+  ): void {
+    try {
+      appendJournal(request.loaded.stateDir, {
+        ts: this.clock.now().toISOString(),
+        runId,
+        command: request.command,
+        target: target.name,
+        tenant: target.tenant,
+        vendor: target.vendor,
+        blocklistDigest: request.blocklistFor?.(target).digest ?? request.planFile?.blocklistDigest ?? '',
+        result,
+        ...changeRecord(changes),
+        ...(error ? { error } : {}),
+      });
+    } catch (err) {
+      // A journal that cannot be written is reported loudly but does not undo a change already made.
+      this.log.error({ target: target.name, err: errorMessage(err) }, 'cannot write journal');
+    }
+  }
+}

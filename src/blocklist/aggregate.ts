@@ -1,0 +1,258 @@
+/**
+ * Aggregation: dedupe across sources keeping every source, merge IPv4/IPv6 networks into the minimal
+ * CIDR list, carve allowlisted holes out of wider networks, and collapse subdomains under a blocked
+ * domain.
+ *
+ * Provenance rules (documented in the report and relied on by `explain.ts`):
+ * - An IP entry's `sources` are the union of the sources of every accepted input that overlaps *that*
+ *   CIDR block (not the whole merged run), so `check` can say who listed it.
+ * - A domain under a blocked domain (`www.journalide.org` under `journalide.org`) is *covered*, not
+ *   rejected: it appears nowhere as a value, and its sources are added to the topmost blocked ancestor.
+ * - `expiresAt` of an entry is the earliest expiry of any record that contributed to it (the moment the
+ *   entry has to be recomputed; a later compile re-emits what is still valid). `firstSeen` is the
+ *   earliest first sighting. Both are ms since the epoch here, `Infinity` for none.
+ */
+import {
+  IntervalList4,
+  largestBlock,
+  mergeIntervals4,
+  prefixOfSize,
+  subtractIntervals4,
+  type Intervals4,
+} from './cidr.js';
+import { mergeIntervals6, parseCidr6, rangeToCidrs6, subtractIntervals6, type Intervals6 } from './cidr6.js';
+import { LazyTimeColumn, U32Column } from './columns.js';
+import { DomainSet, type DomainEntries } from './domain-set.js';
+import type { SourceSets } from './provenance.js';
+
+/** Aggregated IPv4 entries, ascending by address. Times are ms, `Infinity` for none. */
+export interface V4Entries {
+  start: Uint32Array;
+  prefix: Uint32Array;
+  set: Uint32Array;
+  expiresAt: LazyTimeColumn;
+  firstSeen: LazyTimeColumn;
+  length: number;
+}
+
+/** Aggregated IPv6 entries, ascending by address. */
+export interface V6Entries {
+  start: bigint[];
+  prefix: number[];
+  set: number[];
+  expiresAt: number[];
+  firstSeen: number[];
+}
+
+export type { DomainEntries };
+
+/** Everything `finish` produces. */
+export interface Aggregated {
+  domains: DomainEntries;
+  v4: V4Entries;
+  v6: V6Entries;
+  /** Subdomain values folded into a blocked ancestor. */
+  collapsed: number;
+}
+
+/** Collects accepted indicators (after classify, guard and expiry) in compact columns. */
+export class Aggregator {
+  private readonly v4 = new IntervalList4();
+  private readonly v4Set = new U32Column();
+  private readonly v4Exp = new LazyTimeColumn();
+  private readonly v4First = new LazyTimeColumn();
+  private readonly v6: Intervals6 & { set: number[]; exp: number[]; first: number[] } = {
+    start: [],
+    end: [],
+    set: [],
+    exp: [],
+    first: [],
+  };
+  private readonly domainSet: DomainSet;
+
+  constructor(private readonly sets: SourceSets) {
+    this.domainSet = new DomainSet(sets);
+  }
+
+  /** Adds the IPv4 interval `[start, end]` listed by source set `set`. */
+  addV4(start: number, end: number, set: number, expiresAt = Infinity, firstSeen = Infinity): void {
+    this.v4.push(start, end);
+    this.v4Set.push(set);
+    this.v4Exp.push(expiresAt);
+    this.v4First.push(firstSeen);
+  }
+
+  /** Adds the IPv6 interval `[start, end]`. */
+  addV6(start: bigint, end: bigint, set: number, expiresAt = Infinity, firstSeen = Infinity): void {
+    this.v6.start.push(start);
+    this.v6.end.push(end);
+    this.v6.set.push(set);
+    this.v6.exp.push(expiresAt);
+    this.v6.first.push(firstSeen);
+  }
+
+  /** Adds a canonical domain (blocked with its subdomains); duplicates merge in `finish`. */
+  addDomain(value: string, set: number, expiresAt = Infinity, firstSeen = Infinity): void {
+    this.domainSet.add(value, set, expiresAt, firstSeen);
+  }
+
+  /** Every distinct domain so far (sorted), with its source set (-1 once removed or collapsed). */
+  domains(): { value: readonly string[]; set: readonly number[] } {
+    return this.domainSet.view();
+  }
+
+  /** Position of a domain in `domains()`, or undefined when absent (or removed). */
+  domainIndexOf(value: string): number | undefined {
+    return this.domainSet.indexOf(value);
+  }
+
+  /** Removes a domain before `finish` (a data error found late); returns its source set, or undefined. */
+  removeDomain(value: string): number | undefined {
+    return this.domainSet.remove(value);
+  }
+
+  /** Merges everything; `holes` (allowlisted networks, canonical text) are carved out of wider networks. */
+  finish(holes: readonly string[] = []): Aggregated {
+    const holes4 = new IntervalList4();
+    const holes6: Intervals6 = { start: [], end: [] };
+    for (const h of holes) {
+      if (h.includes(':')) {
+        const iv = parseCidr6(h);
+        if (iv) {
+          holes6.start.push(iv.start);
+          holes6.end.push(iv.end);
+        }
+      } else holes4.pushCidr(h);
+    }
+    const collapsed = this.domainSet.collapse();
+    return {
+      domains: this.domainSet.entries(),
+      v4: this.finishV4(holes4),
+      v6: this.finishV6(holes6),
+      collapsed,
+    };
+  }
+
+  private finishV4(holes: IntervalList4): V4Entries {
+    const merged = mergeIntervals4(this.v4);
+    const pieces: Intervals4 & { parent?: Uint32Array } =
+      holes.length > 0 ? subtractIntervals4(merged, mergeIntervals4(holes)) : merged;
+    const out = {
+      start: new U32Column(),
+      prefix: new U32Column(),
+      set: new U32Column(),
+      expiresAt: new LazyTimeColumn(),
+      firstSeen: new LazyTimeColumn(),
+    };
+    const { order, groupFirst } = merged;
+    const setCol = this.v4Set.data;
+    let uniformGroup = -1;
+    let uniform = false;
+    for (let i = 0; i < pieces.length; i++) {
+      const g = pieces.parent ? (pieces.parent[i] ?? 0) : i;
+      const from = groupFirst[g] ?? 0;
+      const to = groupFirst[g + 1] ?? 0;
+      if (uniformGroup !== g) {
+        uniformGroup = g;
+        uniform = this.isUniform4(order, from, to);
+      }
+      const last = pieces.end[i] ?? 0;
+      for (let s = pieces.start[i] ?? 0; s <= last;) {
+        const size = largestBlock(s, last);
+        const e = s + size - 1;
+        out.start.push(s);
+        out.prefix.push(prefixOfSize(size));
+        if (uniform) {
+          const first = order[from] ?? 0;
+          out.set.push(setCol[first] ?? 0);
+          out.expiresAt.push(this.v4Exp.get(first));
+          out.firstSeen.push(this.v4First.get(first));
+        } else {
+          this.provenance4(order, from, to, s, e, out);
+        }
+        s += size;
+      }
+    }
+    return {
+      start: out.start.data,
+      prefix: out.prefix.data,
+      set: out.set.data,
+      expiresAt: out.expiresAt,
+      firstSeen: out.firstSeen,
+      length: out.start.length,
+    };
+  }
+
+  /** True when every input of a merged run has the same sources and times (the common, fast case). */
+  private isUniform4(order: Uint32Array, from: number, to: number): boolean {
+    const first = order[from] ?? 0;
+    const set = this.v4Set.data[first] ?? 0;
+    const exp = this.v4Exp.get(first);
+    const seen = this.v4First.get(first);
+    for (let k = from + 1; k < to; k++) {
+      const i = order[k] ?? 0;
+      if (this.v4Set.data[i] !== set || this.v4Exp.get(i) !== exp || this.v4First.get(i) !== seen)
+        return false;
+    }
+    return true;
+  }
+
+  /** Union of sources and earliest times of the inputs overlapping block `[s, e]` of one merged run. */
+  private provenance4(
+    order: Uint32Array,
+    from: number,
+    to: number,
+    s: number,
+    e: number,
+    out: { set: U32Column; expiresAt: LazyTimeColumn; firstSeen: LazyTimeColumn },
+  ): void {
+    let set = -1;
+    let exp = Infinity;
+    let seen = Infinity;
+    for (let k = from; k < to; k++) {
+      const i = order[k] ?? 0;
+      if ((this.v4.start[i] ?? 0) > e) break;
+      if ((this.v4.end[i] ?? 0) < s) continue;
+      const si = this.v4Set.data[i] ?? 0;
+      set = set < 0 ? si : this.sets.union(set, si);
+      exp = Math.min(exp, this.v4Exp.get(i));
+      seen = Math.min(seen, this.v4First.get(i));
+    }
+    out.set.push(set);
+    out.expiresAt.push(exp);
+    out.firstSeen.push(seen);
+  }
+
+  private finishV6(holes: Intervals6): V6Entries {
+    const merged = mergeIntervals6(this.v6);
+    const pieces = holes.start.length > 0 ? subtractIntervals6(merged, mergeIntervals6(holes)) : merged;
+    const parent = 'parent' in pieces ? pieces.parent : null;
+    const out: V6Entries = { start: [], prefix: [], set: [], expiresAt: [], firstSeen: [] };
+    const src = this.v6;
+    for (let i = 0; i < pieces.start.length; i++) {
+      const g = parent ? (parent[i] ?? 0) : i;
+      const from = merged.groupFirst[g] ?? 0;
+      const to = merged.groupFirst[g + 1] ?? 0;
+      rangeToCidrs6(pieces.start[i] ?? 0n, pieces.end[i] ?? 0n, (s, prefix) => {
+        const e = s + (1n << BigInt(128 - prefix)) - 1n;
+        let set = -1;
+        let exp = Infinity;
+        let seen = Infinity;
+        for (let k = from; k < to; k++) {
+          const j = merged.order[k] ?? 0;
+          if ((src.start[j] ?? 0n) > e) break;
+          if ((src.end[j] ?? 0n) < s) continue;
+          set = set < 0 ? (src.set[j] ?? 0) : this.sets.union(set, src.set[j] ?? 0);
+          exp = Math.min(exp, src.exp[j] ?? 0);
+          seen = Math.min(seen, src.first[j] ?? 0);
+        }
+        out.start.push(s);
+        out.prefix.push(prefix);
+        out.set.push(set);
+        out.expiresAt.push(exp);
+        out.firstSeen.push(seen);
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The fused per-record stage of `compile`: classify → guard → expiry → compact storage, one record at a
+ * time, so a million-line feed never becomes a million objects per stage. Every record ends either in
+ * the aggregator or in the reject log, with exactly one reason.
+ *
+ * MISP attributes with `to_ids=false` (when the source keeps `mispToIdsOnly`, the default) are rejected
+ * as `not-network` with detail `to_ids=false`: the publisher marked them as context, not as something to
+ * detect or block on (ioc-sources §7.6).
+ */
+import type { RawRecord } from '../feeds/types.js';
+import { classify } from '../indicators/classify.js';
+import type { NetworkIndicator } from '../indicators/types.js';
+import { Aggregator } from './aggregate.js';
+import { parseCidr4Into } from './cidr.js';
+import { parseCidr6 } from './cidr6.js';
+import { expiryDetail, recordExpiry, timeMs, type ExpiryInput } from './expiry.js';
+import type { Guard } from './guard.js';
+import type { SourceSets } from './provenance.js';
+import { RejectLog } from './rejects.js';
+import type { RetainedValue, RetentionStore } from './retention.js';
+import type { RejectReason } from './types.js';
+
+/** One source as the collector sees it. */
+export interface SourceTrack {
+  name: string;
+  /** Set id of `{name}` in the compile's `SourceSets`. */
+  set: number;
+  ttlDays?: number | undefined;
+  /** Reject MISP `to_ids=false` records (default true). */
+  toIdsOnly?: boolean;
+  /** Retention state of configured sources; absent for `--input` files. */
+  retention?: RetentionStore | undefined;
+}
+
+/** What happened to one indicator (or one unclassifiable raw value), for `check`. */
+export interface Outcome {
+  source: string;
+  raw: string;
+  line: number;
+  /** The canonical indicator, when the raw value classified. */
+  indicator?: NetworkIndicator;
+  /** `accepted`, `retained` (kept after leaving its feed) or the reject reason. */
+  status: 'accepted' | 'retained' | RejectReason;
+  detail?: string;
+}
+
+/** Options of a collector. */
+export interface CollectorOptions {
+  sets: SourceSets;
+  guard: Guard;
+  nowMs: number;
+  /** Persist first sightings (compile with a config); otherwise state is only read. */
+  updateState: boolean;
+  /** Called for every outcome (explain); absent on the hot path. */
+  observe?: (o: Outcome) => void;
+}
+
+const scratch = [0, 0];
+
+/** Collects records of every source into one aggregator and one reject log. */
+export class Collector {
+  readonly aggregator: Aggregator;
+  readonly rejects = new RejectLog();
+  /** Accepted single addresses inside CDN ranges (`sharedHostPolicy: warn`), per source. */
+  readonly sharedHosts = new Map<string, { count: number; example: string }>();
+
+  constructor(private readonly o: CollectorOptions) {
+    this.aggregator = new Aggregator(o.sets);
+  }
+
+  /** Processes one raw record of `src`. */
+  record(rec: RawRecord, src: SourceTrack): void {
+    if (rec.toIds === false && src.toIdsOnly !== false) {
+      this.reject(rec.value, src, 'not-network', 'to_ids=false', rec);
+      return;
+    }
+    const c = classify(rec.value, rec.hint);
+    if (!c.ok) {
+      this.reject(rec.value, src, c.reason, c.detail, rec);
+      return;
+    }
+    const validUntil = timeMs(rec.validUntil);
+    const feedFirst = timeMs(rec.firstSeen);
+    for (const ind of c.indicators) this.accept(ind, rec, src, validUntil, feedFirst, undefined);
+  }
+
+  /** Re-admits a value that left its feed but is inside its retention period. */
+  retained(rv: RetainedValue, src: SourceTrack): void {
+    const rec: RawRecord = { value: rv.value, line: 0 };
+    const c = classify(rv.value);
+    if (!c.ok) {
+      this.reject(rv.value, src, c.reason, `retained value: ${c.detail}`, rec);
+      return;
+    }
+    for (const ind of c.indicators) this.accept(ind, rec, src, Infinity, rv.firstSeen, rv.retainUntil);
+  }
+
+  private accept(
+    ind: NetworkIndicator,
+    rec: RawRecord,
+    src: SourceTrack,
+    validUntil: number,
+    feedFirst: number,
+    retainUntil: number | undefined,
+  ): void {
+    const verdict = this.o.guard.check(ind);
+    if (verdict !== null) {
+      const detail = retainUntil === undefined ? verdict.detail : `retained value: ${verdict.detail}`;
+      this.reject(ind.value, src, verdict.reason, detail, rec, ind);
+      return;
+    }
+    if (ind.type === 'ip' && this.o.guard.sharedHost(ind) !== null) this.noteSharedHost(src, ind.value);
+    const nowMs = this.o.nowMs;
+    let firstSeen = feedFirst;
+    const store = src.retention;
+    if (store !== undefined && retainUntil === undefined) {
+      firstSeen = this.o.updateState
+        ? store.see(src.name, ind.value, nowMs, feedFirst)
+        : Math.min(store.firstSeen(src.name, ind.value), feedFirst);
+    }
+    let expiresAt = Infinity;
+    // Plain lists have no clocks at all: skip the expiry object on the hot path.
+    if (validUntil !== Infinity || src.ttlDays !== undefined || retainUntil !== undefined) {
+      const x: ExpiryInput = { validUntil, firstSeen, ttlDays: src.ttlDays, nowMs };
+      if (retainUntil !== undefined) x.retainUntil = retainUntil;
+      expiresAt = recordExpiry(x);
+      if (expiresAt <= nowMs) {
+        this.reject(ind.value, src, 'expired', expiryDetail(x, expiresAt), rec, ind);
+        return;
+      }
+    }
+    const agg = this.aggregator;
+    if (ind.type === 'domain') agg.addDomain(ind.value, src.set, expiresAt, firstSeen);
+    else if (ind.family === 4) {
+      if (parseCidr4Into(ind.value, scratch))
+        agg.addV4(scratch[0] ?? 0, scratch[1] ?? 0, src.set, expiresAt, firstSeen);
+      else this.reject(ind.value, src, 'invalid', 'not a canonical IPv4 value', rec, ind);
+    } else {
+      const iv = parseCidr6(ind.value);
+      if (iv) agg.addV6(iv.start, iv.end, src.set, expiresAt, firstSeen);
+      else this.reject(ind.value, src, 'invalid', 'not a canonical IPv6 value', rec, ind);
+    }
+    this.o.observe?.({
+      source: src.name,
+      raw: rec.value,
+      line: rec.line,
+      indicator: ind,
+      status: retainUntil === undefined ? 'accepted' : 'retained',
+    });
+  }
+
+  private reject(
+    value: string,
+    src: SourceTrack,
+    reason: RejectReason,
+    detail: string,
+    rec: RawRecord,
+    ind?: NetworkIndicator,
+  ): void {
+    this.rejects.add(value, src.set, reason, detail);
+    if (this.o.observe) {
+      const o: Outcome = { source: src.name, raw: rec.value, line: rec.line, status: reason, detail };
+      if (ind) o.indicator = ind;
+      this.o.observe(o);
+    }
+  }
+
+  private noteSharedHost(src: SourceTrack, value: string): void {
+    const s = this.sharedHosts.get(src.name);
+    if (s) s.count++;
+    else this.sharedHosts.set(src.name, { count: 1, example: value });
+  }
+}

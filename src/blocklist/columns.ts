@@ -1,0 +1,62 @@
+/**
+ * Growable typed-array columns for the aggregator: one number per record, no object per record.
+ */
+
+/** A growable Uint32 column. */
+export class U32Column {
+  data = new Uint32Array(1024);
+  length = 0;
+
+  /** Appends a value. */
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** Drops everything from `length` on. */
+  truncate(length: number): void {
+    this.length = Math.min(this.length, length);
+  }
+}
+
+/**
+ * A growable Float64 column whose values default to `Infinity` ("none": no expiry, unknown first
+ * sighting) and which allocates nothing until a finite value is stored, so a plain list without
+ * timestamps costs no memory here.
+ */
+export class LazyTimeColumn {
+  data: Float64Array | null = null;
+  length = 0;
+
+  /** Appends a value (`Infinity` for none). */
+  push(v: number): void {
+    if (this.data === null) {
+      if (v === Infinity) {
+        this.length++;
+        return;
+      }
+      this.data = new Float64Array(Math.max(1024, this.length * 2)).fill(Infinity);
+    }
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.length * 2).fill(Infinity);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** The value at `i` (`Infinity` when none). */
+  get(i: number): number {
+    return this.data === null ? Infinity : (this.data[i] ?? Infinity);
+  }
+
+  /** Drops everything from `length` on. */
+  truncate(length: number): void {
+    if (this.data !== null && length < this.length) this.data.fill(Infinity, length, this.length);
+    this.length = Math.min(this.length, length);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * `iocwall check VALUE`: explains one value against a compile of the same sources.
+ *
+ * JSON shape (`iocwall.check/v1`):
+ * ```json
+ * { "schema": "iocwall.check/v1", "query": "www.journalide.org",
+ *   "normalised": [{ "type": "domain", "value": "www.journalide.org" }],   // [] when it does not classify
+ *   "invalid": { "reason": "not-network", "detail": "sha256 hash" },       // only when it does not classify
+ *   "blocked": true,
+ *   "coveredBy": [{ "entry": { …blocklist entry… }, "how": "exact" | "parent-domain" | "wider-network" | "partial" }],
+ *   "listedBy": [{ "source": "volexity", "raw": "www.journalide.org", "line": 3, "indicator": "www.journalide.org",
+ *                  "status": "accepted" | "retained" | <reject reason>, "detail": "…" }],
+ *   "rejected": [{ …rejected rows whose value is the query or its normalised form… }],
+ *   "why": "one line: why it is or is not blocked",
+ *   "digest": "sha256:…",
+ *   "targets": [{ "target": "fw1", "present": true }] }                     // only with a targets lookup
+ * ```
+ * `listedBy` holds every record related to the value: equal to it, a parent domain of it, a subdomain
+ * of it (collapsed into it), or an IP network overlapping it.
+ */
+import { classify } from '../indicators/classify.js';
+import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
+import type { NetworkIndicator } from '../indicators/types.js';
+import type { Outcome } from './collect.js';
+import { compileBlocklist, type CompileOptions } from './compile.js';
+import type { BlocklistEntry, RejectedValue } from './types.js';
+
+/** How an entry relates to the queried value. */
+export type Coverage = 'exact' | 'parent-domain' | 'wider-network' | 'partial';
+
+/** The explanation of one value (see the module comment). */
+export interface Explanation {
+  schema: 'iocwall.check/v1';
+  query: string;
+  normalised: { type: 'domain' | 'ip'; value: string }[];
+  invalid?: { reason: string; detail: string };
+  blocked: boolean;
+  coveredBy: { entry: BlocklistEntry; how: Coverage }[];
+  listedBy: {
+    source: string;
+    raw: string;
+    line: number;
+    indicator?: string;
+    status: string;
+    detail?: string;
+  }[];
+  rejected: RejectedValue[];
+  why: string;
+  digest: string;
+  targets?: { target: string; present: boolean }[];
+}
+
+/** Options of `explainValue`: a compile's options (without `observe`) plus the targets lookup hook. */
+export interface ExplainOptions extends Omit<CompileOptions, 'observe' | 'updateState'> {
+  value: string;
+  /** Which targets hold the value (filled in by the device layer; absent → no `targets` field). */
+  targetsWithValue?: (value: string) => Promise<{ target: string; present: boolean }[]>;
+}
+
+type Query = { kind: 'ip'; iv: IpInterval } | { kind: 'domain'; name: string };
+
+function queriesOf(indicators: readonly NetworkIndicator[]): Query[] {
+  const out: Query[] = [];
+  for (const ind of indicators) {
+    if (ind.type === 'domain') out.push({ kind: 'domain', name: ind.value });
+    else {
+      const iv = parseIpInterval(ind.value);
+      if (iv) out.push({ kind: 'ip', iv });
+    }
+  }
+  return out;
+}
+
+function overlaps(a: IpInterval, b: IpInterval): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+/** How `ind` relates to the query, or null when unrelated. */
+function relation(q: Query, ind: NetworkIndicator): Coverage | null {
+  if (q.kind === 'domain') {
+    if (ind.type !== 'domain') return null;
+    if (ind.value === q.name) return 'exact';
+    if (q.name.endsWith(`.${ind.value}`)) return 'parent-domain';
+    return ind.value.endsWith(`.${q.name}`) ? 'partial' : null;
+  }
+  if (ind.type !== 'ip') return null;
+  const iv = parseIpInterval(ind.value);
+  if (!iv || !overlaps(q.iv, iv)) return null;
+  if (iv.first === q.iv.first && iv.last === q.iv.last) return 'exact';
+  return iv.first <= q.iv.first && iv.last >= q.iv.last ? 'wider-network' : 'partial';
+}
+
+/** Compiles the configured sources and inputs, then explains `value` (see the module comment). */
+export async function explainValue(o: ExplainOptions): Promise<Explanation> {
+  const query = o.value.trim();
+  const c = classify(query);
+  const queries = c.ok ? queriesOf(c.indicators) : [];
+  const rawKey = query.toLowerCase();
+  const listedBy: Explanation['listedBy'] = [];
+  const observe = (out: Outcome): void => {
+    const ind = out.indicator;
+    const related = ind
+      ? queries.some((q) => relation(q, ind) !== null)
+      : out.raw.trim().toLowerCase() === rawKey;
+    if (!related) return;
+    listedBy.push({
+      source: out.source,
+      raw: out.raw,
+      line: out.line,
+      ...(out.indicator ? { indicator: out.indicator.value } : {}),
+      status: out.status,
+      ...(out.detail !== undefined ? { detail: out.detail } : {}),
+    });
+  };
+  const { value: _v, targetsWithValue, ...compileOptions } = o;
+  const result = await compileBlocklist({ ...compileOptions, observe, updateState: false });
+  const bl = result.blocklist;
+
+  const coveredBy: Explanation['coveredBy'] = [];
+  for (const entry of bl.entries) {
+    const ind: NetworkIndicator =
+      entry.type === 'domain'
+        ? { type: 'domain', value: entry.value, wildcard: true }
+        : { type: 'ip', family: entry.value.includes(':') ? 6 : 4, value: entry.value };
+    for (const q of queries) {
+      const how = relation(q, ind);
+      if (how !== null && !(how === 'partial' && q.kind === 'domain')) coveredBy.push({ entry, how });
+    }
+  }
+  const names = new Set([rawKey, ...(c.ok ? c.indicators.map((i) => i.value) : [])]);
+  const rejected = bl.rejected.filter((r) => names.has(r.value.trim().toLowerCase()));
+  // Sorted by source then line so the output does not depend on hash-map or source order.
+  listedBy.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
+  const blocked = queries.length > 0 && coveredBy.some((m) => m.how !== 'partial');
+  const explanation: Explanation = {
+    schema: 'iocwall.check/v1',
+    query,
+    normalised: c.ok ? c.indicators.map((i) => ({ type: i.type, value: i.value })) : [],
+    ...(c.ok ? {} : { invalid: { reason: c.reason, detail: c.detail } }),
+    blocked,
+    coveredBy,
+    listedBy,
+    rejected,
+    why: whyOf(blocked, coveredBy, rejected, listedBy.length, c.ok ? undefined : c.detail),
+    digest: bl.digest,
+  };
+  if (targetsWithValue)
+    explanation.targets = await targetsWithValue(explanation.normalised[0]?.value ?? query);
+  return explanation;
+}
+
+function whyOf(
+  blocked: boolean,
+  coveredBy: Explanation['coveredBy'],
+  rejected: readonly RejectedValue[],
+  listed: number,
+  invalid: string | undefined,
+): string {
+  const full = coveredBy.find((m) => m.how !== 'partial');
+  if (blocked && full) {
+    const src = full.entry.sources.join(', ');
+    if (full.how === 'exact') return `blocked: entry ${full.entry.value} (sources: ${src})`;
+    const what = full.how === 'parent-domain' ? 'parent domain' : 'wider network';
+    return `blocked: covered by the ${what} entry ${full.entry.value} (sources: ${src})`;
+  }
+  const first = rejected[0];
+  if (first)
+    return `not blocked: ${first.reason}${first.detail ? ` (${first.detail})` : ''} in ${first.source}`;
+  if (invalid !== undefined) return `not blocked: not a network indicator (${invalid})`;
+  if (coveredBy.length > 0)
+    return `not blocked: only part of it is covered (${coveredBy.map((m) => m.entry.value).join(', ')})`;
+  return listed > 0 ? 'not blocked: its records did not produce an entry' : 'not blocked: no source lists it';
+}

@@ -1,0 +1,260 @@
+/**
+ * The guard: decides whether a canonical indicator may be blocked at all.
+ *
+ * Order of checks — the first that matches gives the verdict:
+ * - IP: prefix wider than the minimum → `guarded`; overlap with a special-purpose range → `guarded`;
+ *   overlap with a protected network or a target's address → `guarded`; equal to or inside an
+ *   allowlisted IP/network → `allowlisted` (a wider entry merely containing one is kept, and the
+ *   aggregator carves the hole from {@link Guard.allowlistNetworks}); warninglists → `warninglisted`.
+ * - Domain: special-use name (`localhost`, `.test`, `home.arpa`, `example.com`, …) or a target's
+ *   host name → `guarded`; a public suffix or TLD (`com`, `co.uk`, `github.io`) → `public-suffix`;
+ *   allowlisted name, subdomain or parent of one → `allowlisted`; warninglists → `warninglisted`.
+ * The per-kind matching rules of the warninglists are in warninglists.ts and iocs/warninglists/README.md.
+ */
+import { parse } from 'tldts';
+import { ConfigError } from '../errors.js';
+import { SPECIAL_USE_TLDS } from '../indicators/domain.js';
+import { classify } from '../indicators/classify.js';
+import { parseIPv4, parseIpInterval, type IpInterval } from '../indicators/ip.js';
+import type { DomainIndicator, NetworkIndicator } from '../indicators/types.js';
+import {
+  buildDualIndex,
+  findContaining,
+  findOverlap,
+  IPv4Union,
+  SPECIAL_PURPOSE_RANGES,
+  SPECIAL_USE_NAMES,
+  type DualIndex,
+  type LabelledInterval,
+} from './ranges.js';
+import {
+  loadIpWarninglists,
+  loadNameWarninglists,
+  type IpWarninglists,
+  type NameWarninglists,
+} from './warninglists.js';
+
+/** What the guard protects, from the configuration and the engine. */
+export interface GuardOptions {
+  /** A network wider than this IPv4 prefix is refused (default 8). */
+  minPrefixV4: number;
+  /** A network wider than this IPv6 prefix is refused (default 32). */
+  minPrefixV6: number;
+  /** CIDRs or IPs from the config (management nets, customer LANs). */
+  protectedNetworks: string[];
+  /** Every target's own address (IP, CIDR, host name or endpoint URL); the engine adds these. */
+  targetAddresses: string[];
+  /** Domains match the exact name and subdomains; ips are addresses or CIDRs. */
+  allowlist: { domains: string[]; ips: string[] };
+  /** The shipped MISP lists, or none. */
+  warninglists: 'builtin' | false;
+  /** A single IP inside a CDN/platform range (cloudflare, fastly, akamai, github): refuse, or accept and warn. */
+  sharedHostPolicy: 'refuse' | 'warn';
+}
+
+/** The defaults of {@link GuardOptions}. */
+export const DEFAULT_GUARD_OPTIONS: GuardOptions = {
+  minPrefixV4: 8,
+  minPrefixV6: 32,
+  protectedNetworks: [],
+  targetAddresses: [],
+  allowlist: { domains: [], ips: [] },
+  warninglists: 'builtin',
+  sharedHostPolicy: 'refuse',
+};
+
+/** Null when the indicator may be blocked; otherwise the reject reason and a detail. */
+export type GuardVerdict = null | {
+  reason: 'guarded' | 'allowlisted' | 'warninglisted' | 'public-suffix';
+  detail: string;
+};
+
+/** A compiled guard. */
+export interface Guard {
+  /** The verdict for one canonical indicator (see the module comment for the order of checks). */
+  check(indicator: NetworkIndicator): GuardVerdict;
+  /** Allowlisted IPs/CIDRs (canonical) inside a wider accepted CIDR: the aggregator carves these holes. */
+  readonly allowlistNetworks: readonly string[];
+  /**
+   * The CDN/platform list holding a single accepted address (under `sharedHostPolicy: 'warn'`),
+   * so the caller can warn; null otherwise.
+   */
+  sharedHost(indicator: NetworkIndicator): string | null;
+}
+
+const SPECIAL = buildDualIndex(SPECIAL_PURPOSE_RANGES);
+
+/** Special-use names and TLDs → the detail given when refusing them or a name below them. */
+const SPECIAL_NAMES = new Map<string, string>(
+  [...SPECIAL_USE_TLDS, ...SPECIAL_USE_NAMES].map((n) => [
+    n,
+    `special-use name ${n} (RFC 6761/6762/7686/8375)`,
+  ]),
+);
+const NO_NAMES = new Map<string, string>();
+
+/** Normalises configuration values with the feed normaliser; anything unusable is a ConfigError. */
+function normaliseConfig(values: readonly string[], what: string): NetworkIndicator[] {
+  const out: NetworkIndicator[] = [];
+  for (const value of values) {
+    const c = classify(value);
+    if (!c.ok)
+      throw new ConfigError(`${what}: "${value}" is not an address, network or host name (${c.detail})`);
+    out.push(...c.indicators);
+  }
+  return out;
+}
+
+function ipsOf(indicators: NetworkIndicator[], what: string, label: (v: string) => string): DualIndex {
+  const pairs: [string, string][] = [];
+  for (const i of indicators) {
+    if (i.type !== 'ip') throw new ConfigError(`${what}: "${i.value}" is not an IP address or network`);
+    pairs.push([i.value, label(i.value)]);
+  }
+  return buildDualIndex(pairs);
+}
+
+/** The parent names of `name`, nearest first (`a.b.c` → `b.c`, `c`). */
+function* parentsOf(name: string): Generator<string> {
+  for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) yield name.slice(dot + 1);
+}
+
+/**
+ * The value `set` gives `name` or its nearest parent (parents shorter than `minLength` are not
+ * consulted), else the value `children` gives `name` (it is a parent of a protected name).
+ */
+function matchName(
+  name: string,
+  set: ReadonlyMap<string, string>,
+  children: ReadonlyMap<string, string>,
+  minLength = 0,
+): string | null {
+  const own = set.get(name);
+  if (own !== undefined) return own;
+  for (const p of parentsOf(name)) {
+    if (p.length < minLength) break;
+    const hit = set.get(p);
+    if (hit !== undefined) return hit;
+  }
+  return children.get(name) ?? null;
+}
+
+/** Maps every name to itself and every parent of every name to the child it protects. */
+function nameMaps(names: readonly string[]): { names: Map<string, string>; parents: Map<string, string> } {
+  const own = new Map<string, string>();
+  const parents = new Map<string, string>();
+  for (const n of names) {
+    own.set(n, n);
+    for (const p of parentsOf(n)) if (!parents.has(p)) parents.set(p, n);
+  }
+  return { names: own, parents };
+}
+
+/** Builds a guard; configuration values are validated here (ConfigError), warninglists load on first use. */
+export function createGuard(options: GuardOptions): Guard {
+  const targets = normaliseConfig(options.targetAddresses, 'target address');
+  const protectedIdx = ipsOf(
+    normaliseConfig(options.protectedNetworks, 'protected network'),
+    'protected network',
+    (v) => `protected network ${v}`,
+  );
+  const targetIdx = ipsOf(
+    targets.filter((t) => t.type === 'ip'),
+    'target address',
+    (v) => `target address ${v}`,
+  );
+  const targetNames = nameMaps(
+    targets.filter((t): t is DomainIndicator => t.type === 'domain').map((t) => t.value),
+  );
+  const allowIps = normaliseConfig(options.allowlist.ips, 'allowlist ip');
+  const allowIdx = ipsOf(allowIps, 'allowlist ip', (v) => `allowlist ${v}`);
+  const allowDomainInd = normaliseConfig(options.allowlist.domains, 'allowlist domain');
+  if (allowDomainInd.some((d) => d.type !== 'domain'))
+    throw new ConfigError('allowlist domains: an IP was given; list it under ips');
+  const allowNames = nameMaps(allowDomainInd.map((d) => d.value));
+  const allowlistNetworks = Object.freeze(allowIps.map((i) => i.value));
+
+  let ipLists: IpWarninglists | undefined;
+  let nameLists: NameWarninglists | undefined;
+  const ipWarn = (): IpWarninglists | undefined =>
+    options.warninglists === false ? undefined : (ipLists ??= loadIpWarninglists());
+  const nameWarn = (): NameWarninglists | undefined =>
+    options.warninglists === false ? undefined : (nameLists ??= loadNameWarninglists());
+
+  const isSingle = (iv: IpInterval): boolean => iv.prefix === (iv.family === 4 ? 32 : 128);
+
+  // The IPv4 fast path: one binary search over the union of every IPv4 range the guard knows.
+  let union4: IPv4Union | undefined;
+  const quick4 = (): IPv4Union => {
+    if (union4 === undefined) {
+      const lists = ipWarn();
+      const all: LabelledInterval<number>[] = [];
+      for (const idx of [SPECIAL, protectedIdx, targetIdx, allowIdx]) all.push(...idx.v4.entries());
+      if (lists !== undefined) {
+        for (const idx of [lists.special, lists.infrastructure, lists.cdn]) all.push(...idx.v4.entries());
+      }
+      union4 = new IPv4Union(all);
+    }
+    return union4;
+  };
+
+  function checkIp(value: string): GuardVerdict {
+    // Fast path for a plain IPv4 address outside every known range: no allocation.
+    if (options.minPrefixV4 <= 32) {
+      const n = parseIPv4(value);
+      if (n >= 0 && !quick4().overlaps(n, n)) return null;
+    }
+    const iv = parseIpInterval(value);
+    if (iv === null) return { reason: 'guarded', detail: `not a canonical IP value "${value}"` };
+    const min = iv.family === 4 ? options.minPrefixV4 : options.minPrefixV6;
+    if (iv.prefix < min)
+      return { reason: 'guarded', detail: `prefix /${iv.prefix} wider than the minimum /${min}` };
+    if (iv.family === 4 && !quick4().overlaps(iv.first, iv.last)) return null;
+    const special = findOverlap(SPECIAL, iv);
+    if (special !== null) return { reason: 'guarded', detail: special };
+    const prot = findOverlap(protectedIdx, iv) ?? findOverlap(targetIdx, iv);
+    if (prot !== null) return { reason: 'guarded', detail: prot };
+    const allowed = findContaining(allowIdx, iv);
+    if (allowed !== null) return { reason: 'allowlisted', detail: allowed };
+    const lists = ipWarn();
+    if (lists === undefined) return null;
+    const listed = findOverlap(lists.special, iv) ?? findOverlap(lists.infrastructure, iv);
+    if (listed !== null) return { reason: 'warninglisted', detail: listed };
+    const cdn = findOverlap(lists.cdn, iv);
+    if (cdn !== null && (!isSingle(iv) || options.sharedHostPolicy === 'refuse')) {
+      return { reason: 'warninglisted', detail: cdn };
+    }
+    return null;
+  }
+
+  function checkDomain(name: string): GuardVerdict {
+    const special = matchName(name, SPECIAL_NAMES, NO_NAMES);
+    if (special !== null) return { reason: 'guarded', detail: special };
+    const target = matchName(name, targetNames.names, targetNames.parents);
+    if (target !== null) return { reason: 'guarded', detail: `target address ${target}` };
+    const parsed = parse(name, { allowPrivateDomains: true });
+    if (parsed.domain === null) {
+      return { reason: 'public-suffix', detail: `public suffix ${parsed.publicSuffix ?? name}` };
+    }
+    const allowed = matchName(name, allowNames.names, allowNames.parents);
+    if (allowed !== null) return { reason: 'allowlisted', detail: `allowlist ${allowed}` };
+    const lists = nameWarn();
+    if (lists === undefined) return null;
+    // A listed name protects its subdomains only down to the public-suffix boundary: `windows.net`
+    // (tranco) does not protect `evil.blob.core.windows.net`, a user's name under a private suffix.
+    const listed =
+      lists.exact.get(name) ?? matchName(name, lists.subtree, lists.parents, parsed.domain.length);
+    return listed === null ? null : { reason: 'warninglisted', detail: listed };
+  }
+
+  return {
+    allowlistNetworks,
+    check: (indicator) => (indicator.type === 'ip' ? checkIp(indicator.value) : checkDomain(indicator.value)),
+    sharedHost(indicator) {
+      if (indicator.type !== 'ip' || options.sharedHostPolicy !== 'warn') return null;
+      const iv = parseIpInterval(indicator.value);
+      const lists = ipWarn();
+      return iv === null || lists === undefined || !isSingle(iv) ? null : findOverlap(lists.cdn, iv);
+    },
+  };
+}

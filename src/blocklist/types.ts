@@ -1,0 +1,60 @@
+/**
+ * The canonical blocklist model (`iocwall.blocklist/v1`, CONTRACT.md `compile`).
+ * Zod schemas validate blocklist files at the boundary; the types are inferred from them.
+ */
+import { z } from 'zod';
+
+/** Why an input value is not in `entries`. Exactly the codes of CONTRACT.md. */
+export const REJECT_REASONS = [
+  'invalid',
+  'not-network',
+  'expired',
+  'guarded',
+  'allowlisted',
+  'warninglisted',
+  'public-suffix',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const domainEntrySchema = z.object({
+  type: z.literal('domain'),
+  /** Lowercase ASCII (IDN as punycode), no trailing dot. */
+  value: z.string().min(1).max(253),
+  /** Block the name and every name below it. */
+  subdomains: z.boolean(),
+  sources: z.array(z.string()).min(1),
+  firstSeen: z.string().optional(),
+  expiresAt: z.string().nullable(),
+});
+
+export const ipEntrySchema = z.object({
+  type: z.literal('ip'),
+  /** A plain address for one host, CIDR for a network; IPv6 in RFC 5952 form. */
+  value: z.string().min(2).max(49),
+  sources: z.array(z.string()).min(1),
+  firstSeen: z.string().optional(),
+  expiresAt: z.string().nullable(),
+});
+
+export const blocklistEntrySchema = z.discriminatedUnion('type', [domainEntrySchema, ipEntrySchema]);
+
+export const rejectedValueSchema = z.object({
+  value: z.string(),
+  source: z.string(),
+  reason: z.enum(REJECT_REASONS),
+  detail: z.string().optional(),
+});
+
+export const blocklistSchema = z.object({
+  schema: z.literal('iocwall.blocklist/v1'),
+  generatedAt: z.string(),
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  entries: z.array(blocklistEntrySchema),
+  rejected: z.array(rejectedValueSchema),
+});
+
+export type DomainEntry = z.infer<typeof domainEntrySchema>;
+export type IpEntry = z.infer<typeof ipEntrySchema>;
+export type BlocklistEntry = z.infer<typeof blocklistEntrySchema>;
+export type RejectedValue = z.infer<typeof rejectedValueSchema>;
+export type Blocklist = z.infer<typeof blocklistSchema>;

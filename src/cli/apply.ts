@@ -1,0 +1,48 @@
+/**
+ * `iocwall apply plan.json`: applies a saved plan. Refuses (exit 3) when the plan file was edited or a
+ * device changed since the plan was made.
+ */
+import { Command } from 'commander';
+import { readPlanFile } from '../plan/plan-file.js';
+import { ExitSignal, ConfigError } from '../errors.js';
+import type { RegisterCommand } from './commands.js';
+import { printJson, printText } from './context.js';
+import {
+  addDeviceOptions,
+  exitCodeForRun,
+  outcomeLine,
+  outcomesJson,
+  reportFailures,
+  runEngine,
+  setupDevices,
+  type DeviceOptions,
+} from './device-common.js';
+
+/** Registers `apply`. */
+export const registerApply: RegisterCommand = (program, context) => {
+  program.addCommand(
+    addDeviceOptions(new Command('apply'))
+      .description('apply a plan saved by `iocwall plan --out`')
+      .argument('<plan>', 'plan file')
+      .action(async (planPath: string, opts: DeviceOptions) => {
+        const ctx = context();
+        const planFile = readPlanFile(planPath);
+        const setup = setupDevices(opts);
+        const inPlan = new Set(planFile.targets.map((t) => t.target));
+        const targets = setup.targets.filter((t) => inPlan.has(t.name));
+        if (targets.length === 0) throw new ConfigError('the plan holds none of the selected targets');
+        const report = await runEngine(ctx, {
+          mode: 'apply',
+          command: 'apply',
+          ...setup,
+          targets,
+          planFile,
+          force: false,
+        });
+        if (opts.json) printJson(ctx, outcomesJson(report));
+        else for (const o of report.outcomes) printText(ctx, outcomeLine(o));
+        reportFailures(ctx, report.outcomes);
+        throw new ExitSignal(exitCodeForRun('apply', report.outcomes));
+      }),
+  );
+};

@@ -1,0 +1,60 @@
+/**
+ * `iocwall audit`: read-only. The transport of every adapter is opened read-only, so no write can reach
+ * a device even by mistake. Reports drift per target; exit 2 when any is found.
+ */
+import { Command } from 'commander';
+import { ExitSignal } from '../errors.js';
+import { readJournal } from '../apply/journal.js';
+import { auditJson, writeAuditReport } from '../report/audit-report.js';
+import type { RegisterCommand } from './commands.js';
+import { printJson, printText } from './context.js';
+import {
+  addDeviceOptions,
+  blocklistsFor,
+  exitCodeForRun,
+  reportFailures,
+  runEngine,
+  setupDevices,
+  type DeviceOptions,
+} from './device-common.js';
+import { parseNow } from './now.js';
+
+/** Registers `audit`. */
+export const registerAudit: RegisterCommand = (program, context) => {
+  program.addCommand(
+    addDeviceOptions(new Command('audit'))
+      .description('compare every selected target with the blocklist (never writes)')
+      .option('--report <file>', 'write a human report (.md or .html)')
+      .option('--now <iso>', 'clock for expiry')
+      .action(async (opts: DeviceOptions & { report?: string; now?: string }) => {
+        const ctx = context();
+        const now = parseNow(opts.now);
+        const setup = setupDevices(opts);
+        const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, now);
+        const report = await runEngine(ctx, {
+          mode: 'audit',
+          command: 'audit',
+          ...setup,
+          blocklistFor: forTarget,
+          force: false,
+        });
+        const json = auditJson(report.outcomes, compiled.digest, now);
+        if (opts.report) writeAuditReport(opts.report, json, readJournal(setup.loaded.stateDir));
+        if (opts.json) printJson(ctx, json);
+        else {
+          for (const t of json.targets) {
+            printText(
+              ctx,
+              `${t.name} [${t.vendor}, ${t.tenant}]: ${t.status}${t.error ? `: ${t.error}` : ''}`,
+            );
+            for (const d of t.drift.slice(0, 20))
+              printText(ctx, `  ${d.kind} ${d.object}${d.value ? ` ${d.value}` : ''}: ${d.detail}`);
+            if (t.drift.length > 20) printText(ctx, `  … and ${t.drift.length - 20} more findings`);
+          }
+          if (opts.report) printText(ctx, `report written to ${opts.report}`);
+        }
+        reportFailures(ctx, report.outcomes);
+        throw new ExitSignal(exitCodeForRun('audit', report.outcomes));
+      }),
+  );
+};

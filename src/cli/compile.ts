@@ -1,0 +1,117 @@
+/**
+ * `iocwall compile`: builds the canonical blocklist from IOC inputs (CONTRACT.md `compile`).
+ * Without `--config` and `--input` it compiles the embedded default (the shipped 3CX set, no network).
+ */
+import { Command } from 'commander';
+import { digestOf, documentParts, writeBlocklistAtomic } from '../blocklist/canonical.js';
+import {
+  compileBlocklist,
+  uniqueInputNames,
+  type CompileInput,
+  type CompileResult,
+} from '../blocklist/compile.js';
+import { defaultConfig, loadConfig, type LoadedConfig } from '../config/load.js';
+import { ConfigError } from '../errors.js';
+import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
+import type { RegisterCommand } from './commands.js';
+import { printText, type CliContext } from './context.js';
+import { parseNow } from './now.js';
+
+/** Options shared by `compile` and `check`. */
+export interface InputOptions {
+  input: string[];
+  format: string;
+  config?: string;
+  now?: string;
+}
+
+interface CompileCliOptions extends InputOptions {
+  out?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Adds `--input`, `--format`, `--config`, `--now` to a command. */
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--input <path>', 'an IOC file (repeatable; - is stdin)', collect, [] as string[])
+    .option('--format <format>', `input format: auto, ${FORMAT_IDS.join(', ')}`, 'auto')
+    .option('--config <file>', 'iocwall.yaml; its sources: are compiled too')
+    .option('--now <iso>', 'the clock used for expiry (ISO-8601)');
+}
+
+/** Resolves the config and inputs of `compile`/`check` (the embedded default when neither is given). */
+export function resolveInputs(opts: InputOptions): {
+  loaded: LoadedConfig;
+  inputs: CompileInput[];
+  includeConfigSources: boolean;
+} {
+  if (opts.format !== 'auto' && !(FORMAT_IDS as readonly string[]).includes(opts.format)) {
+    throw new ConfigError(`unknown --format ${opts.format} (expected auto, ${FORMAT_IDS.join(', ')})`);
+  }
+  const loaded = opts.config !== undefined ? loadConfig(opts.config) : defaultConfig();
+  const names = uniqueInputNames(opts.input);
+  const inputs = opts.input.map((path, i) => ({
+    name: names[i] ?? path,
+    path,
+    format: opts.format as FormatId | 'auto',
+  }));
+  return { loaded, inputs, includeConfigSources: opts.config !== undefined || inputs.length === 0 };
+}
+
+/** The short human summary printed without `--json`/`--out`. */
+export function summaryText(result: CompileResult): string {
+  const { counts, document } = result;
+  const lines = [
+    `entries: ${counts.domains + counts.ipv4 + counts.ipv6} (domains ${counts.domains}, IPv4 ${counts.ipv4}, IPv6 ${counts.ipv6})`,
+  ];
+  const rejected = Object.entries(counts.rejected).filter(([, n]) => n > 0);
+  const total = rejected.reduce((sum, [, n]) => sum + n, 0);
+  lines.push(
+    `rejected: ${total}${total > 0 ? ` (${rejected.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+  );
+  lines.push(
+    `sources: ${result.sources.map((s) => `${s.name} (${s.records} records)`).join(', ') || 'none'}`,
+  );
+  if (result.warnings.length > 0) lines.push(`warnings: ${result.warnings.length} (see the log)`);
+  lines.push(`digest: ${digestOf(document)}`);
+  return lines.join('\n');
+}
+
+async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<void> {
+  const now = parseNow(opts.now);
+  const { loaded, inputs, includeConfigSources } = resolveInputs(opts);
+  const result = await compileBlocklist({
+    loaded,
+    inputs,
+    includeConfigSources,
+    now,
+    stdin: ctx.io.stdin,
+    log: ctx.log,
+    updateState: opts.config !== undefined,
+  });
+  for (const warning of result.warnings) ctx.log.warn({ warning }, 'compile warning');
+  if (opts.out !== undefined) writeBlocklistAtomic(opts.out, result.document);
+  if (opts.json) {
+    for (const part of documentParts(result.document)) ctx.io.stdout.write(part);
+  } else if (opts.out !== undefined) {
+    const total = result.counts.domains + result.counts.ipv4 + result.counts.ipv6;
+    printText(ctx, `wrote ${total} entries to ${opts.out} (${digestOf(result.document)})`);
+  } else {
+    printText(ctx, summaryText(result));
+  }
+}
+
+/** Registers `compile`. */
+export const registerCompile: RegisterCommand = (program, context) => {
+  program.addCommand(
+    addInputOptions(new Command('compile'))
+      .description('build the canonical blocklist from IOC feeds')
+      .option('--out <file>', 'write the canonical JSON here (atomically)')
+      .option('--json', 'print the canonical JSON to stdout')
+      .action(async (opts: CompileCliOptions) => {
+        await runCompile(context(), opts);
+      }),
+  );
+};

@@ -1,0 +1,30 @@
+/**
+ * What every command receives: its output streams and a logger. Commands write results to `stdout`
+ * only; logs and reasons go to stderr.
+ */
+import type { Logger } from '../log.js';
+
+/** Streams a command talks to (the process's, or a test's). */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  /** True when stderr is an interactive terminal (progress display). */
+  isTTY: boolean;
+}
+
+/** Per-invocation context handed to every command. */
+export interface CliContext {
+  io: CliIo;
+  log: Logger;
+}
+
+/** Writes a result value as pretty JSON to stdout. */
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes text to stdout, ending with a newline. */
+export function printText(ctx: CliContext, text: string): void {
+  ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}

@@ -1,0 +1,137 @@
+/**
+ * What the device commands (plan, apply, sync, audit, push) share: options, loading, the blocklist for a
+ * target, outcome printing, and the exit code of a multi-target run.
+ */
+import type { Command } from 'commander';
+import { compileBlocklist } from '../blocklist/compile.js';
+import { createGuard } from '../blocklist/guard.js';
+import { guardOptionsFromConfig } from '../blocklist/guard-options.js';
+import { pushedFor } from '../blocklist/pushed.js';
+import type { Blocklist, BlocklistEntry } from '../blocklist/types.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import { selectTargets } from '../config/targets.js';
+import { createContainer } from '../container.js';
+import { Engine, type RunMode, type RunReport, type TargetOutcome } from '../apply/engine.js';
+import type { GuardCheck } from '../apply/guard-check.js';
+import { sha256Of } from '../plan/digest.js';
+import { EXIT } from './exit-codes.js';
+import type { CliContext } from './context.js';
+
+/** Options every device command takes. */
+export interface DeviceOptions {
+  config: string;
+  target: string[];
+  tenant: string[];
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Adds `--config`, `--target`, `--tenant`, `--json`. */
+export function addDeviceOptions<T extends Command>(cmd: T): T {
+  cmd
+    .requiredOption('--config <file>', 'iocwall.yaml with sources and targets')
+    .option('--target <name>', 'only this target (repeatable)', collect, [])
+    .option('--tenant <name>', "only this tenant's targets (repeatable)", collect, [])
+    .option('--json', 'print JSON on stdout');
+  return cmd;
+}
+
+/** Loaded config, selected targets and the guard. */
+export interface DeviceSetup {
+  loaded: LoadedConfig;
+  targets: TargetConfig[];
+  guard: GuardCheck;
+}
+
+/** Loads the config and selects targets. */
+export function setupDevices(options: DeviceOptions): DeviceSetup {
+  const loaded = loadConfig(options.config);
+  const targets = selectTargets(loaded, options.target, options.tenant);
+  const guard = createGuard(guardOptionsFromConfig(loaded));
+  return { loaded, targets, guard };
+}
+
+/** Compiles the config's sources and returns a per-target blocklist (compiled ∪ pushed for that target). */
+export async function blocklistsFor(
+  ctx: CliContext,
+  loaded: LoadedConfig,
+  now: Date,
+): Promise<{ compiled: Blocklist; forTarget: (t: TargetConfig) => Pick<Blocklist, 'entries' | 'digest'> }> {
+  const { blocklist, warnings } = await compileBlocklist({
+    loaded,
+    inputs: [],
+    includeConfigSources: true,
+    now,
+    log: ctx.log,
+    updateState: true,
+  });
+  for (const warning of warnings) ctx.log.warn({ warning }, 'compile warning');
+  const forTarget = (t: TargetConfig): Pick<Blocklist, 'entries' | 'digest'> => {
+    const pushed = pushedFor(loaded.stateDir, t.name, now);
+    if (pushed.length === 0) return blocklist;
+    const entries: BlocklistEntry[] = [...blocklist.entries, ...pushed];
+    return {
+      entries,
+      digest: sha256Of({ compiled: blocklist.digest, pushed: pushed.map((e) => e.value).sort() }),
+    };
+  };
+  return { compiled: blocklist, forTarget };
+}
+
+/** Runs the engine in a fresh container. */
+export async function runEngine(
+  ctx: CliContext,
+  request: Omit<Parameters<Engine['run']>[0], 'tty'>,
+): Promise<RunReport> {
+  const engine = createContainer(ctx.log).resolve(Engine);
+  return engine.run({ ...request, tty: ctx.io.isTTY && !process.env.CI });
+}
+
+/**
+ * The exit code of a run: failures and refusals next to successes are partial (4); all failed is 1,
+ * or 3 when every failure was a refusal; otherwise plan/audit give 2 for pending changes or drift.
+ */
+export function exitCodeForRun(mode: RunMode, outcomes: readonly TargetOutcome[]): number {
+  const failed = outcomes.filter((o) => o.status === 'error' || o.status === 'refused');
+  const succeeded = outcomes.length - failed.length;
+  if (failed.length > 0 && succeeded > 0) return EXIT.partial;
+  if (failed.length > 0) return failed.some((o) => o.status === 'error') ? EXIT.error : EXIT.refused;
+  if (mode === 'plan' && outcomes.some((o) => o.status === 'changes')) return EXIT.changesPending;
+  if (mode === 'audit' && outcomes.some((o) => o.status === 'drift')) return EXIT.changesPending;
+  return EXIT.ok;
+}
+
+/** Names every failed or refused target on stderr, one line each. */
+export function reportFailures(ctx: CliContext, outcomes: readonly TargetOutcome[]): void {
+  for (const o of outcomes) {
+    if (o.status === 'error' || o.status === 'refused') {
+      ctx.io.stderr.write(
+        `iocwall: target ${o.target} ${o.status === 'refused' ? 'refused' : 'failed'}: ${o.error ?? 'unknown error'}\n`,
+      );
+    }
+  }
+}
+
+/** The `--json` form of a run's outcomes (sync, apply, push). */
+export function outcomesJson(report: RunReport): unknown {
+  return {
+    runId: report.runId,
+    targets: report.outcomes.map((o) => ({
+      name: o.target,
+      tenant: o.tenant,
+      vendor: o.vendor,
+      status: o.status,
+      ...(o.plan ? { summary: o.plan.summary, warnings: o.plan.warnings } : {}),
+      ...(o.error ? { error: o.error } : {}),
+    })),
+  };
+}
+
+/** One human line per target. */
+export function outcomeLine(o: TargetOutcome): string {
+  const s = o.plan?.summary;
+  const counts = s ? ` (+${s.add} -${s.remove}, ${s.ruleChanges} rule changes)` : '';
+  return `${o.target} [${o.vendor}, ${o.tenant}]: ${o.status}${o.status === 'applied' ? counts : ''}${o.error ? `: ${o.error}` : ''}`;
+}

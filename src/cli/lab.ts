@@ -1,0 +1,115 @@
+/**
+ * `iocwall lab`: the simulated firewalls in the foreground until SIGINT/SIGTERM; one JSON line on stdout
+ * when ready. `iocwall demo` (what `npm start` runs): lab, then `sync` and `audit` against it.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { startLab, writeLabConfig } from '../lab/lab.js';
+import { ConfigError } from '../errors.js';
+import { VENDOR_IDS, type VendorId } from '../vendors/types.js';
+import type { RegisterCommand } from './commands.js';
+import { printText } from './context.js';
+
+function parseVendors(list: string | undefined): VendorId[] | undefined {
+  if (!list) return undefined;
+  const vendors = list
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const v of vendors)
+    if (!(VENDOR_IDS as readonly string[]).includes(v)) throw new ConfigError(`unknown vendor ${v}`);
+  return vendors as VendorId[];
+}
+
+/** Registers `lab`. */
+export const registerLab: RegisterCommand = (program, context) => {
+  program.addCommand(
+    new Command('lab')
+      .description('start simulated firewalls on loopback until interrupted')
+      .option('--vendors <list>', 'comma-separated vendors (default: every implemented one)')
+      .option(
+        '--write-config <file>',
+        'write an iocwall config targeting the lab (secrets in files beside it)',
+      )
+      .option('--opnsense-version <v>', 'simulated OPNsense release: 25.7, 26.1 or 26.7', '26.1')
+      .option('--routeros <mode>', 'simulated RouterOS: 6.49 or 7.18', '7.18')
+      .action(
+        async (opts: {
+          vendors?: string;
+          writeConfig?: string;
+          opnsenseVersion: string;
+          routeros: string;
+        }) => {
+          const ctx = context();
+          if (!['25.7', '26.1', '26.7'].includes(opts.opnsenseVersion))
+            throw new ConfigError('--opnsense-version must be 25.7, 26.1 or 26.7');
+          if (!['6.49', '7.18'].includes(opts.routeros))
+            throw new ConfigError('--routeros must be 6.49 or 7.18');
+          const vendors = parseVendors(opts.vendors);
+          const lab = await startLab({
+            ...(vendors ? { vendors } : {}),
+            opnsenseVersion: opts.opnsenseVersion as '25.7' | '26.1' | '26.7',
+            mikrotikMode: opts.routeros as '6.49' | '7.18',
+          });
+          if (opts.writeConfig) writeLabConfig(opts.writeConfig, lab.devices);
+          ctx.io.stdout.write(
+            `${JSON.stringify({ ready: true, targets: lab.devices.map(({ name, vendor, endpoint, credentials }) => ({ name, vendor, endpoint, credentials })) })}\n`,
+          );
+          ctx.log.info({ devices: lab.devices.length }, 'lab running: stop with Ctrl-C');
+          await new Promise<void>((resolve) => {
+            const stop = (): void => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              resolve();
+            };
+            process.on('SIGINT', stop);
+            process.on('SIGTERM', stop);
+          });
+          await lab.stop();
+          ctx.log.info({}, 'lab stopped');
+        },
+      ),
+  );
+};
+
+/** Registers `demo`. */
+export const registerDemo: RegisterCommand = (program, context) => {
+  program.addCommand(
+    new Command('demo')
+      .description('start the lab, then run `sync` and `audit` against it (what `npm start` does)')
+      .action(async () => {
+        const ctx = context();
+        const { runCli } = await import('./main.js');
+        const lab = await startLab();
+        try {
+          const dir = mkdtempSync(join(tmpdir(), 'iocwall-demo-'));
+          const config = join(dir, 'iocwall.yaml');
+          writeLabConfig(config, lab.devices);
+          printText(
+            ctx,
+            `lab: ${lab.devices.map((d) => `${d.name} (${d.vendor}) at ${d.endpoint}`).join(', ')}`,
+          );
+          printText(ctx, `config: ${config}\n`);
+          const io = { stdout: ctx.io.stdout, stderr: ctx.io.stderr, isTTY: ctx.io.isTTY };
+          printText(ctx, '$ iocwall sync --config iocwall.yaml');
+          const syncCode = await runCli(['sync', '--config', config], io);
+          printText(ctx, `(exit ${syncCode})\n`);
+          printText(ctx, '$ iocwall audit --config iocwall.yaml');
+          const auditCode = await runCli(
+            ['audit', '--config', config, '--report', join(dir, 'audit.md')],
+            io,
+          );
+          printText(ctx, `(exit ${auditCode})\n`);
+          printText(ctx, '$ iocwall sync --config iocwall.yaml   # again: nothing to change');
+          const again = await runCli(['sync', '--config', config], io);
+          printText(ctx, `(exit ${again})`);
+          if (syncCode !== 0 || auditCode !== 0 || again !== 0)
+            throw new ConfigError('demo: a step did not succeed (see above)');
+        } finally {
+          await lab.stop();
+        }
+      }),
+  );
+};

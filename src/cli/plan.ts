@@ -1,0 +1,54 @@
+/**
+ * `iocwall plan`: reads every selected device through a read-only transport, changes nothing, and shows
+ * what `apply` would do. Exit 2 when changes are pending.
+ */
+import { Command } from 'commander';
+import { createPlanFile, writePlanFile } from '../plan/plan-file.js';
+import { renderPlanText } from '../plan/render.js';
+import { ExitSignal } from '../errors.js';
+import type { RegisterCommand } from './commands.js';
+import { printJson, printText } from './context.js';
+import {
+  addDeviceOptions,
+  blocklistsFor,
+  exitCodeForRun,
+  reportFailures,
+  runEngine,
+  setupDevices,
+  type DeviceOptions,
+} from './device-common.js';
+import { parseNow } from './now.js';
+
+/** Registers `plan`. */
+export const registerPlan: RegisterCommand = (program, context) => {
+  program.addCommand(
+    addDeviceOptions(new Command('plan'))
+      .description('show what apply would change on each target (reads only)')
+      .option('--out <file>', 'save the plan for `iocwall apply`')
+      .option('--force', 'record threshold overrides in the plan')
+      .option('--now <iso>', 'clock for expiry')
+      .action(async (opts: DeviceOptions & { out?: string; force?: boolean; now?: string }) => {
+        const ctx = context();
+        const now = parseNow(opts.now);
+        const setup = setupDevices(opts);
+        const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, now);
+        const report = await runEngine(ctx, {
+          mode: 'plan',
+          command: 'plan',
+          ...setup,
+          blocklistFor: forTarget,
+          force: Boolean(opts.force),
+        });
+        const plans = report.outcomes.flatMap((o) => (o.plan ? [o.plan] : []));
+        const planFile = createPlanFile(plans, compiled.digest, now);
+        if (opts.out) writePlanFile(opts.out, planFile);
+        if (opts.json) printJson(ctx, planFile);
+        else {
+          for (const plan of plans) printText(ctx, renderPlanText(plan));
+          if (opts.out) printText(ctx, `plan saved to ${opts.out} (checksum ${planFile.checksum})`);
+        }
+        reportFailures(ctx, report.outcomes);
+        throw new ExitSignal(exitCodeForRun('plan', report.outcomes));
+      }),
+  );
+};

@@ -1,0 +1,134 @@
+/**
+ * `iocwall push --input FILE`: the manual push right after an advisory. The file's indicators are
+ * compiled through the same guard, recorded as pushed to the chosen targets (so later syncs keep them),
+ * and the targets are synced now. `--withdraw` takes them back.
+ */
+import { basename } from 'node:path';
+import { Command } from 'commander';
+import { compileBlocklist } from '../blocklist/compile.js';
+import { addPushed, withdrawPushed } from '../blocklist/pushed.js';
+import type { BlocklistEntry } from '../blocklist/types.js';
+import { ConfigError, ExitSignal } from '../errors.js';
+import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
+import type { RegisterCommand } from './commands.js';
+import { printJson, printText } from './context.js';
+import {
+  addDeviceOptions,
+  blocklistsFor,
+  exitCodeForRun,
+  outcomeLine,
+  outcomesJson,
+  reportFailures,
+  runEngine,
+  setupDevices,
+  type DeviceOptions,
+} from './device-common.js';
+import { parseNow } from './now.js';
+
+interface PushOptions extends DeviceOptions {
+  input: string;
+  format: string;
+  expires?: string;
+  ttlDays?: string;
+  withdraw?: boolean;
+  force?: boolean;
+  now?: string;
+}
+
+/** The expiry a push gives its entries: the earliest of the entry's own, `--expires` and `--ttl-days`. */
+function pushExpiry(entry: BlocklistEntry, opts: PushOptions, now: Date): string | null {
+  const candidates: number[] = [];
+  if (entry.expiresAt) candidates.push(Date.parse(entry.expiresAt));
+  if (opts.expires) {
+    const ms = Date.parse(opts.expires);
+    if (Number.isNaN(ms)) throw new ConfigError(`--expires ${opts.expires} is not an ISO-8601 time`);
+    candidates.push(ms);
+  }
+  if (opts.ttlDays) {
+    const days = Number(opts.ttlDays);
+    if (!Number.isFinite(days) || days <= 0)
+      throw new ConfigError(`--ttl-days ${opts.ttlDays} is not a positive number`);
+    candidates.push(now.getTime() + days * 86_400_000);
+  }
+  return candidates.length > 0 ? new Date(Math.min(...candidates)).toISOString() : null;
+}
+
+/** Registers `push`. */
+export const registerPush: RegisterCommand = (program, context) => {
+  program.addCommand(
+    addDeviceOptions(new Command('push'))
+      .description("push a file's indicators to the chosen targets now, on top of the compiled blocklist")
+      .requiredOption('--input <file>', 'indicators to push (any supported format)')
+      .option('--format <format>', `input format (auto, ${FORMAT_IDS.join(', ')})`, 'auto')
+      .option('--expires <iso>', 'the pushed indicators expire at this time')
+      .option('--ttl-days <days>', 'the pushed indicators expire after this many days')
+      .option('--withdraw', "remove the file's indicators from the chosen targets instead")
+      .option('--force', 'override the safety thresholds')
+      .option('--now <iso>', 'clock for expiry')
+      .action(async (opts: PushOptions) => {
+        const ctx = context();
+        const now = parseNow(opts.now);
+        if (opts.format !== 'auto' && !(FORMAT_IDS as readonly string[]).includes(opts.format)) {
+          throw new ConfigError(`unknown --format ${opts.format}`);
+        }
+        const setup = setupDevices(opts);
+        const { blocklist } = await compileBlocklist({
+          loaded: setup.loaded,
+          inputs: [
+            {
+              name: `push:${basename(opts.input)}`,
+              path: opts.input,
+              format: opts.format as FormatId | 'auto',
+            },
+          ],
+          includeConfigSources: false,
+          now,
+          log: ctx.log,
+          updateState: false,
+        });
+        for (const r of blocklist.rejected)
+          ctx.log.warn({ value: r.value, reason: r.reason, detail: r.detail }, 'not pushed');
+        if (blocklist.entries.length === 0) {
+          throw new ConfigError(
+            `nothing to push: all ${blocklist.rejected.length} values in ${opts.input} were rejected`,
+          );
+        }
+        const names = setup.targets.map((t) => t.name);
+        if (opts.withdraw) {
+          const count = withdrawPushed(
+            setup.loaded.stateDir,
+            new Set(blocklist.entries.map((e) => e.value)),
+            names,
+          );
+          ctx.log.info({ count, targets: names }, 'withdrew pushed indicators');
+        } else {
+          const entries = blocklist.entries.map((e) => ({ ...e, expiresAt: pushExpiry(e, opts, now) }));
+          addPushed(setup.loaded.stateDir, entries, names, now);
+          ctx.log.info({ count: entries.length, targets: names }, 'recorded pushed indicators');
+        }
+        const { forTarget } = await blocklistsFor(ctx, setup.loaded, now);
+        const report = await runEngine(ctx, {
+          mode: 'sync',
+          command: 'push',
+          ...setup,
+          blocklistFor: forTarget,
+          force: Boolean(opts.force),
+        });
+        if (opts.json)
+          printJson(ctx, {
+            ...(outcomesJson(report) as object),
+            pushed: blocklist.entries.length,
+            rejected: blocklist.rejected,
+          });
+        else {
+          printText(
+            ctx,
+            `${opts.withdraw ? 'withdrew' : 'pushed'} ${blocklist.entries.length} indicators (${blocklist.rejected.length} rejected)`,
+          );
+          for (const o of report.outcomes) printText(ctx, outcomeLine(o));
+        }
+        reportFailures(ctx, report.outcomes);
+        throw new ExitSignal(exitCodeForRun('sync', report.outcomes));
+      }),
+  );
+};

@@ -1,0 +1,77 @@
+/**
+ * Loads and validates `iocwall.yaml`. Relative paths in it are resolved against the file's folder.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { configSchema, type Config } from './schema.js';
+
+/** A validated config plus where it came from. */
+export interface LoadedConfig {
+  config: Config;
+  /** Folder relative paths (state, files, secrets) are anchored to. */
+  baseDir: string;
+  /** Absolute state folder. */
+  stateDir: string;
+  /** The file, or `null` for the embedded default. */
+  path: string | null;
+}
+
+/** Formats zod issues as `path: message; …` on one line. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Validates an already-parsed config object. */
+export function validateConfig(raw: unknown, baseDir: string, path: string | null): LoadedConfig {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new ConfigError(`invalid config${path ? ` ${path}` : ''}: ${formatIssues(result.error)}`);
+  }
+  const names = new Set<string>();
+  for (const target of result.data.targets) {
+    if (names.has(target.name)) throw new ConfigError(`invalid config: duplicate target name ${target.name}`);
+    names.add(target.name);
+  }
+  const config = result.data;
+  const stateDir = isAbsolute(config.stateDir) ? config.stateDir : resolve(baseDir, config.stateDir);
+  return { config, baseDir, stateDir, path };
+}
+
+/** Reads a YAML (or JSON) config file. */
+export function loadConfig(path: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config ${path} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
+  }
+  const abs = resolve(path);
+  return validateConfig(raw, dirname(abs), abs);
+}
+
+/**
+ * The embedded default: the shipped 3CX set, no targets. `compile` with no `--config` and no `--input`
+ * uses it, so a fresh install compiles the reference incident with no network.
+ */
+export function defaultConfig(cwd = process.cwd()): LoadedConfig {
+  return validateConfig(
+    {
+      sources: [{ name: '3cx', builtin: '3cx' }],
+      allowlist: { domains: ['3cx.com'], ips: [] },
+    },
+    cwd,
+    null,
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The `iocwall.yaml` schema. The JSON Schema for editors (`schema/iocwall.schema.json`) is generated
+ * from it by `iocwall config schema`.
+ */
+import { z } from 'zod';
+import { sourceSchema } from '../feeds/source-schema.js';
+import { VENDOR_IDS } from '../vendors/types.js';
+import { secretRefSchema } from './secrets.js';
+
+/** IOC sets shipped inside iocwall (`iocs/`), compiled with no network. */
+export const BUILTIN_SETS = ['3cx', 'unc4736-related'] as const;
+
+/** A source that is one of the IOC sets shipped with iocwall. */
+export const builtinSourceSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i),
+    builtin: z.enum(BUILTIN_SETS),
+    ttlDays: z.number().positive().optional(),
+  })
+  .strict();
+
+/** A source: a URL, a file, or a shipped set. */
+export const anySourceSchema = z.union([builtinSourceSchema, sourceSchema]);
+
+const cidrOrIp = z.string().min(2).max(49);
+
+/** Never-block settings. */
+export const guardSchema = z
+  .object({
+    /** A network wider than this prefix is refused. */
+    minPrefixV4: z.number().int().min(0).max(32).default(8),
+    minPrefixV6: z.number().int().min(0).max(128).default(32),
+    /** Use the MISP warninglists shipped in `iocs/warninglists/`. */
+    warninglists: z.union([z.literal('builtin'), z.literal(false)]).default('builtin'),
+    /** A single address inside a CDN/platform range: refuse it, or keep it with a warning. */
+    sharedHostPolicy: z.enum(['refuse', 'warn']).default('refuse'),
+  })
+  .strict();
+
+/** Safety thresholds (octoDNS-style). */
+export const thresholdsSchema = z
+  .object({
+    /** Refuse to remove more than this share of a target's managed entries… */
+    maxRemovePercent: z.number().min(0).max(100).default(30),
+    /** …when it holds at least this many. */
+    minEntries: z.number().int().min(0).default(10),
+  })
+  .strict();
+
+/** What iocwall enforces on one target. */
+export const policySchema = z
+  .object({
+    dns: z.boolean().default(true),
+    egress: z.boolean().default(true),
+    ipv6: z.boolean().default(true),
+    action: z.enum(['drop', 'reject']).default('drop'),
+    placement: z.literal('top').default('top'),
+    /** Name prefix of every object iocwall creates (letters, digits, `_`; vendors add their suffixes). */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/)
+      .default('iocwall'),
+    thresholds: thresholdsSchema.default({ maxRemovePercent: 30, minEntries: 10 }),
+  })
+  .strict();
+
+/** TLS verification of a target. Verification is on unless `insecure: true`. */
+export const tlsSchema = z
+  .object({
+    caFile: z.string().optional(),
+    /** sha256 fingerprint of the device certificate (self-signed firewall certificates). */
+    fingerprint: z
+      .string()
+      .regex(/^(sha256:)?([0-9A-Fa-f]{2}:?){32}$/, { error: 'expected a sha256 fingerprint (64 hex digits)' })
+      .optional(),
+    insecure: z.boolean().default(false),
+  })
+  .strict();
+
+/** One firewall. */
+export const targetSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+    /** The customer this firewall belongs to. */
+    tenant: z.string().min(1).max(64).default('default'),
+    vendor: z.enum(VENDOR_IDS),
+    endpoint: z.string().regex(/^(https?|tcp|tls):\/\/[^\s/]+(\/.*)?$/, {
+      error: 'expected https://host[:port], tcp://host:port or tls://host:port',
+    }),
+    /** Credentials in the vendor's own terms; every value a secret reference. */
+    credentials: z.record(z.string(), secretRefSchema),
+    tls: tlsSchema.default({ insecure: false }),
+    timeoutMs: z.number().int().positive().default(15000),
+    policy: policySchema.optional(),
+    /** Vendor-specific options (validated by the adapter). */
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** The whole `iocwall.yaml`. */
+export const configSchema = z
+  .object({
+    /** Written into every ownership marker (`iocwall:<instanceId>`). */
+    instanceId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/)
+      .default('default'),
+    /** Journal, feed cache, retention, pushed indicators, locks. Relative to the config file. */
+    stateDir: z.string().default('.iocwall-state'),
+    sources: z.array(anySourceSchema).default([]),
+    allowlist: z
+      .object({ domains: z.array(z.string()).default([]), ips: z.array(cidrOrIp).default([]) })
+      .strict()
+      .default({ domains: [], ips: [] }),
+    /** Networks that must never be blocked (management nets, customer LANs, own public ranges). */
+    protectedNetworks: z.array(cidrOrIp).default([]),
+    guard: guardSchema.default({
+      minPrefixV4: 8,
+      minPrefixV6: 32,
+      warninglists: 'builtin',
+      sharedHostPolicy: 'refuse',
+    }),
+    /** An indicator stays this many days after it leaves its feed, so a flapping feed does not flap firewalls. */
+    retentionDays: z.number().min(0).default(7),
+    /** Policy every target inherits unless it sets its own. */
+    defaults: z
+      .object({ policy: policySchema.default(policySchema.parse({})) })
+      .strict()
+      .default({ policy: policySchema.parse({}) }),
+    targets: z.array(targetSchema).default([]),
+    /** Targets contacted at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type TargetConfig = z.infer<typeof targetSchema>;
+export type Policy = z.infer<typeof policySchema>;
+export type AnySource = z.infer<typeof anySourceSchema>;

@@ -1,0 +1,90 @@
+/**
+ * From target configs to what adapters need: selection by name/tenant, resolved secrets and TLS material,
+ * effective policy, and the targets' own addresses for the guard.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { objectNames } from '../plan/desired.js';
+import type { TargetConnection } from '../vendors/types.js';
+import type { LoadedConfig } from './load.js';
+import type { Policy, TargetConfig } from './schema.js';
+import { resolveSecret } from './secrets.js';
+
+/** Picks the targets named by `--target` and `--tenant` (all when neither is given). */
+export function selectTargets(
+  loaded: LoadedConfig,
+  names: readonly string[],
+  tenants: readonly string[],
+): TargetConfig[] {
+  const all = loaded.config.targets;
+  for (const name of names) {
+    if (!all.some((t) => t.name === name)) throw new ConfigError(`unknown target ${name}`);
+  }
+  for (const tenant of tenants) {
+    if (!all.some((t) => t.tenant === tenant)) throw new ConfigError(`unknown tenant ${tenant}`);
+  }
+  const chosen = all.filter(
+    (t) =>
+      (names.length === 0 || names.includes(t.name)) && (tenants.length === 0 || tenants.includes(t.tenant)),
+  );
+  if (chosen.length === 0)
+    throw new ConfigError('no targets selected: add targets to the config or check --target/--tenant');
+  return chosen;
+}
+
+/** The policy a target runs with: its own, or the config's default. */
+export function effectivePolicy(loaded: LoadedConfig, target: TargetConfig): Policy {
+  return target.policy ?? loaded.config.defaults.policy;
+}
+
+/** Host part of an endpoint URL (brackets of IPv6 literals removed). */
+export function endpointHost(endpoint: string): string {
+  const host = new URL(endpoint).hostname;
+  return host.startsWith('[') ? host.slice(1, -1) : host;
+}
+
+/**
+ * Every target's own address that is an IP literal: the guard refuses to block a firewall's own address.
+ * (Host names are not resolved: iocwall never turns names into addresses behind the user's back.)
+ */
+export function targetAddresses(loaded: LoadedConfig): string[] {
+  return loaded.config.targets.map((t) => endpointHost(t.endpoint)).filter((h) => isIP(h) !== 0);
+}
+
+/** Resolves secrets and TLS files for one target. */
+export function resolveConnection(
+  loaded: LoadedConfig,
+  target: TargetConfig,
+  readOnly: boolean,
+): TargetConnection {
+  const names = objectNames(effectivePolicy(loaded, target).prefix);
+  const credentials: Record<string, string> = {};
+  for (const [key, ref] of Object.entries(target.credentials))
+    credentials[key] = resolveSecret(ref, loaded.baseDir);
+  const tls: TargetConnection['tls'] = { insecure: target.tls.insecure };
+  if (target.tls.fingerprint) tls.fingerprint = target.tls.fingerprint;
+  if (target.tls.caFile) {
+    const path = isAbsolute(target.tls.caFile)
+      ? target.tls.caFile
+      : resolve(loaded.baseDir, target.tls.caFile);
+    try {
+      tls.ca = readFileSync(path, 'utf8');
+      tls.caFile = path;
+    } catch {
+      throw new ConfigError(`target ${target.name}: cannot read tls.caFile ${target.tls.caFile}`);
+    }
+  }
+  return {
+    name: target.name,
+    vendor: target.vendor,
+    endpoint: target.endpoint,
+    credentials,
+    tls,
+    timeoutMs: target.timeoutMs,
+    readOnly,
+    options: target.options,
+    objectNames: { ipv4: names.ipv4, ipv6: names.ipv6, dns: names.dns },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The byte source of a parse: any readable stream, transparently gunzipped when it starts with
+ * the gzip magic bytes, with an optional cap on the (decompressed) size.
+ */
+import type { Readable } from 'node:stream';
+import { Readable as ReadableClass } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { FeedError } from '../errors.js';
+
+/** An input a parse reads from. */
+export type ByteInput = NodeJS.ReadableStream | Readable;
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new FeedError('feed stream yielded a non-byte chunk');
+}
+
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** Yields the input's bytes, gunzipped if it is gzip data; throws FeedError on truncated gzip or when over `maxBytes`. */
+export async function* feedBytes(input: ByteInput, maxBytes = Infinity): AsyncGenerator<Buffer> {
+  const it = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  let head: Buffer = Buffer.alloc(0);
+  let done = false;
+  while (head.length < 2 && !done) {
+    const r = await it.next();
+    if (r.done === true) done = true;
+    else head = head.length === 0 ? toBuffer(r.value) : Buffer.concat([head, toBuffer(r.value)]);
+  }
+  async function* raw(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done === true) return;
+      yield toBuffer(r.value);
+    }
+  }
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  let source: AsyncIterable<unknown> = raw();
+  let failure: Promise<void> | undefined;
+  const gunzip = gzip ? createGunzip() : undefined;
+  if (gunzip) {
+    failure = pipeline(ReadableClass.from(raw()), gunzip);
+    failure.catch(() => undefined); // the same error surfaces through the iteration below
+    source = gunzip;
+  }
+  let total = 0;
+  try {
+    for await (const chunk of source) {
+      const buf = toBuffer(chunk);
+      total += buf.length;
+      if (total > maxBytes)
+        throw new FeedError(
+          `feed is larger than the ${maxBytes}-byte cap${gzip ? ' after decompression' : ''}`,
+        );
+      yield buf;
+    }
+    if (failure) await failure;
+  } catch (err) {
+    if (gzip && isZlibError(err))
+      throw new FeedError(`truncated or corrupt gzip data (${(err as Error).message})`, undefined, {
+        cause: err,
+      });
+    throw err;
+  } finally {
+    gunzip?.destroy();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Loading one configured source into a record sink, with the last-good rule: a source that
+ * fails (network, HTTP, parse, truncated gzip) or shrinks by more than `maxShrink` keeps its
+ * last-good content; without a last-good copy it throws FeedError. A failed feed is never read
+ * as empty (an empty list under `sync` would delete every block).
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { FeedError } from '../errors.js';
+import type { ByteInput } from './bytes.js';
+import type { CacheMeta, CachePaths } from './cache.js';
+import { cachePaths, readLastGood, writeMeta } from './cache.js';
+import { fetchToFile } from './fetch.js';
+import { parseStreamBatches } from './parse.js';
+import type { SourceConfig } from './source-schema.js';
+import type { FeedNotice, RawRecord } from './types.js';
+
+/** Receives a source's records; `reset` discards what was added (a fresh copy turned out bad). */
+export interface RecordSink {
+  reset(): void;
+  add(record: RawRecord): void;
+}
+
+/** What happened to one source. */
+export interface SourceReport {
+  name: string;
+  /** `fresh` downloaded and accepted; `not-modified` 304, last-good used; `last-good` fallback after a problem; `file` read from disk/stdin. */
+  origin: 'fresh' | 'not-modified' | 'last-good' | 'file';
+  records: number;
+  notices: FeedNotice[];
+  /** Why the last-good copy was used. */
+  problem?: string;
+}
+
+/** What loading needs from its caller. */
+export interface LoadContext {
+  /** The state folder; the cache lives in `<stateDir>/feeds/`. */
+  stateDir: string;
+  now: Date;
+  /** Resolves header values written as `env:NAME` / `file:PATH`. */
+  resolveSecret: (ref: string) => string;
+  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** First retry delay (tests make it tiny). */
+  retryBaseMs?: number;
+  /** The stream a `file: '-'` source reads (default `process.stdin`). */
+  stdin?: Readable;
+}
+
+interface Parsed {
+  records: number;
+  notices: FeedNotice[];
+}
+
+async function parseInto(
+  input: ByteInput,
+  source: SourceConfig,
+  fileName: string,
+  sink: RecordSink,
+): Promise<Parsed> {
+  const notices: FeedNotice[] = [];
+  let records = 0;
+  sink.reset();
+  const options = {
+    format: source.format,
+    fileName,
+    onNotice: (n: FeedNotice) => notices.push(n),
+    maxJsonBytes: source.maxBytes,
+    maxBytes: source.maxBytes,
+  };
+  for await (const batch of parseStreamBatches(input, options)) {
+    for (const r of batch) sink.add(r);
+    records += batch.length;
+  }
+  return { records, notices };
+}
+
+async function parseFile(
+  path: string,
+  source: SourceConfig,
+  fileName: string,
+  sink: RecordSink,
+): Promise<Parsed> {
+  const stream = createReadStream(path);
+  try {
+    return await parseInto(stream, source, fileName, sink);
+  } finally {
+    stream.destroy();
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function resolveHeaders(source: SourceConfig, ctx: LoadContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source.headers ?? {}))
+    out[k] = /^(env|file):/.test(v) ? ctx.resolveSecret(v) : v;
+  return out;
+}
+
+async function loadFile(
+  source: SourceConfig,
+  file: string,
+  ctx: LoadContext,
+  sink: RecordSink,
+): Promise<SourceReport> {
+  try {
+    const parsed =
+      file === '-'
+        ? await parseInto(ctx.stdin ?? process.stdin, source, 'stdin', sink)
+        : await parseFile(file, source, file, sink);
+    return { name: source.name, origin: 'file', ...parsed };
+  } catch (err) {
+    throw new FeedError(
+      `source ${source.name}: cannot read ${file === '-' ? 'stdin' : file}: ${message(err)}`,
+      source.name,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** Replays the last-good copy after `problem`, or throws FeedError when there is none. */
+async function fallBack(
+  source: SourceConfig,
+  paths: CachePaths,
+  lastGood: CacheMeta | undefined,
+  problem: string,
+  ctx: LoadContext,
+  sink: RecordSink,
+): Promise<SourceReport> {
+  if (!lastGood) {
+    sink.reset();
+    throw new FeedError(`source ${source.name}: ${problem} (and no last-good copy)`, source.name);
+  }
+  ctx.log?.warn(
+    { source: source.name, problem, lastGoodFrom: lastGood.fetchedAt },
+    'feed failed, using last-good copy',
+  );
+  const parsed = await replay(source, paths, sink, problem);
+  return { name: source.name, origin: 'last-good', ...parsed, problem };
+}
+
+/** Parses the last-good body into `sink`; a damaged cache is a FeedError naming both problems. */
+async function replay(
+  source: SourceConfig,
+  paths: CachePaths,
+  sink: RecordSink,
+  problem?: string,
+): Promise<Parsed> {
+  try {
+    return await parseFile(paths.body, source, source.url ?? source.name, sink);
+  } catch (err) {
+    sink.reset();
+    const first = problem === undefined ? '' : `${problem}; `;
+    throw new FeedError(
+      `source ${source.name}: ${first}last-good copy unreadable: ${message(err)}`,
+      source.name,
+    );
+  }
+}
+
+/**
+ * Loads one source into `sink` (after `sink.reset()`). URL sources use the last-good cache in
+ * `<stateDir>/feeds/`; file sources are read directly. See the module doc for the failure rules.
+ */
+export async function loadSource(
+  source: SourceConfig,
+  ctx: LoadContext,
+  sink: RecordSink,
+): Promise<SourceReport> {
+  if (source.file !== undefined) return loadFile(source, source.file, ctx, sink);
+  const url = source.url;
+  if (url === undefined) throw new FeedError(`source ${source.name}: neither url nor file`, source.name);
+  const paths = cachePaths(ctx.stateDir, source.name);
+  await mkdir(paths.dir, { recursive: true });
+  const lastGood = await readLastGood(paths);
+  const tmp = `${paths.body}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    let fetched;
+    try {
+      fetched = await fetchToFile({
+        url,
+        headers: resolveHeaders(source, ctx),
+        timeoutMs: source.timeoutMs,
+        maxBytes: source.maxBytes,
+        retries: source.retries,
+        destPath: tmp,
+        ...(ctx.retryBaseMs !== undefined ? { retryBaseMs: ctx.retryBaseMs } : {}),
+        ...(lastGood?.etag !== undefined ? { etag: lastGood.etag } : {}),
+        ...(lastGood?.lastModified !== undefined ? { lastModified: lastGood.lastModified } : {}),
+        onRetry: (attempt, reason) =>
+          ctx.log?.warn({ source: source.name, attempt, reason }, 'retrying feed download'),
+      });
+    } catch (err) {
+      return await fallBack(source, paths, lastGood, message(err), ctx, sink);
+    }
+    if (fetched.status === 'not-modified' && lastGood) {
+      const parsed = await replay(source, paths, sink);
+      await writeMeta(paths, { ...lastGood, fetchedAt: ctx.now.toISOString(), recordCount: parsed.records });
+      return { name: source.name, origin: 'not-modified', ...parsed };
+    }
+    if (fetched.status === 'not-modified')
+      return await fallBack(source, paths, lastGood, 'HTTP 304 without a cached copy', ctx, sink);
+    let parsed: Parsed;
+    try {
+      parsed = await parseFile(tmp, source, url, sink);
+    } catch (err) {
+      return await fallBack(source, paths, lastGood, `parse failed: ${message(err)}`, ctx, sink);
+    }
+    const before = lastGood?.recordCount ?? 0;
+    if (before > 0 && (parsed.records === 0 || parsed.records < (1 - source.maxShrink) * before)) {
+      const problem = `fresh copy has ${parsed.records} records, last-good ${before}: shrank by more than ${Math.round(source.maxShrink * 100)}%`;
+      return await fallBack(source, paths, lastGood, problem, ctx, sink);
+    }
+    await rename(tmp, paths.body);
+    await writeMeta(paths, {
+      ...(fetched.etag !== undefined ? { etag: fetched.etag } : {}),
+      ...(fetched.lastModified !== undefined ? { lastModified: fetched.lastModified } : {}),
+      fetchedAt: ctx.now.toISOString(),
+      recordCount: parsed.records,
+      sha256: fetched.sha256,
+    });
+    ctx.log?.info({ source: source.name, records: parsed.records, bytes: fetched.bytes }, 'feed updated');
+    return { name: source.name, origin: 'fresh', ...parsed };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}

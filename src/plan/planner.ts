@@ -1,0 +1,329 @@
+/**
+ * The planner: a pure function of (desired, observed, options) → TargetPlan. No I/O, no clock.
+ * Everything iocwall decides about a device is decided here, and tested here.
+ */
+import type {
+  Change,
+  DesiredRule,
+  DesiredSet,
+  DesiredState,
+  ObservedRule,
+  ObservedSet,
+  ObservedState,
+} from '../vendors/types.js';
+import { sha256Of } from './digest.js';
+import type { DriftFinding, TargetPlan } from './types.js';
+import { checkThresholds, type Thresholds } from './thresholds.js';
+
+/** Inputs besides the two states. */
+export interface PlanOptions {
+  tenant: string;
+  thresholds: Thresholds;
+  /** `--force`: thresholds do not refuse. Foreign objects and capacity still do. */
+  force: boolean;
+}
+
+/** Digest of what was observed, so `apply` can tell whether the device changed since the plan. */
+export function observedDigest(observed: ObservedState): string {
+  return sha256Of({
+    sets: [...observed.sets].sort((a, b) => a.id.localeCompare(b.id)),
+    rules: [...observed.rules].sort((a, b) => a.id.localeCompare(b.id)),
+    foreign: observed.foreign,
+    pendingApply: observed.pendingApply,
+  });
+}
+
+/** Sorted set difference a \ b of two sorted-or-not string arrays. */
+function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
+  return a.filter((v) => !b.has(v)).sort();
+}
+
+/** Trims the desired state to what the device can express, with warnings and a capacity refusal. */
+function fitToCapabilities(
+  desired: DesiredState,
+  observed: ObservedState,
+): { desired: DesiredState; warnings: string[]; refusal: string | null } {
+  const caps = observed.capabilities;
+  const warnings: string[] = [];
+  let sets = desired.sets;
+  let rules = desired.rules;
+  if (!caps.ipv6) {
+    const v6 = sets.find((s) => s.id === 'ipv6');
+    if (v6) warnings.push(`device cannot hold IPv6: ${v6.entries.length} IPv6 entries are not pushed`);
+    sets = sets.filter((s) => s.id !== 'ipv6');
+    rules = rules.filter((r) => r.family !== 'ipv6');
+  }
+  if (!caps.cidr) {
+    sets = sets.map((s) => {
+      if (s.family === 'domain') return s;
+      const hosts = s.entries.filter((e) => !e.includes('/'));
+      if (hosts.length !== s.entries.length)
+        warnings.push(
+          `device cannot hold networks: ${s.entries.length - hosts.length} CIDR entries of ${s.name} are not pushed`,
+        );
+      return { ...s, entries: hosts };
+    });
+  }
+  if (!caps.dnsSubdomainBlock && sets.some((s) => s.id === 'dns')) {
+    warnings.push('device cannot block a domain with its subdomains: only the exact names are blocked');
+  }
+  const tooBig = sets.filter((s) => s.entries.length > caps.maxEntriesPerSet);
+  const refusal =
+    tooBig.length > 0
+      ? tooBig
+          .map(
+            (s) =>
+              `${s.name} needs ${s.entries.length} entries but the device holds at most ${caps.maxEntriesPerSet} per object`,
+          )
+          .join('; ')
+      : null;
+  return { desired: { ...desired, sets, rules }, warnings, refusal };
+}
+
+function planSet(
+  set: DesiredSet,
+  found: ObservedSet | undefined,
+  implicitSets: boolean,
+  drift: DriftFinding[],
+  changes: Change[],
+): void {
+  if (!found && implicitSets && set.entries.length === 0) return; // an empty list is an absent list
+  if (!found) {
+    for (const value of set.entries)
+      drift.push({ kind: 'missing-entry', object: set.name, value, detail: 'set does not exist' });
+    changes.push({
+      kind: 'set',
+      op: 'create',
+      setId: set.id,
+      name: set.name,
+      family: set.family,
+      add: [...set.entries],
+      remove: [],
+      entries: [...set.entries],
+    });
+    return;
+  }
+  const have = new Set(found.entries);
+  const want = new Set(set.entries);
+  const add = difference(set.entries, have);
+  const remove = difference(found.entries, want);
+  for (const value of add)
+    drift.push({
+      kind: 'missing-entry',
+      object: set.name,
+      value,
+      detail: 'in the blocklist, not on the device',
+    });
+  for (const value of remove)
+    drift.push({
+      kind: 'extra-entry',
+      object: set.name,
+      value,
+      detail: 'on the device, not in the blocklist',
+    });
+  if (add.length > 0 || remove.length > 0) {
+    changes.push({
+      kind: 'set',
+      op: 'update',
+      setId: set.id,
+      name: set.name,
+      family: set.family,
+      add,
+      remove,
+      entries: [...set.entries],
+    });
+  }
+  if (found.runtimeEntries) {
+    const running = new Set(found.runtimeEntries);
+    const notRunning = found.entries.filter((v) => !running.has(v)).length;
+    const staleRunning = found.runtimeEntries.filter((v) => !have.has(v)).length;
+    if (notRunning > 0 || staleRunning > 0) {
+      drift.push({
+        kind: 'not-applied',
+        object: set.name,
+        value: null,
+        detail: `running state differs from configuration (${notRunning} saved but not active, ${staleRunning} active but not saved)`,
+      });
+    }
+  }
+}
+
+function planRule(
+  rule: DesiredRule,
+  found: ObservedRule | undefined,
+  setName: string,
+  drift: DriftFinding[],
+  changes: Change[],
+): void {
+  if (!found) {
+    drift.push({
+      kind: 'rule-missing',
+      object: rule.name,
+      value: null,
+      detail: `no ${rule.action} rule for ${setName}`,
+    });
+    changes.push({
+      kind: 'rule',
+      op: 'create',
+      ruleId: rule.id,
+      name: rule.name,
+      rule,
+      reasons: ['missing'],
+    });
+    return;
+  }
+  const reasons: string[] = [];
+  if (!found.enabled) {
+    drift.push({ kind: 'rule-disabled', object: rule.name, value: null, detail: 'rule is disabled' });
+    reasons.push('disabled');
+  }
+  if (found.action !== rule.action) {
+    drift.push({
+      kind: 'rule-changed',
+      object: rule.name,
+      value: found.action,
+      detail: `action is ${found.action}, want ${rule.action}`,
+    });
+    reasons.push('action');
+  }
+  if (found.references !== setName) {
+    drift.push({
+      kind: 'rule-changed',
+      object: rule.name,
+      value: found.references,
+      detail: `rule references ${found.references}, want ${setName}`,
+    });
+    reasons.push('references');
+  }
+  if (reasons.length > 0)
+    changes.push({ kind: 'rule', op: 'update', ruleId: rule.id, name: rule.name, rule, reasons });
+  if (!found.positionOk) {
+    drift.push({
+      kind: 'rule-order',
+      object: rule.name,
+      value: null,
+      detail: 'rule is not above the allow rules',
+    });
+    changes.push({ kind: 'rule', op: 'move', ruleId: rule.id, name: rule.name, rule, reasons: ['order'] });
+  }
+}
+
+/**
+ * Compares desired with observed and returns the changes, drift findings and any refusal.
+ * Order of changes: sets created/updated, rules, then deletions (rules before the sets they reference).
+ */
+export function buildPlan(
+  desiredIn: DesiredState,
+  observed: ObservedState,
+  options: PlanOptions,
+): TargetPlan {
+  const fitted = fitToCapabilities(desiredIn, observed);
+  const desired = fitted.desired;
+  const drift: DriftFinding[] = [];
+  const changes: Change[] = [];
+  const warnings = [...fitted.warnings];
+  const refusals: string[] = fitted.refusal ? [fitted.refusal] : [];
+
+  for (const foreign of observed.foreign) {
+    drift.push({ kind: 'foreign-object', object: foreign.name, value: null, detail: foreign.detail });
+    refusals.push(`foreign object in the way: ${foreign.kind} ${foreign.name} (${foreign.detail})`);
+  }
+  for (const set of desired.sets) {
+    const found = observed.sets.find((s) => s.id === set.id);
+    planSet(set, found, observed.capabilities.implicitSets === true, drift, changes);
+    if (found?.duplicates && found.duplicates.length > 0) {
+      warnings.push(
+        `${set.name} holds ${found.duplicates.length} duplicate entries (tolerated): ${found.duplicates.slice(0, 5).join(', ')}`,
+      );
+    }
+  }
+  for (const rule of desired.rules) {
+    const setName = desired.sets.find((s) => s.id === rule.setId)?.name ?? rule.setId;
+    planRule(
+      rule,
+      observed.rules.find((r) => r.id === rule.id),
+      setName,
+      drift,
+      changes,
+    );
+  }
+  // Managed objects the policy no longer wants (e.g. DNS blocking switched off): rules first.
+  for (const rule of observed.rules.filter((r) => !desired.rules.some((d) => d.id === r.id))) {
+    drift.push({
+      kind: 'rule-changed',
+      object: rule.name,
+      value: null,
+      detail: 'managed rule no longer wanted by the policy',
+    });
+    const family = rule.id === 'egress-ipv6' ? 'ipv6' : 'ipv4';
+    const stub: DesiredRule = {
+      id: rule.id,
+      name: rule.name,
+      setId: family,
+      family,
+      action: rule.action === 'reject' ? 'reject' : 'drop',
+      placement: 'top',
+    };
+    changes.push({
+      kind: 'rule',
+      op: 'delete',
+      ruleId: rule.id,
+      name: rule.name,
+      rule: stub,
+      reasons: ['unwanted'],
+    });
+  }
+  for (const set of observed.sets.filter((s) => !desired.sets.some((d) => d.id === s.id))) {
+    for (const value of set.entries)
+      drift.push({
+        kind: 'extra-entry',
+        object: set.name,
+        value,
+        detail: 'managed set no longer wanted by the policy',
+      });
+    const family = set.id === 'dns' ? 'domain' : set.id;
+    changes.push({
+      kind: 'set',
+      op: 'delete',
+      setId: set.id,
+      name: set.name,
+      family,
+      add: [],
+      remove: [...set.entries],
+      entries: [],
+    });
+  }
+  if (observed.pendingApply && !drift.some((d) => d.kind === 'not-applied')) {
+    drift.push({
+      kind: 'not-applied',
+      object: desired.target,
+      value: null,
+      detail: 'configuration has changes that are not applied',
+    });
+  }
+  if (changes.length === 0 && drift.some((d) => d.kind === 'not-applied')) {
+    changes.push({ kind: 'apply', reason: 'configuration and running state differ' });
+  }
+
+  const add = changes.reduce((n, c) => n + (c.kind === 'set' ? c.add.length : 0), 0);
+  const remove = changes.reduce((n, c) => n + (c.kind === 'set' ? c.remove.length : 0), 0);
+  const managed = observed.sets.reduce((n, s) => n + s.entries.length, 0);
+  const thresholdProblem = checkThresholds({ remove, managed }, options.thresholds);
+  if (thresholdProblem) {
+    if (options.force) warnings.push(`${thresholdProblem} (overridden by --force)`);
+    else refusals.push(`${thresholdProblem}; use --force to override`);
+  }
+  return {
+    target: desired.target,
+    tenant: options.tenant,
+    vendor: desired.vendor,
+    observedDigest: observedDigest(observed),
+    deviceVersion: observed.version,
+    desired,
+    changes,
+    drift,
+    warnings,
+    refusal: refusals.length > 0 ? refusals.join('; ') : null,
+    summary: { add, remove, managed, ruleChanges: changes.filter((c) => c.kind === 'rule').length },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Plans and drift findings, with zod schemas so a saved plan file is validated before `apply` trusts it.
+ */
+import { z } from 'zod';
+import { VENDOR_IDS } from '../vendors/types.js';
+
+/** Drift kinds, exactly as CONTRACT.md `audit` lists them. */
+export const DRIFT_KINDS = [
+  'missing-entry',
+  'extra-entry',
+  'rule-missing',
+  'rule-disabled',
+  'rule-changed',
+  'rule-order',
+  'not-applied',
+  'foreign-object',
+] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+export const driftSchema = z.object({
+  kind: z.enum(DRIFT_KINDS),
+  object: z.string(),
+  value: z.string().nullable(),
+  detail: z.string(),
+});
+export type DriftFinding = z.infer<typeof driftSchema>;
+
+const setIdSchema = z.enum(['ipv4', 'ipv6', 'dns']);
+const ruleIdSchema = z.enum(['egress-ipv4', 'egress-ipv6']);
+const desiredRuleSchema = z.object({
+  id: ruleIdSchema,
+  name: z.string(),
+  setId: setIdSchema,
+  family: z.enum(['ipv4', 'ipv6']),
+  action: z.enum(['drop', 'reject']),
+  placement: z.literal('top'),
+});
+
+export const changeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('set'),
+    op: z.enum(['create', 'update', 'delete']),
+    setId: setIdSchema,
+    name: z.string(),
+    family: z.enum(['ipv4', 'ipv6', 'domain']),
+    add: z.array(z.string()),
+    remove: z.array(z.string()),
+    entries: z.array(z.string()),
+  }),
+  z.object({
+    kind: z.literal('rule'),
+    op: z.enum(['create', 'update', 'move', 'delete']),
+    ruleId: ruleIdSchema,
+    name: z.string(),
+    rule: desiredRuleSchema,
+    reasons: z.array(z.string()),
+  }),
+  z.object({ kind: z.literal('apply'), reason: z.string() }),
+]);
+
+export const desiredStateSchema = z.object({
+  target: z.string(),
+  vendor: z.enum(VENDOR_IDS),
+  marker: z.string(),
+  sets: z.array(
+    z.object({
+      id: setIdSchema,
+      family: z.enum(['ipv4', 'ipv6', 'domain']),
+      name: z.string(),
+      entries: z.array(z.string()),
+    }),
+  ),
+  rules: z.array(desiredRuleSchema),
+});
+
+/** The plan for one target. */
+export const targetPlanSchema = z.object({
+  target: z.string(),
+  tenant: z.string(),
+  vendor: z.enum(VENDOR_IDS),
+  /** sha256 of the observed state the plan was computed from (apply refuses when the device moved on). */
+  observedDigest: z.string(),
+  deviceVersion: z.string(),
+  desired: desiredStateSchema,
+  changes: z.array(changeSchema),
+  drift: z.array(driftSchema),
+  warnings: z.array(z.string()),
+  /** Why this target must not be applied (foreign object, capacity, threshold); null when it may be. */
+  refusal: z.string().nullable(),
+  summary: z.object({ add: z.number(), remove: z.number(), managed: z.number(), ruleChanges: z.number() }),
+});
+export type TargetPlan = z.infer<typeof targetPlanSchema>;
+
+/** A saved plan (`plan --out`), the input of `apply`. */
+export const planFileSchema = z.object({
+  schema: z.literal('iocwall.plan/v1'),
+  createdAt: z.string(),
+  blocklistDigest: z.string(),
+  targets: z.array(targetPlanSchema),
+  /** `sha256:` of the canonical JSON of everything above. */
+  checksum: z.string(),
+});
+export type PlanFile = z.infer<typeof planFileSchema>;

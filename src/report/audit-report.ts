@@ -1,0 +1,157 @@
+/**
+ * Audit results: the `--json` shape of CONTRACT.md and human reports (Markdown, HTML) per tenant and
+ * target, with the blocklist digest and, from the journal, when each indicator was first pushed there.
+ */
+import { extname } from 'node:path';
+import type { TargetOutcome } from '../apply/engine.js';
+import { firstPushed, type JournalRecord } from '../apply/journal.js';
+import { ConfigError } from '../errors.js';
+import type { DriftFinding } from '../plan/types.js';
+import { writeFileAtomic } from '../util/atomic.js';
+
+/** One target in the audit JSON. */
+export interface AuditTarget {
+  name: string;
+  vendor: string;
+  tenant: string;
+  status: 'in-sync' | 'drift' | 'error';
+  drift: DriftFinding[];
+  /** Values iocwall manages there now, per the device. */
+  managedEntries?: number;
+  error?: string;
+}
+
+/** The audit JSON (`audit --json`). */
+export interface AuditJson {
+  generatedAt: string;
+  blocklistDigest: string;
+  targets: AuditTarget[];
+}
+
+/** Builds the audit JSON from the engine's outcomes. */
+export function auditJson(outcomes: readonly TargetOutcome[], blocklistDigest: string, now: Date): AuditJson {
+  return {
+    generatedAt: now.toISOString(),
+    blocklistDigest,
+    targets: outcomes.map((o) => ({
+      name: o.target,
+      vendor: o.vendor,
+      tenant: o.tenant,
+      status: o.status === 'drift' ? 'drift' : o.status === 'in-sync' ? 'in-sync' : 'error',
+      drift: o.plan?.drift ?? [],
+      ...(o.plan ? { managedEntries: o.plan.summary.managed } : {}),
+      ...(o.error ? { error: o.error } : {}),
+    })),
+  };
+}
+
+const MAX_ROWS = 1000;
+
+/** Markdown report. */
+export function renderAuditMarkdown(audit: AuditJson, journal: readonly JournalRecord[]): string {
+  const pushed = firstPushed(journal);
+  const out = [
+    '# iocwall audit',
+    '',
+    `Generated ${audit.generatedAt}. Blocklist digest \`${audit.blocklistDigest}\`.`,
+    '',
+    '| tenant | target | vendor | status | findings |',
+    '|---|---|---|---|---|',
+  ];
+  const sorted = [...audit.targets].sort(
+    (a, b) => a.tenant.localeCompare(b.tenant) || a.name.localeCompare(b.name),
+  );
+  for (const t of sorted)
+    out.push(
+      `| ${t.tenant} | ${t.name} | ${t.vendor} | ${t.status} | ${t.error ? escapeCell(t.error) : t.drift.length} |`,
+    );
+  for (const t of sorted) {
+    out.push('', `## ${t.tenant} / ${t.name}`, '');
+    out.push(
+      t.status === 'in-sync'
+        ? 'In sync with the blocklist.'
+        : t.status === 'error'
+          ? `Could not be audited: ${t.error ?? ''}`
+          : `${t.drift.length} drift findings:`,
+    );
+    if (t.drift.length > 0) {
+      out.push('', '| kind | object | value | detail |', '|---|---|---|---|');
+      for (const d of t.drift.slice(0, MAX_ROWS))
+        out.push(
+          `| ${d.kind} | ${escapeCell(d.object)} | ${escapeCell(d.value ?? '')} | ${escapeCell(d.detail)} |`,
+        );
+      if (t.drift.length > MAX_ROWS) out.push(`| … | | | ${t.drift.length - MAX_ROWS} more |`);
+    }
+    const since = pushed.get(t.name);
+    if (since && since.size > 0) {
+      out.push('', 'Blocked here since (from the journal):', '', '| indicator | first pushed |', '|---|---|');
+      const rows = [...since.entries()].sort(([a], [b]) => a.localeCompare(b));
+      for (const [value, ts] of rows.slice(0, MAX_ROWS)) out.push(`| ${escapeCell(value)} | ${ts} |`);
+      if (rows.length > MAX_ROWS) out.push(`| … | ${rows.length - MAX_ROWS} more |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** HTML report (self-contained, no scripts; every value escaped). */
+export function renderAuditHtml(audit: AuditJson, journal: readonly JournalRecord[]): string {
+  const pushed = firstPushed(journal);
+  const rows = (cells: string[]): string =>
+    `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  const parts = [
+    '<!doctype html><html><head><meta charset="utf-8"><title>iocwall audit</title>',
+    '<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}.drift{color:#a00}.in-sync{color:#070}.error{color:#a50}</style></head><body>',
+    `<h1>iocwall audit</h1><p>Generated ${escapeHtml(audit.generatedAt)}. Blocklist digest <code>${escapeHtml(audit.blocklistDigest)}</code>.</p>`,
+    '<table><tr><th>tenant</th><th>target</th><th>vendor</th><th>status</th><th>findings</th></tr>',
+  ];
+  for (const t of audit.targets) {
+    parts.push(
+      `<tr><td>${escapeHtml(t.tenant)}</td><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.vendor)}</td><td class="${t.status}">${t.status}</td><td>${escapeHtml(t.error ?? String(t.drift.length))}</td></tr>`,
+    );
+  }
+  parts.push('</table>');
+  for (const t of audit.targets) {
+    parts.push(`<h2>${escapeHtml(`${t.tenant} / ${t.name}`)}</h2>`);
+    if (t.drift.length > 0) {
+      parts.push('<table><tr><th>kind</th><th>object</th><th>value</th><th>detail</th></tr>');
+      for (const d of t.drift.slice(0, MAX_ROWS))
+        parts.push(rows([d.kind, d.object, d.value ?? '', d.detail]));
+      parts.push('</table>');
+    } else
+      parts.push(
+        `<p>${t.status === 'error' ? `Could not be audited: ${escapeHtml(t.error ?? '')}` : 'In sync with the blocklist.'}</p>`,
+      );
+    const since = pushed.get(t.name);
+    if (since && since.size > 0) {
+      parts.push('<h3>Blocked here since</h3><table><tr><th>indicator</th><th>first pushed</th></tr>');
+      for (const [value, ts] of [...since.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .slice(0, MAX_ROWS))
+        parts.push(rows([value, ts]));
+      parts.push('</table>');
+    }
+  }
+  parts.push('</body></html>');
+  return `${parts.join('\n')}\n`;
+}
+
+/** Writes the report in the format the file extension names (.md or .html). */
+export function writeAuditReport(path: string, audit: AuditJson, journal: readonly JournalRecord[]): void {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.md' || ext === '.markdown') writeFileAtomic(path, renderAuditMarkdown(audit, journal));
+  else if (ext === '.html' || ext === '.htm') writeFileAtomic(path, renderAuditHtml(audit, journal));
+  else throw new ConfigError(`--report ${path}: use a .md or .html file name`);
+}

@@ -1,0 +1,183 @@
+/**
+ * Set changes on RouterOS: pipelined `add`s (window ≥ 128) and `remove`s by `.id` lists in batches, on
+ * the firewall address lists and `/ip/dns/static`. Converges after an interrupted push: an `add` refused
+ * with `already have such entry` is a success when the existing entry is ours.
+ */
+import { VendorError } from '../../errors.js';
+import type { Change } from '../types.js';
+import type { RouterOsClient, RouterOsCommand, RouterOsResult } from './client.js';
+import {
+  chunks,
+  dnsAddAttributes,
+  dnsRowDomain,
+  type AdapterContext,
+  type Family,
+  type Session,
+} from './adapter-model.js';
+import { readMarkedEntries } from './adapter-read.js';
+import { DnsRowSchema, MENUS, parseRows, PROPLIST, type DnsRow } from './schema.js';
+import { canonicalAddress } from './values.js';
+
+type SetChange = Extract<Change, { kind: 'set' }>;
+
+/** Ids per `remove` command (keeps each sentence small; many removes are still pipelined). */
+const REMOVE_BATCH = 500;
+const DUPLICATE = 'failure: already have such entry';
+
+/** Throws the first failure of a batch, with how many commands failed. */
+function failOn(results: readonly RouterOsResult[], what: string, ctx: AdapterContext): void {
+  const failed = results.filter((r): r is Extract<RouterOsResult, { ok: false }> => !r.ok);
+  const first = failed[0];
+  if (first === undefined) return;
+  throw new VendorError(
+    `${what} on ${ctx.target}: ${failed.length} of ${results.length} commands failed, first: ${first.error.message}`,
+    { ...first.error.details, vendor: 'mikrotik', target: ctx.target },
+    { cause: first.error },
+  );
+}
+
+/** Removes rows by id, in pipelined batches; ids already gone are not an error. */
+async function removeIds(
+  client: RouterOsClient,
+  menu: string,
+  ids: readonly string[],
+  ctx: AdapterContext,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const cmds = chunks(ids, REMOVE_BATCH).map((b) => ({
+    command: `${menu}/remove`,
+    attributes: { '.id': b.join(',') },
+  }));
+  const results = await client.writeMany(cmds, { window: ctx.options.window });
+  // A batch is refused whole when one id vanished meanwhile: retry its ids one by one, ignoring `no such item`.
+  const retry = cmds
+    .filter((_, i) => results[i]?.ok === false)
+    .flatMap((c) => c.attributes['.id'].split(','));
+  if (retry.length === 0) return;
+  const again = await client.writeMany(
+    retry.map((id) => ({ command: `${menu}/remove`, attributes: { '.id': id } })),
+    { window: ctx.options.window },
+  );
+  failOn(
+    again.filter((r) => r.ok || !r.error.message.endsWith('no such item')),
+    `remove from ${menu}`,
+    ctx,
+  );
+}
+
+/** Applies one address-list set change (ipv4/ipv6). */
+async function applyListChange(
+  session: Session,
+  c: SetChange,
+  family: Family,
+  ctx: AdapterContext,
+  warnings: string[],
+): Promise<void> {
+  const { client } = session;
+  const menu = MENUS.list[family];
+  ctx.knownLists[family].add(c.name);
+  if (c.op === 'delete' || c.remove.length > 0) {
+    const rows = await readMarkedEntries(client, family, ctx, c.name);
+    const drop = new Set(
+      c.op === 'delete' ? rows.map((r) => canonicalAddress(r.address)) : c.remove.map(canonicalAddress),
+    );
+    await removeIds(
+      client,
+      menu,
+      rows.filter((r) => drop.has(canonicalAddress(r.address))).map((r) => r['.id']),
+      ctx,
+    );
+  }
+  if (c.op === 'delete' || c.add.length === 0) return;
+  const cmds: RouterOsCommand[] = c.add.map((address) => ({
+    command: `${menu}/add`,
+    attributes: { list: c.name, address, comment: ctx.marker },
+  }));
+  const results = await client.writeMany(cmds, { window: ctx.options.window });
+  const dupes = new Set(
+    c.add.filter((_, i) => {
+      const r = results[i];
+      return r !== undefined && !r.ok && r.error.message.endsWith(DUPLICATE);
+    }),
+  );
+  failOn(
+    results.filter((r, i) => !r.ok && !dupes.has(c.add[i] ?? '')),
+    `add to ${menu} list ${c.name}`,
+    ctx,
+  );
+  if (dupes.size === 0) return;
+  // Already there: ours (an earlier, interrupted push) is fine — re-enabled if disabled; not ours is reported.
+  const ours = await readMarkedEntries(client, family, ctx, c.name);
+  const byValue = new Map(ours.map((r) => [canonicalAddress(r.address), r]));
+  const enable: string[] = [];
+  for (const v of dupes) {
+    const row = byValue.get(canonicalAddress(v));
+    if (row === undefined)
+      warnings.push(`${v} is already in ${menu} list ${c.name} without marker ${ctx.marker}; left untouched`);
+    else if (row.disabled === true) enable.push(row['.id']);
+  }
+  const sets = chunks(enable, REMOVE_BATCH).map((b) => ({
+    command: `${menu}/set`,
+    attributes: { '.id': b.join(','), disabled: 'no' },
+  }));
+  failOn(await client.writeMany(sets, { window: ctx.options.window }), `enable in ${menu}`, ctx);
+}
+
+/**
+ * Applies the DNS set change. DNS static entries allow duplicates (no trap to lean on), so the current rows
+ * are read first and only missing names are added; rows of ours in another form (e.g. the v6 regexp form
+ * after an upgrade to v7) are swept.
+ */
+async function applyDnsChange(session: Session, c: SetChange, ctx: AdapterContext): Promise<void> {
+  const { client, v7 } = session;
+  ctx.knownDnsName = c.name;
+  const reply = await client.write({
+    command: `${MENUS.dns}/print`,
+    attributes: { '.proplist': PROPLIST.dns },
+    queries: [`?comment=${ctx.marker}`],
+  });
+  const rows = parseRows(DnsRowSchema, reply.rows, MENUS.dns, ctx.target).filter((r) => r.dynamic !== true);
+  const byDomain = new Map<string, DnsRow[]>();
+  const stale: string[] = [];
+  for (const r of rows) {
+    const d = dnsRowDomain(r, v7);
+    if (d === undefined) stale.push(r['.id']);
+    else byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
+  }
+  const drop = new Set(c.op === 'delete' ? byDomain.keys() : c.remove);
+  const removeIdsList = [...stale, ...[...drop].flatMap((d) => (byDomain.get(d) ?? []).map((r) => r['.id']))];
+  await removeIds(client, MENUS.dns, removeIdsList, ctx);
+  if (c.op === 'delete') return;
+  const adds: RouterOsCommand[] = [];
+  const enable: string[] = [];
+  for (const d of c.add) {
+    const existing = byDomain.get(d);
+    if (existing === undefined)
+      adds.push({ command: `${MENUS.dns}/add`, attributes: dnsAddAttributes(d, v7, ctx.marker) });
+    else if (existing.every((r) => r.disabled === true) && existing[0] !== undefined)
+      enable.push(existing[0]['.id']);
+  }
+  failOn(await client.writeMany(adds, { window: ctx.options.window }), `add to ${MENUS.dns}`, ctx);
+  if (enable.length > 0) {
+    await client.write({
+      command: `${MENUS.dns}/set`,
+      attributes: { '.id': enable.join(','), disabled: 'no' },
+    });
+  }
+}
+
+/** Applies one set change in the RouterOS idiom for its set. */
+export async function applySetChange(
+  session: Session,
+  c: SetChange,
+  ctx: AdapterContext,
+  warnings: string[],
+): Promise<void> {
+  switch (c.setId) {
+    case 'ipv4':
+    case 'ipv6':
+      return applyListChange(session, c, c.setId, ctx, warnings);
+    case 'dns':
+      return applyDnsChange(session, c, ctx);
+  }
+}

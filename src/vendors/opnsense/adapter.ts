@@ -1,0 +1,105 @@
+/**
+ * The OPNsense adapter. What iocwall manages on an OPNsense target:
+ * - sets `ipv4`/`ipv6` → two `network` aliases, description `<marker> <setId>`, content newline-separated
+ *   and always written whole in one `add_item`/`set_item`;
+ * - set `dns` → 26.1+: a DNSBL policy whose description carries the marker, `wildcards` = the domains
+ *   (domain and all subdomains); ≤25.7: the `wildcards` field of the single DNSBL object, which iocwall
+ *   then owns (see `observeDns`);
+ * - rules `egress-ipv4`/`egress-ipv6` → automation filter rules (block/reject, quick, inbound on
+ *   `options.interface`, default `lan`, destination = the alias), kept at a sequence below every pass
+ *   automation rule on that interface; automation rules are evaluated before the legacy interface rules
+ *   holding the default LAN allow rules.
+ *
+ * Connection options: `credentials.key`/`credentials.secret` (API key and secret), `options.interface`,
+ * `options.names` (set id → device name, for reporting same-named foreign objects before the first apply).
+ */
+import { z } from 'zod';
+import { ConfigError } from '../../errors.js';
+import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
+import { OpnsenseClient } from './client.js';
+import { fetchSnapshot, observe, type OpnsenseContext } from './adapter-read.js';
+import { applyChanges, type ApplyMemory } from './adapter-apply.js';
+
+/** Default device names when neither options nor a desired state named them. */
+export const DEFAULT_NAMES: Record<SetId, string> = {
+  ipv4: 'iocwall_v4',
+  ipv6: 'iocwall_v6',
+  dns: 'iocwall_dns',
+};
+
+/** Vendor options accepted in the target config. */
+export const opnsenseOptionsSchema = z.object({
+  interface: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .default('lan'),
+  names: z
+    .object({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
+    .default({}),
+});
+
+/** Credentials: the API key and secret of an OPNsense user. */
+const credentialsSchema = z.object({ key: z.string().min(1), secret: z.string().min(1) });
+
+/**
+ * Builds the adapter for one OPNsense target. Nothing is contacted until the first `read`/`apply`
+ * (TLS verification, including fingerprint pinning, happens then).
+ * @throws ConfigError for bad credentials shape or options.
+ */
+export const createOpnsenseAdapter: AdapterFactory = (connection, marker) => {
+  const creds = credentialsSchema.safeParse(connection.credentials);
+  if (!creds.success)
+    throw new ConfigError(`target ${connection.name}: opnsense needs credentials key and secret`);
+  const opts = opnsenseOptionsSchema.safeParse(connection.options);
+  if (!opts.success) {
+    throw new ConfigError(
+      `target ${connection.name}: invalid opnsense options: ${opts.error.issues[0]?.message ?? ''}`,
+    );
+  }
+  const given = { ...connection.objectNames, ...opts.data.names };
+  const names: Record<SetId, string> = {
+    ipv4: given.ipv4 ?? DEFAULT_NAMES.ipv4,
+    ipv6: given.ipv6 ?? DEFAULT_NAMES.ipv6,
+    dns: given.dns ?? DEFAULT_NAMES.dns,
+  };
+  const memory: ApplyMemory = {};
+  let ctx: Promise<OpnsenseContext> | undefined;
+
+  const context = (): Promise<OpnsenseContext> => {
+    ctx ??= OpnsenseClient.connect({
+      target: connection.name,
+      endpoint: connection.endpoint,
+      key: creds.data.key,
+      secret: creds.data.secret,
+      tls: connection.tls,
+      timeoutMs: connection.timeoutMs,
+      readOnly: connection.readOnly,
+    }).then(
+      (client) => ({ client, marker, iface: opts.data.interface, names }),
+      (err: unknown) => {
+        ctx = undefined; // a later call may retry the connection
+        throw err;
+      },
+    );
+    return ctx;
+  };
+
+  const adapter: FirewallAdapter = {
+    vendor: 'opnsense',
+    async read() {
+      const c = await context();
+      return observe(c, await fetchSnapshot(c.client));
+    },
+    async apply(changes, desired) {
+      const c = await context();
+      for (const s of desired.sets) names[s.id] = s.name;
+      return applyChanges(c, memory, changes, desired);
+    },
+    async close() {
+      const pending = ctx;
+      ctx = undefined;
+      if (pending !== undefined) (await pending.catch(() => undefined))?.client.close();
+    },
+  };
+  return adapter;
+};

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendJournal, firstPushed, readJournal } from '../../src/apply/journal.js';
+import { withTargetLock } from '../../src/apply/lock.js';
+import { addPushed, pushedFor, withdrawPushed } from '../../src/blocklist/pushed.js';
+import { createPlanFile, readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
+import { PlanFileError, StalePlanError, TargetLockedError } from '../../src/errors.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'iocwall-state-'));
+const record = (ts: string, added: Record<string, string[]>, removed: Record<string, string[]> = {}) => ({
+  ts,
+  runId: 'r',
+  command: 'sync',
+  target: 'fw1',
+  tenant: 't',
+  vendor: 'opnsense',
+  blocklistDigest: 'sha256:x',
+  result: 'applied' as const,
+  added,
+  removed,
+  rules: [],
+});
+
+describe('src/plan/plan-file', () => {
+  it('round-trips a plan and refuses one edited after it was made', () => {
+    const dir = tmp();
+    const path = join(dir, 'plan.json');
+    writePlanFile(path, createPlanFile([], 'sha256:abc', new Date('2026-01-01T00:00:00Z')));
+    expect(readPlanFile(path).blocklistDigest).toBe('sha256:abc');
+    const edited = JSON.parse(readFileSync(path, 'utf8')) as { blocklistDigest: string };
+    edited.blocklistDigest = 'sha256:def';
+    writeFileSync(path, JSON.stringify(edited));
+    expect(() => readPlanFile(path)).toThrow(StalePlanError);
+  });
+
+  it('says clearly when a file is not a plan', () => {
+    const path = join(tmp(), 'x.json');
+    writeFileSync(path, '{"hello":1}');
+    expect(() => readPlanFile(path)).toThrow(PlanFileError);
+    writeFileSync(path, 'not json');
+    expect(() => readPlanFile(path)).toThrow(/cannot read plan/);
+  });
+});
+
+describe('src/apply/journal', () => {
+  it('appends records and tells when each value was first pushed, reset by a removal', () => {
+    const dir = tmp();
+    appendJournal(dir, record('2026-01-01T00:00:00.000Z', { iocwall_v4: ['1.2.3.4'] }));
+    appendJournal(dir, record('2026-01-02T00:00:00.000Z', { iocwall_v4: ['5.6.7.8'] }));
+    appendJournal(dir, record('2026-01-03T00:00:00.000Z', {}, { iocwall_v4: ['1.2.3.4'] }));
+    appendJournal(dir, record('2026-01-04T00:00:00.000Z', { iocwall_v4: ['1.2.3.4'] }));
+    // A torn line from a crash does not hide the valid records.
+    writeFileSync(
+      join(dir, 'journal.jsonl'),
+      readFileSync(join(dir, 'journal.jsonl'), 'utf8') + '{"ts":"2026',
+    );
+    const records = readJournal(dir);
+    expect(records).toHaveLength(4);
+    const since = firstPushed(records).get('fw1');
+    expect(since?.get('5.6.7.8')).toBe('2026-01-02T00:00:00.000Z');
+    expect(since?.get('1.2.3.4')).toBe('2026-01-04T00:00:00.000Z');
+  });
+});
+
+describe('src/apply/lock', () => {
+  it('refuses an overlapping run on the same target and releases after', async () => {
+    const dir = tmp();
+    await withTargetLock(dir, 'fw1', async () => {
+      await expect(withTargetLock(dir, 'fw1', () => Promise.resolve(1))).rejects.toThrow(TargetLockedError);
+      expect(await withTargetLock(dir, 'fw2', () => Promise.resolve(2))).toBe(2);
+    });
+    expect(await withTargetLock(dir, 'fw1', () => Promise.resolve(3))).toBe(3);
+  });
+
+  it('takes over a lock left by a dead process', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'locks'), { recursive: true });
+    writeFileSync(join(dir, 'locks', 'fw1.lock'), JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    expect(await withTargetLock(dir, 'fw1', () => Promise.resolve('ok'))).toBe('ok');
+  });
+});
+
+describe('src/blocklist/pushed', () => {
+  it('keeps pushed entries per target until they expire or are withdrawn', () => {
+    const dir = tmp();
+    const now = new Date('2026-03-29T00:00:00Z');
+    addPushed(
+      dir,
+      [
+        { type: 'domain', value: 'journalide.org', subdomains: true, sources: ['push:a'], expiresAt: null },
+        { type: 'ip', value: '23.254.211.230', sources: ['push:a'], expiresAt: '2026-04-01T00:00:00.000Z' },
+      ],
+      ['fw1'],
+      now,
+    );
+    expect(pushedFor(dir, 'fw1', now).map((e) => e.value)).toEqual(['23.254.211.230', 'journalide.org']);
+    expect(pushedFor(dir, 'fw2', now)).toEqual([]);
+    expect(pushedFor(dir, 'fw1', new Date('2026-04-02T00:00:00Z')).map((e) => e.value)).toEqual([
+      'journalide.org',
+    ]);
+    expect(withdrawPushed(dir, new Set(['journalide.org']), ['fw1'])).toBe(1);
+    expect(pushedFor(dir, 'fw1', now).map((e) => e.value)).toEqual(['23.254.211.230']);
+  });
+});

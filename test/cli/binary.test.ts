@@ -1,0 +1,74 @@
+/**
+ * The built binary, as users and cron jobs run it: `node dist/src/cli/main.js` (what `npx iocwall` runs).
+ * `npm test` builds first, so dist/ is current.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+
+describe('the iocwall binary', () => {
+  it('prints help and exits 0; an unknown command exits 1', () => {
+    const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const cmd of ['compile', 'check', 'plan', 'apply', 'sync', 'audit', 'push', 'lab'])
+      expect(help.stdout).toContain(cmd);
+    const bad = spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+  });
+
+  it('runs the lab until SIGTERM, prints one ready line, and writes a config other commands can use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-bin-'));
+    const config = join(dir, 'lab.yaml');
+    const lab = spawn(process.execPath, [BIN, 'lab', '--write-config', config, '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => lab.on('exit', (code) => resolve(code)));
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      const rl = createInterface({ input: lab.stdout });
+      rl.once('line', resolve);
+      lab.once('exit', () => reject(new Error('lab exited before it was ready')));
+    });
+    try {
+      const ready = JSON.parse(firstLine) as {
+        ready: boolean;
+        targets: { name: string; vendor: string; endpoint: string; credentials: Record<string, string> }[];
+      };
+      expect(ready.ready).toBe(true);
+      expect(ready.targets.map((t) => t.vendor).sort()).toEqual(['mikrotik', 'opnsense']);
+      const opn = ready.targets.find((t) => t.vendor === 'opnsense')!;
+      expect(opn.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(Object.keys(opn.credentials).sort()).toEqual(['key', 'secret']);
+      const ros = ready.targets.find((t) => t.vendor === 'mikrotik')!;
+      expect(ros.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+      expect(Object.keys(ros.credentials).sort()).toEqual(['password', 'username']);
+
+      // The written config holds references, never the secrets themselves.
+      const text = readFileSync(config, 'utf8');
+      expect(text).not.toContain(opn.credentials.secret);
+      expect(text).toContain('file:');
+      const secretFile = join(dir, 'lab.secrets', 'lab-opnsense.secret');
+      expect(readFileSync(secretFile, 'utf8').trim()).toBe(opn.credentials.secret);
+      expect(statSync(secretFile).mode & 0o077).toBe(0);
+
+      // Nothing was pushed yet: an audit finds drift (exit 2) on both devices.
+      const audit = spawnSync(
+        process.execPath,
+        [BIN, 'audit', '--config', config, '--json', '--log-level', 'warn'],
+        { encoding: 'utf8' },
+      );
+      expect(audit.stderr).toBe('');
+      expect(audit.status).toBe(2);
+      const json = JSON.parse(audit.stdout) as { targets: { status: string; drift: { kind: string }[] }[] };
+      expect(json.targets.map((t) => t.status)).toEqual(['drift', 'drift']);
+      expect(json.targets.every((t) => t.drift.some((d) => d.kind === 'rule-missing'))).toBe(true);
+    } finally {
+      lab.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, loadConfig } from '../../src/config/load.js';
+import { configJsonSchema } from '../../src/config/json-schema.js';
+import { redactSecrets, resolveSecret } from '../../src/config/secrets.js';
+import { resolveConnection, selectTargets, targetAddresses } from '../../src/config/targets.js';
+import { ConfigError } from '../../src/errors.js';
+
+function write(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'iocwall-config-'));
+  const path = join(dir, 'iocwall.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+const TARGETS = `
+targets:
+  - name: fw1
+    tenant: acme
+    vendor: opnsense
+    endpoint: https://192.0.2.10
+    credentials: { key: env:IOCWALL_TEST_KEY, secret: file:fw1.secret }
+  - name: fw2
+    tenant: beta
+    vendor: mikrotik
+    endpoint: tcp://rtr.example:8728
+    credentials: { username: env:IOCWALL_TEST_KEY, password: env:IOCWALL_TEST_KEY }
+`;
+
+describe('src/config', () => {
+  it('loads a config with defaults and resolves env: and file: secrets relative to it', () => {
+    const path = write(`instanceId: msp\n${TARGETS}`);
+    writeFileSync(join(path, '..', 'fw1.secret'), 's3cr3t-value\n');
+    process.env.IOCWALL_TEST_KEY = 'key-from-env';
+    const loaded = loadConfig(path);
+    expect(loaded.config.guard.minPrefixV4).toBe(8);
+    expect(loaded.config.defaults.policy).toMatchObject({
+      dns: true,
+      egress: true,
+      action: 'drop',
+      prefix: 'iocwall',
+    });
+    expect(loaded.stateDir).toBe(join(path, '..', '.iocwall-state'));
+    const fw1 = selectTargets(loaded, ['fw1'], [])[0]!;
+    const conn = resolveConnection(loaded, fw1, true);
+    expect(conn.credentials).toEqual({ key: 'key-from-env', secret: 's3cr3t-value' });
+    expect(conn.readOnly).toBe(true);
+    expect(redactSecrets('auth s3cr3t-value and key-from-env')).toBe('auth [REDACTED] and [REDACTED]');
+    expect(targetAddresses(loaded)).toEqual(['192.0.2.10']);
+    expect(selectTargets(loaded, [], ['beta']).map((t) => t.name)).toEqual(['fw2']);
+  });
+
+  it('refuses inline secrets without echoing them', () => {
+    const path = write(TARGETS.replace('file:fw1.secret', 'hunter2-inline'));
+    expect(() => loadConfig(path)).toThrow(/targets\.0\.credentials\.secret: inline secrets are refused/);
+    try {
+      loadConfig(path);
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('names what is wrong: unknown keys, bad vendors, duplicate targets, unknown selections', () => {
+    expect(() => loadConfig(write('sourcez: []'))).toThrow(ConfigError);
+    expect(() => loadConfig(write(TARGETS.replace('vendor: mikrotik', 'vendor: cisco')))).toThrow(
+      /targets\.1\.vendor/,
+    );
+    expect(() => loadConfig(write(TARGETS.replace('name: fw2', 'name: fw1')))).toThrow(
+      /duplicate target name fw1/,
+    );
+    expect(() => loadConfig(write('a: [unclosed'))).toThrow(/not valid YAML/);
+    expect(() => loadConfig('/nonexistent/iocwall.yaml')).toThrow(/cannot read config/);
+    const loaded = loadConfig(write(TARGETS));
+    expect(() => selectTargets(loaded, ['nope'], [])).toThrow(/unknown target nope/);
+  });
+
+  it('says which secret is missing, never its value', () => {
+    delete process.env.IOCWALL_MISSING;
+    expect(() => resolveSecret('env:IOCWALL_MISSING', '/')).toThrow('secret env:IOCWALL_MISSING is not set');
+    expect(() => resolveSecret('file:/nonexistent/x', '/')).toThrow(
+      /secret file:\/nonexistent\/x cannot be read \(ENOENT\)/,
+    );
+  });
+
+  it('has an embedded default that compiles the shipped 3CX set', () => {
+    const d = defaultConfig();
+    expect(d.config.sources).toEqual([{ name: '3cx', builtin: '3cx' }]);
+    expect(d.config.allowlist.domains).toContain('3cx.com');
+  });
+
+  it('ships a JSON Schema that matches the zod schema', () => {
+    const committed = JSON.parse(
+      readFileSync(new URL('../../schema/iocwall.schema.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    expect(committed).toEqual(configJsonSchema());
+  });
+});

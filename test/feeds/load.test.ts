@@ -1,0 +1,267 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FeedError } from '../../src/errors.js';
+import type { LoadContext, RecordSink } from '../../src/feeds/load.js';
+import { loadSource } from '../../src/feeds/load.js';
+import { sourceSchema } from '../../src/feeds/source-schema.js';
+import type { RawRecord } from '../../src/feeds/types.js';
+import { fixture, fixturePath } from './helpers.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+let handler: Handler = (_req, res) => res.end();
+let requests: IncomingMessage[] = [];
+let server: Server;
+let base = '';
+let stateDir = '';
+
+class ArraySink implements RecordSink {
+  records: RawRecord[] = [];
+  resets = 0;
+  reset() {
+    this.records = [];
+    this.resets++;
+  }
+  add(r: RawRecord) {
+    this.records.push(r);
+  }
+}
+
+const ips = (n: number) => Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join('\n') + '\n';
+const ctx = (extra: Partial<LoadContext> = {}): LoadContext => ({
+  stateDir,
+  now: new Date('2026-01-01T00:00:00Z'),
+  resolveSecret: (ref) => `resolved(${ref})`,
+  retryBaseMs: 1,
+  ...extra,
+});
+const source = (extra: Record<string, unknown> = {}) =>
+  sourceSchema.parse({ name: 'feed', url: `${base}/feed`, ...extra });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push(req);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+beforeEach(async () => {
+  requests = [];
+  stateDir = await mkdtemp(join(tmpdir(), 'iocwall-feeds-'));
+});
+afterEach(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('src/feeds/load url sources', () => {
+  it('stores a fresh copy, then uses ETag → 304 → last-good (not-modified)', async () => {
+    handler = (req, res) => {
+      if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
+      res.writeHead(200, { ETag: '"v1"' }).end(fixture('formats/spamhaus__drop.excerpt.txt'));
+    };
+    const sink = new ArraySink();
+    const first = await loadSource(source(), ctx(), sink);
+    expect(first).toEqual({ name: 'feed', origin: 'fresh', records: 30, notices: [] });
+    const meta = JSON.parse(await readFile(join(stateDir, 'feeds', 'feed.meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ etag: '"v1"', recordCount: 30, fetchedAt: '2026-01-01T00:00:00.000Z' });
+    expect(meta.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const second = await loadSource(source(), ctx(), sink);
+    expect(second.origin).toBe('not-modified');
+    expect(sink.records).toHaveLength(30);
+    expect(requests[1]?.headers['if-none-match']).toBe('"v1"');
+  });
+
+  it('sends If-Modified-Since from Last-Modified', async () => {
+    const lm = 'Wed, 08 Jan 2025 22:38:36 GMT';
+    handler = (req, res) => {
+      if (req.headers['if-modified-since'] === lm) return res.writeHead(304).end();
+      res.writeHead(200, { 'Last-Modified': lm }).end('1.2.3.4\n');
+    };
+    const sink = new ArraySink();
+    expect((await loadSource(source(), ctx(), sink)).origin).toBe('fresh');
+    expect((await loadSource(source(), ctx(), sink)).origin).toBe('not-modified');
+    expect(sink.records).toEqual([{ value: '1.2.3.4', line: 1 }]);
+  });
+
+  it('decodes Content-Encoding gzip and gzip bodies (magic bytes)', async () => {
+    const body = gzipSync(fixture('3cx/talos__3cx-softphone-supply-chain-compromise.txt'));
+    handler = (req, res) =>
+      req.url === '/ce'
+        ? res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(body)
+        : res.writeHead(200).end(body);
+    const a = new ArraySink();
+    expect((await loadSource(source({ url: `${base}/ce` }), ctx(), a)).records).toBe(40);
+    const b = new ArraySink();
+    expect((await loadSource(source({ name: 'gz', url: `${base}/feed.gz` }), ctx(), b)).records).toBe(40);
+    expect(b.records).toEqual(a.records);
+  });
+
+  it('retries 5xx with backoff, then succeeds', async () => {
+    let n = 0;
+    handler = (_req, res) =>
+      ++n < 3 ? res.writeHead(503).end('busy') : res.writeHead(200).end('a.example\n');
+    const report = await loadSource(source(), ctx(), new ArraySink());
+    expect(report.origin).toBe('fresh');
+    expect(requests).toHaveLength(3);
+  });
+
+  it('does not retry a 404; with no last-good copy it throws FeedError and leaves the sink empty', async () => {
+    handler = (_req, res) => res.writeHead(404).end('no');
+    const sink = new ArraySink();
+    await expect(loadSource(source(), ctx(), sink)).rejects.toThrow(FeedError);
+    await expect(loadSource(source(), ctx(), sink)).rejects.toThrow(
+      /source feed: download failed: HTTP 404 \(and no last-good copy\)/,
+    );
+    expect(requests).toHaveLength(2);
+    expect(sink.records).toEqual([]);
+  });
+
+  it('a timeout fails the download (retried), and the last-good copy is used', async () => {
+    handler = (_req, res) => res.writeHead(200).end(ips(10));
+    await loadSource(source(), ctx(), new ArraySink());
+    handler = () => undefined; // never answers
+    const sink = new ArraySink();
+    const report = await loadSource(source({ timeoutMs: 150, retries: 1 }), ctx(), sink);
+    expect(report).toMatchObject({ origin: 'last-good', records: 10 });
+    expect(report.problem).toMatch(/after 2 attempts: .*timeout/i);
+    expect(requests).toHaveLength(3);
+    expect(sink.records).toHaveLength(10);
+  });
+
+  it('a stalled body after the headers times out too', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('1.2.3.4\n');
+    };
+    await expect(loadSource(source({ timeoutMs: 150, retries: 0 }), ctx(), new ArraySink())).rejects.toThrow(
+      /timeout/i,
+    );
+  });
+
+  it('refuses a body over maxBytes without retrying', async () => {
+    handler = (_req, res) => res.writeHead(200).end(ips(500));
+    await expect(loadSource(source({ maxBytes: 1000 }), ctx(), new ArraySink())).rejects.toThrow(/1000/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a truncated gzip body keeps the last-good copy; without one it is a FeedError', async () => {
+    const good = gzipSync(ips(20));
+    handler = (_req, res) => res.writeHead(200).end(good);
+    await loadSource(source(), ctx(), new ArraySink());
+    handler = (_req, res) => res.writeHead(200).end(good.subarray(0, good.length - 10));
+    const sink = new ArraySink();
+    const report = await loadSource(source(), ctx(), sink);
+    expect(report.origin).toBe('last-good');
+    expect(report.problem).toMatch(/truncated or corrupt gzip/);
+    expect(sink.records).toHaveLength(20);
+    await expect(loadSource(source({ name: 'other' }), ctx(), new ArraySink())).rejects.toThrow(
+      /truncated or corrupt gzip/,
+    );
+    handler = (_req, res) =>
+      res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(good.subarray(0, good.length - 10));
+    requests = [];
+    await expect(loadSource(source({ name: 'ce' }), ctx(), new ArraySink())).rejects.toThrow(
+      /truncated or corrupt gzip/,
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a fresh copy that shrank by more than maxShrink is refused; the cache is unchanged', async () => {
+    handler = (_req, res) => res.writeHead(200).end(ips(100));
+    await loadSource(source(), ctx(), new ArraySink());
+    const metaBefore = await readFile(join(stateDir, 'feeds', 'feed.meta.json'), 'utf8');
+    handler = (_req, res) => res.writeHead(200).end(ips(40));
+    const sink = new ArraySink();
+    const report = await loadSource(source(), ctx(), sink);
+    expect(report).toMatchObject({ origin: 'last-good', records: 100 });
+    expect(report.problem).toBe('fresh copy has 40 records, last-good 100: shrank by more than 50%');
+    expect(sink.records).toHaveLength(100);
+    expect(sink.resets).toBe(2);
+    expect(await readFile(join(stateDir, 'feeds', 'feed.meta.json'), 'utf8')).toBe(metaBefore);
+    handler = (_req, res) => res.writeHead(200).end(ips(60));
+    expect((await loadSource(source(), ctx(), new ArraySink())).origin).toBe('fresh');
+  });
+
+  it('zero records after a non-empty last-good is shrinkage even with maxShrink 1 (EDROP stub)', async () => {
+    handler = (_req, res) => res.writeHead(200).end(fixture('formats/spamhaus__edrop-2023-12.excerpt.txt'));
+    await loadSource(source(), ctx(), new ArraySink());
+    handler = (_req, res) =>
+      res.writeHead(200).end(fixture('formats/spamhaus__edrop-2024-10-merged-stub.txt'));
+    const report = await loadSource(source({ maxShrink: 1 }), ctx(), new ArraySink());
+    expect(report).toMatchObject({ origin: 'last-good', records: 27 });
+    // with no last-good, the stub is accepted: zero records and its warnings
+    const stub = await loadSource(source({ name: 'stub' }), ctx(), new ArraySink());
+    expect(stub).toMatchObject({ origin: 'fresh', records: 0 });
+    expect(stub.notices.map((n) => n.level)).toEqual(['warn', 'warn']);
+  });
+
+  it('streams a multi-megabyte feed', async () => {
+    const body = ips(120_000);
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    handler = (_req, res) => res.writeHead(200).end(body);
+    const sink = new ArraySink();
+    const report = await loadSource(source(), ctx(), sink);
+    expect(report.records).toBe(120_000);
+    expect(sink.records.at(-1)).toEqual({ value: '10.0.468.191', line: 120_000 });
+  });
+
+  it('resolves secret header references and sends them; follows a redirect', async () => {
+    handler = (req, res) =>
+      req.url === '/feed'
+        ? res.writeHead(302, { Location: '/real' }).end()
+        : res.writeHead(200).end('a.example\n');
+    const src = source({ headers: { 'Auth-Key': 'env:TF_KEY', 'X-Plain': 'literal' } });
+    expect((await loadSource(src, ctx(), new ArraySink())).origin).toBe('fresh');
+    expect(requests[0]?.headers['auth-key']).toBe('resolved(env:TF_KEY)');
+    expect(requests[0]?.headers['x-plain']).toBe('literal');
+    expect(requests[1]?.url).toBe('/real');
+  });
+
+  it('refuses data: URLs before any request', async () => {
+    const src = { ...source(), url: 'data:text/plain,1.2.3.4' };
+    await expect(loadSource(src, ctx(), new ArraySink())).rejects.toThrow(/refused URL scheme data:/);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('src/feeds/load file sources', () => {
+  it('reads a file directly (no cache), and stdin for "-"', async () => {
+    const sink = new ArraySink();
+    const src = sourceSchema.parse({ name: 'f', file: fixturePath('3cx/splunk__3cx_ioc_domains.csv') });
+    expect(await loadSource(src, ctx(), sink)).toEqual({
+      name: 'f',
+      origin: 'file',
+      records: 38,
+      notices: [],
+    });
+    const stdin = Readable.from([Buffer.from('1.2.3.4\n5.6.7.8\n')]);
+    const fromStdin = await loadSource(sourceSchema.parse({ name: 's', file: '-' }), ctx({ stdin }), sink);
+    expect(fromStdin.records).toBe(2);
+    expect(sink.records).toEqual([
+      { value: '1.2.3.4', line: 1 },
+      { value: '5.6.7.8', line: 2 },
+    ]);
+  });
+
+  it('an unreadable or malformed file is a FeedError naming the source', async () => {
+    const missing = sourceSchema.parse({ name: 'm', file: join(stateDir, 'nope.txt') });
+    await expect(loadSource(missing, ctx(), new ArraySink())).rejects.toThrow(
+      /source m: cannot read .*nope\.txt/,
+    );
+    const bad = join(stateDir, 'bad.json');
+    await writeFile(bad, '{"Event": {');
+    const src = sourceSchema.parse({ name: 'b', file: bad });
+    await expect(loadSource(src, ctx(), new ArraySink())).rejects.toThrow(/source b: .*misp: malformed JSON/);
+  });
+});
