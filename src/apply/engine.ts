@@ -19,7 +19,7 @@ import { buildPlan, observedDigest } from '../plan/planner.js';
 import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
 import { insecureTls } from '../vendors/tls.js';
-import type { Change, FirewallAdapter } from '../vendors/types.js';
+import type { Change, FirewallAdapter, ObservedState } from '../vendors/types.js';
 import { assertNothingGuarded, type GuardCheck } from './guard-check.js';
 import { appendJournal, type JournalRecord } from './journal.js';
 import { withTargetLock } from './lock.js';
@@ -56,6 +56,13 @@ export interface RunRequest {
   guard: GuardCheck;
   /** Show a live task list (TTY). */
   tty: boolean;
+}
+
+/** What `observe` found on one target. */
+export interface ObservedTarget {
+  target: string;
+  observed?: ObservedState;
+  error?: string;
 }
 
 /** A whole run. */
@@ -107,6 +114,31 @@ export class Engine {
       },
     );
     return { runId, outcomes };
+  }
+
+  /**
+   * Reads every target through a read-only transport and returns what each holds (for `check --config`).
+   * A target that cannot be read is reported with its error; the others are still read.
+   */
+  async observe(loaded: LoadedConfig, targets: readonly TargetConfig[]): Promise<ObservedTarget[]> {
+    const marker = ownershipMarker(loaded.config.instanceId);
+    return Promise.all(
+      targets.map(async (target) => {
+        try {
+          const adapter = adapterFactoryFor(this.registry, target.vendor)(
+            resolveConnection(loaded, target, true),
+            marker,
+          );
+          try {
+            return { target: target.name, observed: await adapter.read() };
+          } finally {
+            await adapter.close();
+          }
+        } catch (err) {
+          return { target: target.name, error: errorMessage(err) };
+        }
+      }),
+    );
   }
 
   private async runTarget(request: RunRequest, runId: string, target: TargetConfig): Promise<TargetOutcome> {

@@ -13,7 +13,7 @@
  *   "rejected": [{ …rejected rows whose value is the query or its normalised form… }],
  *   "why": "one line: why it is or is not blocked",
  *   "digest": "sha256:…",
- *   "targets": [{ "target": "fw1", "present": true }] }                     // only with a targets lookup
+ *   "targets": [{ "target": "fw1", "present": true, "set": "iocwall_dns", "entry": "journalide.org" }] }  // with --config targets
  * ```
  * `listedBy` holds every record related to the value: equal to it, a parent domain of it, a subdomain
  * of it (collapsed into it), or an IP network overlapping it.
@@ -27,6 +27,15 @@ import type { BlocklistEntry, RejectedValue } from './types.js';
 
 /** How an entry relates to the queried value. */
 export type Coverage = 'exact' | 'parent-domain' | 'wider-network' | 'partial';
+
+/** Whether one target enforces the value (`check --config`): the set and entry that cover it, or why unknown. */
+export interface TargetPresence {
+  target: string;
+  present: boolean;
+  set?: string;
+  entry?: string;
+  error?: string;
+}
 
 /** The explanation of one value (see the module comment). */
 export interface Explanation {
@@ -47,14 +56,14 @@ export interface Explanation {
   rejected: RejectedValue[];
   why: string;
   digest: string;
-  targets?: { target: string; present: boolean }[];
+  targets?: TargetPresence[];
 }
 
 /** Options of `explainValue`: a compile's options (without `observe`) plus the targets lookup hook. */
 export interface ExplainOptions extends Omit<CompileOptions, 'observe' | 'updateState'> {
   value: string;
   /** Which targets hold the value (filled in by the device layer; absent → no `targets` field). */
-  targetsWithValue?: (value: string) => Promise<{ target: string; present: boolean }[]>;
+  targetsWithValue?: (value: string) => Promise<TargetPresence[]>;
 }
 
 type Query = { kind: 'ip'; iv: IpInterval } | { kind: 'domain'; name: string };

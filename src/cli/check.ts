@@ -3,23 +3,31 @@
  * is blocked (directly, by a wider network or a parent domain) or why not. JSON shape: explain.ts.
  */
 import { Command } from 'commander';
-import { explainValue, type Explanation } from '../blocklist/explain.js';
+import { explainValue, type Explanation, type TargetPresence } from '../blocklist/explain.js';
 import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
 import { addInputOptions, resolveInputs, type InputOptions } from './compile.js';
 import { parseNow } from './now.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { CliContext } from './context.js';
+import { createContainer } from '../container.js';
+import { Engine } from '../apply/engine.js';
+import { findCoverage } from '../apply/presence.js';
+import { isIP } from 'node:net';
 
-/** Looks up which configured targets hold a value (set by the device layer; none by default). */
-export type TargetsLookup = (
-  value: string,
-  configPath: string,
-) => Promise<{ target: string; present: boolean }[]>;
-
-let targetsLookup: TargetsLookup | undefined;
-
-/** Installs the targets lookup `check --config` uses to report presence on devices. */
-export function setTargetsLookup(lookup: TargetsLookup | undefined): void {
-  targetsLookup = lookup;
+/** Reads every configured target read-only and reports which of them hold (or cover) a value. */
+function presenceLookup(ctx: CliContext, loaded: LoadedConfig): (value: string) => Promise<TargetPresence[]> {
+  return async (value) => {
+    const found = await createContainer(ctx.log).resolve(Engine).observe(loaded, loaded.config.targets);
+    const type = isIP(value.split('/')[0] ?? '') !== 0 ? 'ip' : 'domain';
+    return found.map((f) => {
+      if (!f.observed) return { target: f.target, present: false, error: f.error ?? 'unreadable' };
+      const hit = findCoverage(f.observed, type, value);
+      return hit
+        ? { target: f.target, present: true, set: hit.set, entry: hit.entry }
+        : { target: f.target, present: false };
+    });
+  };
 }
 
 /** The human form of an explanation. */
@@ -41,7 +49,14 @@ export function explanationText(e: Explanation): string {
       );
     }
   }
-  for (const t of e.targets ?? []) lines.push(`target ${t.target}: ${t.present ? 'present' : 'absent'}`);
+  for (const t of e.targets ?? []) {
+    const where = t.present
+      ? `present (${t.set ?? ''} ${t.entry ?? ''})`
+      : t.error
+        ? `unknown: ${t.error}`
+        : 'absent';
+    lines.push(`target ${t.target}: ${where}`);
+  }
   return lines.join('\n');
 }
 
@@ -55,8 +70,9 @@ export const registerCheck: RegisterCommand = (program, context) => {
       .action(async (value: string, opts: InputOptions & { json?: boolean }) => {
         const ctx = context();
         const { loaded, inputs, includeConfigSources } = resolveInputs(opts);
-        const lookup = targetsLookup;
-        const configPath = loaded.path;
+        // With --config, also ask every target (read-only) whether it enforces the value.
+        const lookup =
+          loaded.path !== null && loaded.config.targets.length > 0 ? presenceLookup(ctx, loaded) : undefined;
         const explanation = await explainValue({
           value,
           loaded,
@@ -65,9 +81,7 @@ export const registerCheck: RegisterCommand = (program, context) => {
           now: parseNow(opts.now),
           stdin: ctx.io.stdin,
           log: ctx.log,
-          ...(lookup && configPath !== null
-            ? { targetsWithValue: (v: string) => lookup(v, configPath) }
-            : {}),
+          ...(lookup ? { targetsWithValue: lookup } : {}),
         });
         if (opts.json) printJson(ctx, explanation);
         else printText(ctx, explanationText(explanation));

@@ -2,6 +2,8 @@
  * The `iocwall.yaml` schema. The JSON Schema for editors (`schema/iocwall.schema.json`) is generated
  * from it by `iocwall config schema`.
  */
+import { isIP } from 'node:net';
+import IPCIDR from 'ip-cidr';
 import { z } from 'zod';
 import { sourceSchema } from '../feeds/source-schema.js';
 import { VENDOR_IDS } from '../vendors/types.js';
@@ -22,7 +24,17 @@ export const builtinSourceSchema = z
 /** A source: a URL, a file, or a shipped set. */
 export const anySourceSchema = z.union([builtinSourceSchema, sourceSchema]);
 
-const cidrOrIp = z.string().min(2).max(49);
+/**
+ * An address or network in the config, checked strictly (ip-cidr and node:net reject the octal and
+ * short forms that inet_aton-style parsers would silently reinterpret).
+ */
+const cidrOrIp = z
+  .string()
+  .min(2)
+  .max(49)
+  .refine((v) => isIP(v) !== 0 || IPCIDR.isValidCIDR(v), {
+    error: 'expected an IP address or CIDR (no leading zeros or short forms)',
+  });
 
 /** Never-block settings. */
 export const guardSchema = z

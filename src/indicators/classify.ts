@@ -25,6 +25,7 @@ import {
   rangeToCidrs4,
   rangeToCidrs6,
 } from './ip.js';
+import { isCanonicalDomainFast } from './fast-path.js';
 import { refang, stripInvisible } from './refang.js';
 import {
   forbiddenCharacter,
@@ -46,7 +47,19 @@ export function classify(raw: string, hint?: ValueHint): Classification {
   if (hint !== 'hash' && hint !== 'email') {
     const fast = classifyIPv4Fast(raw);
     if (fast !== undefined) return fast;
+    // An already-canonical host name: the general path would return it unchanged (fast-path.ts).
+    if (isCanonicalDomainFast(raw)) {
+      return { ok: true, indicators: [{ type: 'domain', value: raw, wildcard: false }], notes: [] };
+    }
   }
+  return classifyWithoutFastPaths(raw, hint);
+}
+
+/**
+ * {@link classify} without its fast paths: every rule of the module comment, in order. Exported so the
+ * fast paths can be tested against it; callers want `classify`.
+ */
+export function classifyWithoutFastPaths(raw: string, hint?: ValueHint): Classification {
   try {
     return classifyGeneral(raw, hint);
   } catch (err) {

@@ -97,3 +97,15 @@ describe('src/config', () => {
     expect(committed).toEqual(configJsonSchema());
   });
 });
+
+describe('src/config addresses', () => {
+  it('accepts strict addresses and networks, and names the ambiguous ones', () => {
+    expect(() =>
+      loadConfig(write('protectedNetworks: [198.51.100.0/24, 203.0.113.7, "2001:db8::/32"]')),
+    ).not.toThrow();
+    expect(() => loadConfig(write('protectedNetworks: [010.0.0.0/8]'))).toThrow(
+      /protectedNetworks\.0: expected an IP address or CIDR/,
+    );
+    expect(() => loadConfig(write('allowlist: { ips: [1.2.3] }'))).toThrow(/allowlist\.ips\.0/);
+  });
+});

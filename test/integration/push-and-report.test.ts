@@ -103,3 +103,34 @@ describe('OPNsense releases', () => {
     });
   }
 });
+
+describe('iocwall check --config', () => {
+  it('tells on which targets a value is enforced, and by which entry', async () => {
+    const fx = await labFixture({}, ['23.254.211.0/28', 'journalide.org']);
+    try {
+      expect((await fx.run('sync', '--target', 'lab-mikrotik')).code).toBe(0);
+      const res = await fx.run('check', 'hxxps://www.journalide[.]org/djour.php', '--json');
+      expect(res.code).toBe(0);
+      const json = JSON.parse(res.stdout) as {
+        blocked: boolean;
+        targets: { target: string; present: boolean; entry?: string }[];
+      };
+      expect(json.blocked).toBe(true);
+      expect(json.targets).toEqual([
+        { target: 'lab-opnsense', present: false },
+        { target: 'lab-mikrotik', present: true, set: 'iocwall_dns', entry: 'journalide.org' },
+      ]);
+      const ip = JSON.parse((await fx.run('check', '23.254.211.5', '--json')).stdout) as {
+        targets: unknown[];
+      };
+      expect(ip.targets).toEqual([
+        { target: 'lab-opnsense', present: false },
+        { target: 'lab-mikrotik', present: true, set: 'iocwall_v4', entry: '23.254.211.0/28' },
+      ]);
+      const text = await fx.run('check', '23.254.211.5');
+      expect(text.stdout).toContain('target lab-mikrotik: present (iocwall_v4 23.254.211.0/28)');
+    } finally {
+      await fx.lab.stop();
+    }
+  });
+});

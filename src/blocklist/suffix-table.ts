@@ -1,0 +1,88 @@
+/**
+ * A string hash table queried by *suffix*: "is `name[start..]` a key?" without slicing `name`.
+ *
+ * The guard asks that question for a name and each of its parents (`a.b.c`, `b.c`, `c`), a million
+ * times per feed. With a `Map`, every parent is a fresh string to allocate and hash. Here the hash is
+ * computed right to left, so one backwards pass over the name yields the hash of every suffix on the
+ * way, and a hit is confirmed with `startsWith(key, start)` (native, no allocation).
+ */
+
+/** One step of the right-to-left suffix hash (FNV-style multiply, kept in int32). */
+export function suffixHashStep(hash: number, code: number): number {
+  return Math.imul(hash ^ code, 0x01000193);
+}
+
+/** The seed of {@link suffixHashStep}. */
+export const SUFFIX_HASH_SEED = 0x811c9dc5 | 0;
+
+/** The suffix hash of all of `key`. */
+export function suffixHash(key: string): number {
+  let h = SUFFIX_HASH_SEED;
+  for (let i = key.length - 1; i >= 0; i--) h = suffixHashStep(h, key.charCodeAt(i));
+  return h;
+}
+
+/** Keys → dense ids (0, 1, 2, … in insertion order); open addressing, linear probing. */
+export class SuffixTable {
+  private readonly keys: string[] = [];
+  private hashes = new Int32Array(0);
+  /** Slot → key id + 1 (0: empty). */
+  private slots = new Int32Array(16);
+  private mask = 15;
+
+  /** The number of keys. */
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The key of id `id`. */
+  keyOf(id: number): string {
+    return this.keys[id] ?? '';
+  }
+
+  /** The id of `key`, adding it when absent. */
+  add(key: string): number {
+    const h = suffixHash(key);
+    const found = this.find(key, 0, h);
+    if (found >= 0) return found;
+    const id = this.keys.length;
+    this.keys.push(key);
+    if (id >= this.hashes.length) {
+      const next = new Int32Array(Math.max(16, id * 2));
+      next.set(this.hashes);
+      this.hashes = next;
+    }
+    this.hashes[id] = h;
+    if ((id + 1) * 2 > this.slots.length) this.grow();
+    else this.place(id, h);
+    return id;
+  }
+
+  /**
+   * The id of the key equal to `name[start..]`, whose suffix hash is `hash`, or -1.
+   * No allocation: the hash comes from the caller's backwards pass.
+   */
+  find(name: string, start: number, hash: number): number {
+    const want = name.length - start;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const id = (this.slots[slot] ?? 0) - 1;
+      if (id < 0) return -1;
+      if (this.hashes[id] === hash) {
+        const key = this.keys[id] ?? '';
+        if (key.length === want && name.startsWith(key, start)) return id;
+      }
+    }
+  }
+
+  private place(id: number, hash: number): void {
+    let slot = hash & this.mask;
+    while ((this.slots[slot] ?? 0) !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = id + 1;
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 4);
+    this.mask = this.slots.length - 1;
+    for (let id = 0; id < this.keys.length; id++) this.place(id, this.hashes[id] ?? 0);
+  }
+}

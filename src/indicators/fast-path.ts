@@ -1,0 +1,113 @@
+/**
+ * Allocation-free fast paths of `classify` for the two shapes that make up almost every line of a big
+ * feed: an already-canonical IPv4 address/network, and an already-canonical lowercase LDH host name.
+ *
+ * Both are *pre-checks*, not alternative rules: they accept only values for which the general path of
+ * `classify` would return exactly the same single indicator with no notes, and return a "not mine"
+ * answer for everything else (the general path then decides, with its notes and reject details).
+ * The property tests in test/indicators/fast-path.test.ts hold them to that.
+ */
+import { FILE_EXTENSIONS, isKnownTld, SPECIAL_USE_TLDS } from './domain.js';
+import { parseIPv4At } from './ip.js';
+
+/** `packed % 64` is the prefix length, `Math.floor(packed / 64)` the network start (a double: 38 bits). */
+export const IPV4_PACK = 64;
+
+/**
+ * The numeric IPv4 fast path: `a.b.c.d` or `a.b.c.d/len` in strict syntax (no leading zeros, prefix
+ * 0–32 without a leading zero), packed as `start × 64 + prefix` with host bits cleared; -1 for anything
+ * else, valid or not (the general path then classifies it and explains a rejection).
+ * Returning one number instead of a Classification keeps a million-line feed free of garbage.
+ */
+export function classifyIPv4Packed(s: string): number {
+  const len = s.length;
+  if (len < 7 || len > 18) return -1;
+  const whole = parseIPv4At(s, 0, len);
+  if (whole >= 0) return whole * IPV4_PACK + 32;
+  const slash = s.indexOf('/');
+  if (slash < 7) return -1;
+  const n = parseIPv4At(s, 0, slash);
+  if (n < 0) return -1;
+  const plen = len - slash - 1;
+  if (plen < 1 || plen > 2) return -1;
+  const d0 = s.charCodeAt(slash + 1) - 48;
+  if (d0 < 0 || d0 > 9) return -1;
+  let prefix = d0;
+  if (plen === 2) {
+    const d1 = s.charCodeAt(slash + 2) - 48;
+    if (d0 === 0 || d1 < 0 || d1 > 9) return -1;
+    prefix = d0 * 10 + d1;
+    if (prefix > 32) return -1;
+  }
+  const size = 2 ** (32 - prefix);
+  return (n - (n % size)) * IPV4_PACK + prefix;
+}
+
+/** Canonical text of a packed IPv4 value whose input text was `raw` (reuses `raw` when canonical). */
+export function canonicalIPv4Text(raw: string, start: number, prefix: number): string {
+  const slash = raw.indexOf('/');
+  if (slash < 0) return raw;
+  const a = `${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}`;
+  if (prefix === 32) return a;
+  // `raw` is canonical unless host bits were cleared (then its address part differs from `a`).
+  return parseIPv4At(raw, 0, slash) === start ? raw : `${a}/${prefix}`;
+}
+
+/** 1 for `a-z`, 2 for `0-9`, 3 for `-`, 4 for `_`, 5 for `.`; 0 for everything else. */
+const KIND = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) KIND[c] = 1;
+for (let c = 48; c <= 57; c++) KIND[c] = 2;
+KIND[45] = 3;
+KIND[95] = 4;
+KIND[46] = 5;
+
+/**
+ * True when `s` is a host name the general path would return unchanged as a plain (non-wildcard)
+ * domain with no notes: lowercase LDH (plus `_` outside the top-level label), at least two labels,
+ * labels of 1–63 characters not starting or ending with `-`, ≤ 253 characters, an alphabetic and
+ * known (or special-use) top-level label that is not a file extension, no `xn--` label (punycode is
+ * validated by the general path), and not shaped like an `a-b` address range (`cafe-bad.be`).
+ * False means "ask the general path", never "invalid".
+ */
+export function isCanonicalDomainFast(s: string): boolean {
+  const len = s.length;
+  if (len < 3 || len > 253) return false;
+  let labelStart = 0;
+  let lastDot = -1;
+  let hyphens = 0;
+  // Everything in [0-9a-f.-]: with exactly one `-` the general path's range rule sees `a-b`.
+  let hexish = true;
+  let underscoreAt = -1;
+  let tldAlpha = true;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? (KIND[c] ?? 0) : 0;
+    if (k === 5) {
+      const labelLen = i - labelStart;
+      if (labelLen === 0 || labelLen > 63 || s.charCodeAt(i - 1) === 45) return false;
+      lastDot = i;
+      labelStart = i + 1;
+      tldAlpha = true;
+      continue;
+    }
+    if (k === 0) return false;
+    if (k === 1) {
+      if (c > 102) hexish = false;
+      continue;
+    }
+    tldAlpha = false;
+    if (k === 3) {
+      if (i === labelStart) return false;
+      hyphens++;
+    } else if (k === 4) {
+      underscoreAt = i;
+      hexish = false;
+    }
+  }
+  const tldLen = len - labelStart;
+  if (lastDot < 0 || tldLen === 0 || tldLen > 63 || !tldAlpha || underscoreAt > lastDot) return false;
+  if (hyphens > 0 && ((hyphens === 1 && hexish) || s.includes('xn--'))) return false;
+  const tld = s.slice(labelStart);
+  if (FILE_EXTENSIONS.has(tld)) return false;
+  return isKnownTld(tld) || SPECIAL_USE_TLDS.has(tld);
+}
