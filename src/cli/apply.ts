@@ -4,19 +4,9 @@
  */
 import { Command } from 'commander';
 import { readPlanFile } from '../plan/plan-file.js';
-import { ExitSignal, ConfigError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { RegisterCommand } from './commands.js';
-import { printJson, printText } from './context.js';
-import {
-  addDeviceOptions,
-  exitCodeForRun,
-  outcomeLine,
-  outcomesJson,
-  reportFailures,
-  runEngine,
-  setupDevices,
-  type DeviceOptions,
-} from './device-common.js';
+import { addDeviceOptions, finishRun, runEngine, setupDevices, type DeviceOptions } from './device-common.js';
 
 /** Registers `apply`. */
 export const registerApply: RegisterCommand = (program, context) => {
@@ -39,10 +29,7 @@ export const registerApply: RegisterCommand = (program, context) => {
           planFile,
           force: false,
         });
-        if (opts.json) printJson(ctx, outcomesJson(report));
-        else for (const o of report.outcomes) printText(ctx, outcomeLine(o));
-        reportFailures(ctx, report.outcomes);
-        throw new ExitSignal(exitCodeForRun('apply', report.outcomes));
+        finishRun(ctx, report, opts.json);
       }),
   );
 };

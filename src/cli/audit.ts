@@ -10,11 +10,9 @@ import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
 import {
   addDeviceOptions,
-  blocklistsFor,
+  compileAndRun,
   exitCodeForRun,
   reportFailures,
-  runEngine,
-  setupDevices,
   type DeviceOptions,
 } from './device-common.js';
 import { parseNow } from './now.js';
@@ -29,15 +27,8 @@ export const registerAudit: RegisterCommand = (program, context) => {
       .action(async (opts: DeviceOptions & { report?: string; now?: string }) => {
         const ctx = context();
         const now = parseNow(opts.now);
-        const setup = setupDevices(opts);
-        const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, now);
-        const report = await runEngine(ctx, {
-          mode: 'audit',
-          command: 'audit',
-          ...setup,
-          blocklistFor: forTarget,
-          force: false,
-        });
+        const run = { mode: 'audit' as const, command: 'audit', force: false, now };
+        const { setup, compiled, report } = await compileAndRun(ctx, opts, run);
         const json = auditJson(report.outcomes, compiled.digest, now);
         if (opts.report) writeAuditReport(opts.report, json, readJournal(setup.loaded.stateDir));
         if (opts.json) printJson(ctx, json);

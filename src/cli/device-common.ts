@@ -16,7 +16,8 @@ import { Engine, type RunMode, type RunReport, type TargetOutcome } from '../app
 import type { GuardCheck } from '../apply/guard-check.js';
 import { sha256Of } from '../plan/digest.js';
 import { EXIT } from './exit-codes.js';
-import type { CliContext } from './context.js';
+import { printJson, printText, type CliContext } from './context.js';
+import { ExitSignal } from '../errors.js';
 
 /** Options every device command takes. */
 export interface DeviceOptions {
@@ -127,6 +128,39 @@ export function outcomesJson(report: RunReport): unknown {
       ...(o.error ? { error: o.error } : {}),
     })),
   };
+}
+
+/**
+ * The common body of plan, audit, sync and push: load and select, compile the blocklists, run the engine.
+ */
+export async function compileAndRun(
+  ctx: CliContext,
+  opts: DeviceOptions,
+  run: { mode: RunMode; command: string; force: boolean; now: Date },
+): Promise<{ setup: DeviceSetup; compiled: Blocklist; report: RunReport }> {
+  const setup = setupDevices(opts);
+  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, run.now);
+  const report = await runEngine(ctx, {
+    mode: run.mode,
+    command: run.command,
+    ...setup,
+    blocklistFor: forTarget,
+    force: run.force,
+  });
+  return { setup, compiled, report };
+}
+
+/** Ends a writing command (sync, apply, push): its result on stdout, failures on stderr, the exit code. */
+export function finishRun(
+  ctx: CliContext,
+  report: RunReport,
+  json: boolean | undefined,
+  extraJson: object = {},
+): never {
+  if (json) printJson(ctx, { ...(outcomesJson(report) as object), ...extraJson });
+  else for (const o of report.outcomes) printText(ctx, outcomeLine(o));
+  reportFailures(ctx, report.outcomes);
+  throw new ExitSignal(exitCodeForRun('sync', report.outcomes));
 }
 
 /** One human line per target. */

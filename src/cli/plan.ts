@@ -10,11 +10,9 @@ import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
 import {
   addDeviceOptions,
-  blocklistsFor,
+  compileAndRun,
   exitCodeForRun,
   reportFailures,
-  runEngine,
-  setupDevices,
   type DeviceOptions,
 } from './device-common.js';
 import { parseNow } from './now.js';
@@ -30,15 +28,8 @@ export const registerPlan: RegisterCommand = (program, context) => {
       .action(async (opts: DeviceOptions & { out?: string; force?: boolean; now?: string }) => {
         const ctx = context();
         const now = parseNow(opts.now);
-        const setup = setupDevices(opts);
-        const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, now);
-        const report = await runEngine(ctx, {
-          mode: 'plan',
-          command: 'plan',
-          ...setup,
-          blocklistFor: forTarget,
-          force: Boolean(opts.force),
-        });
+        const run = { mode: 'plan' as const, command: 'plan', force: Boolean(opts.force), now };
+        const { compiled, report } = await compileAndRun(ctx, opts, run);
         const plans = report.outcomes.flatMap((o) => (o.plan ? [o.plan] : []));
         const planFile = createPlanFile(plans, compiled.digest, now);
         if (opts.out) writePlanFile(opts.out, planFile);

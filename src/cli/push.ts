@@ -8,18 +8,14 @@ import { Command } from 'commander';
 import { compileBlocklist } from '../blocklist/compile.js';
 import { addPushed, withdrawPushed } from '../blocklist/pushed.js';
 import type { BlocklistEntry } from '../blocklist/types.js';
-import { ConfigError, ExitSignal } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
 import type { RegisterCommand } from './commands.js';
-import { printJson, printText } from './context.js';
+import { printText } from './context.js';
 import {
   addDeviceOptions,
-  blocklistsFor,
-  exitCodeForRun,
-  outcomeLine,
-  outcomesJson,
-  reportFailures,
-  runEngine,
+  compileAndRun,
+  finishRun,
   setupDevices,
   type DeviceOptions,
 } from './device-common.js';
@@ -106,29 +102,16 @@ export const registerPush: RegisterCommand = (program, context) => {
           addPushed(setup.loaded.stateDir, entries, names, now);
           ctx.log.info({ count: entries.length, targets: names }, 'recorded pushed indicators');
         }
-        const { forTarget } = await blocklistsFor(ctx, setup.loaded, now);
-        const report = await runEngine(ctx, {
-          mode: 'sync',
-          command: 'push',
-          ...setup,
-          blocklistFor: forTarget,
-          force: Boolean(opts.force),
-        });
-        if (opts.json)
-          printJson(ctx, {
-            ...(outcomesJson(report) as object),
-            pushed: blocklist.entries.length,
-            rejected: blocklist.rejected,
-          });
-        else {
+        const run = { mode: 'sync' as const, command: 'push', force: Boolean(opts.force), now };
+        const { report } = await compileAndRun(ctx, opts, run);
+        if (!opts.json) {
+          const verb = opts.withdraw ? 'withdrew' : 'pushed';
           printText(
             ctx,
-            `${opts.withdraw ? 'withdrew' : 'pushed'} ${blocklist.entries.length} indicators (${blocklist.rejected.length} rejected)`,
+            `${verb} ${blocklist.entries.length} indicators (${blocklist.rejected.length} rejected)`,
           );
-          for (const o of report.outcomes) printText(ctx, outcomeLine(o));
         }
-        reportFailures(ctx, report.outcomes);
-        throw new ExitSignal(exitCodeForRun('sync', report.outcomes));
+        finishRun(ctx, report, opts.json, { pushed: blocklist.entries.length, rejected: blocklist.rejected });
       }),
   );
 };

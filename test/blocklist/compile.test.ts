@@ -7,35 +7,14 @@ import { compileBlocklist, type CompileInput } from '../../src/blocklist/compile
 import { defaultConfig, validateConfig } from '../../src/config/load.js';
 import { FeedError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { CORE_3CX_DOMAINS } from '../helpers/threecx.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'iocs', '3cx');
 const TALOS = 'talos__3cx-softphone-supply-chain-compromise.txt';
 const VOLEXITY = 'volexity__iocs.csv';
 const MALTRAIL = 'maltrail__hacked_3cx.txt';
 const SPLUNK = 'splunk__3cx_ioc_domains.csv';
-const CORE = [
-  'akamaicontainer.com',
-  'akamaitechcloudservices.com',
-  'azuredeploystore.com',
-  'azureonlinecloud.com',
-  'azureonlinestorage.com',
-  'dunamistrd.com',
-  'glcloudservice.com',
-  'journalide.org',
-  'msedgepackageinfo.com',
-  'msstorageazure.com',
-  'msstorageboxes.com',
-  'officeaddons.com',
-  'officestoragebox.com',
-  'pbxcloudeservices.com',
-  'pbxphonenetwork.com',
-  'pbxsources.com',
-  'qwepoi123098.com',
-  'sbmsa.wiki',
-  'sourceslabs.com',
-  'visualstudiofactory.com',
-  'zacharryblogs.com',
-];
+const CORE = CORE_3CX_DOMAINS;
 const now = new Date('2024-01-01T00:00:00Z');
 
 function inputs(...files: string[]): CompileInput[] {

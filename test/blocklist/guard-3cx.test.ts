@@ -4,6 +4,7 @@ import { createGuard, DEFAULT_GUARD_OPTIONS } from '../../src/blocklist/guard.js
 import { readIocSet, splitAllowlist } from '../../src/blocklist/ioc-set.js';
 import { classify } from '../../src/indicators/classify.js';
 import type { NetworkIndicator } from '../../src/indicators/types.js';
+import { CORE_3CX_DOMAINS } from '../helpers/threecx.js';
 
 const src = readIocSet(fileURLToPath(new URL('../../iocs/3cx/3cx-c2.json', import.meta.url)));
 const guard = createGuard({ ...DEFAULT_GUARD_OPTIONS, allowlist: splitAllowlist(src.allowlist) });
@@ -15,29 +16,7 @@ function ind(raw: string): NetworkIndicator {
   return c.indicators[0]!;
 }
 
-const CORE = [
-  'akamaicontainer.com',
-  'akamaitechcloudservices.com',
-  'azuredeploystore.com',
-  'azureonlinecloud.com',
-  'azureonlinestorage.com',
-  'dunamistrd.com',
-  'glcloudservice.com',
-  'journalide.org',
-  'msedgepackageinfo.com',
-  'msstorageazure.com',
-  'msstorageboxes.com',
-  'officeaddons.com',
-  'officestoragebox.com',
-  'pbxcloudeservices.com',
-  'pbxphonenetwork.com',
-  'pbxsources.com',
-  'qwepoi123098.com',
-  'sbmsa.wiki',
-  'sourceslabs.com',
-  'visualstudiofactory.com',
-  'zacharryblogs.com',
-];
+const CORE = CORE_3CX_DOMAINS;
 
 describe('the 3CX set through classify and the guard', () => {
   it('ships the 21 core domains', () => {

@@ -1,4 +1,5 @@
 /** Expected values of the fixtures, extracted with grep/cut/awk (independently of the parsers). */
+import { CORE_3CX_DOMAINS } from '../helpers/threecx.js';
 
 export const ADGUARD = [
   '0-24bpautomentes.hu',
@@ -413,29 +414,8 @@ export const THREATFOX_HOSTFILE = [
   'drnull.ngrok.dev',
 ];
 
-export const TALOS_DOMAINS = [
-  'akamaicontainer.com',
-  'akamaitechcloudservices.com',
-  'azuredeploystore.com',
-  'azureonlinecloud.com',
-  'azureonlinestorage.com',
-  'dunamistrd.com',
-  'glcloudservice.com',
-  'journalide.org',
-  'msedgepackageinfo.com',
-  'msstorageazure.com',
-  'msstorageboxes.com',
-  'officeaddons.com',
-  'officestoragebox.com',
-  'pbxcloudeservices.com',
-  'pbxphonenetwork.com',
-  'pbxsources.com',
-  'qwepoi123098.com',
-  'sbmsa.wiki',
-  'sourceslabs.com',
-  'visualstudiofactory.com',
-  'zacharryblogs.com',
-];
+/** Talos lists exactly the 21 core domains. */
+export const TALOS_DOMAINS = [...CORE_3CX_DOMAINS];
 
 export const TALOS_SHA256 = [
   'dde03348075512796241389dfea5560c20a3d2a2eac95c894e7bbed5e85a0acc',
@@ -488,27 +468,7 @@ export const MALTRAIL = [
 ];
 
 export const SPLUNK = [
-  'akamaicontainer.com',
-  'akamaitechcloudservices.com',
-  'azuredeploystore.com',
-  'azureonlinecloud.com',
-  'azureonlinestorage.com',
-  'dunamistrd.com',
-  'glcloudservice.com',
-  'journalide.org',
-  'msedgepackageinfo.com',
-  'msstorageazure.com',
-  'msstorageboxes.com',
-  'officeaddons.com',
-  'officestoragebox.com',
-  'pbxcloudeservices.com',
-  'pbxphonenetwork.com',
-  'pbxsources.com',
-  'qwepoi123098.com',
-  'sbmsa.wiki',
-  'sourceslabs.com',
-  'visualstudiofactory.com',
-  'zacharryblogs.com',
+  ...CORE_3CX_DOMAINS,
   'www.3cx.com',
   'akamaitechcloudservices.com',
   'azureonlinestorage.com',
