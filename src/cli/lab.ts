@@ -81,7 +81,7 @@ export const registerDemo: RegisterCommand = (program, context) => {
       .description('start the lab, then run `sync` and `audit` against it (what `npm start` does)')
       .action(async () => {
         const ctx = context();
-        const { runCli } = await import('./main.js');
+        const { runCli } = await import('./run.js');
         const lab = await startLab();
         try {
           const dir = mkdtempSync(join(tmpdir(), 'iocwall-demo-'));

@@ -4,7 +4,8 @@
  */
 import { Command } from 'commander';
 import { createPlanFile, writePlanFile } from '../plan/plan-file.js';
-import { renderPlanText } from '../plan/render.js';
+import { renderPlanMarkdown, renderPlanText } from '../plan/render.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { ExitSignal } from '../errors.js';
 import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
@@ -23,23 +24,27 @@ export const registerPlan: RegisterCommand = (program, context) => {
     addDeviceOptions(new Command('plan'))
       .description('show what apply would change on each target (reads only)')
       .option('--out <file>', 'save the plan for `iocwall apply`')
+      .option('--markdown <file>', 'also write the plan as Markdown (for a change ticket)')
       .option('--force', 'record threshold overrides in the plan')
       .option('--now <iso>', 'clock for expiry')
-      .action(async (opts: DeviceOptions & { out?: string; force?: boolean; now?: string }) => {
-        const ctx = context();
-        const now = parseNow(opts.now);
-        const run = { mode: 'plan' as const, command: 'plan', force: Boolean(opts.force), now };
-        const { compiled, report } = await compileAndRun(ctx, opts, run);
-        const plans = report.outcomes.flatMap((o) => (o.plan ? [o.plan] : []));
-        const planFile = createPlanFile(plans, compiled.digest, now);
-        if (opts.out) writePlanFile(opts.out, planFile);
-        if (opts.json) printJson(ctx, planFile);
-        else {
-          for (const plan of plans) printText(ctx, renderPlanText(plan));
-          if (opts.out) printText(ctx, `plan saved to ${opts.out} (checksum ${planFile.checksum})`);
-        }
-        reportFailures(ctx, report.outcomes);
-        throw new ExitSignal(exitCodeForRun('plan', report.outcomes));
-      }),
+      .action(
+        async (opts: DeviceOptions & { out?: string; markdown?: string; force?: boolean; now?: string }) => {
+          const ctx = context();
+          const now = parseNow(opts.now);
+          const run = { mode: 'plan' as const, command: 'plan', force: Boolean(opts.force), now };
+          const { compiled, report } = await compileAndRun(ctx, opts, run);
+          const plans = report.outcomes.flatMap((o) => (o.plan ? [o.plan] : []));
+          const planFile = createPlanFile(plans, compiled.digest, now);
+          if (opts.out) writePlanFile(opts.out, planFile);
+          if (opts.markdown) writeFileAtomic(opts.markdown, renderPlanMarkdown(plans));
+          if (opts.json) printJson(ctx, planFile);
+          else {
+            for (const plan of plans) printText(ctx, renderPlanText(plan));
+            if (opts.out) printText(ctx, `plan saved to ${opts.out} (checksum ${planFile.checksum})`);
+          }
+          reportFailures(ctx, report.outcomes);
+          throw new ExitSignal(exitCodeForRun('plan', report.outcomes));
+        },
+      ),
   );
 };

@@ -21,6 +21,17 @@ describe('the iocwall binary', () => {
     expect(bad.status).toBe(1);
   });
 
+  it('runs the demo that `npm start` runs: lab, sync, audit, sync again', async () => {
+    const demo = spawn(process.execPath, [BIN, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    demo.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toMatch(/lab-opnsense \[opnsense, lab\]: applied \(\+25 -0, 2 rule changes\)/);
+    expect(out).toMatch(/lab-mikrotik \[mikrotik, lab\]: applied \(\+25 -0, 2 rule changes\)/);
+    expect(out.match(/: in-sync/g)).toHaveLength(4);
+  });
+
   it('runs the lab until SIGTERM, prints one ready line, and writes a config other commands can use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'iocwall-bin-'));
     const config = join(dir, 'lab.yaml');

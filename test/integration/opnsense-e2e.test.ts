@@ -98,6 +98,15 @@ describe('OPNsense end to end through the CLI', () => {
     expect((await fx.run('audit')).code).toBe(0);
   });
 
+  it('writes the plan as Markdown for a change ticket', async () => {
+    fx.setFeed([...FEED, '45.76.1.1', '45.76.1.9']);
+    const md = join(fx.dir, 'plan.md');
+    expect((await fx.run('plan', '--markdown', md)).code).toBe(2);
+    const text = readFileSync(md, 'utf8');
+    expect(text).toContain('| lab-opnsense | lab | opnsense | 1 | 0 | 0 | changes pending |');
+    expect(text).toContain('+ 45.76.1.9');
+  });
+
   it('refuses an edited plan file', async () => {
     const planPath = join(fx.dir, 'plan2.json');
     fx.setFeed([...FEED, '45.76.1.1', '45.76.1.2']);
