@@ -5,12 +5,13 @@ import 'reflect-metadata';
  * One failing firewall never stops the others.
  */
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { inject, injectable } from 'tsyringe';
 import type { Blocklist } from '../blocklist/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { redactSecrets } from '../config/secrets.js';
-import { effectivePolicy, resolveConnection } from '../config/targets.js';
+import { effectivePolicy, endpointHost, resolveConnection } from '../config/targets.js';
 import { TOKENS, type Clock } from '../container.js';
 import { IocwallError, SafetyError, StalePlanError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -71,6 +72,11 @@ export interface RunReport {
   outcomes: TargetOutcome[];
 }
 
+/** Loopback never leaves the machine (the lab): clear text there crosses no network. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function errorMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return redactSecrets(text.split('\n')[0] ?? text);
@@ -122,22 +128,25 @@ export class Engine {
    */
   async observe(loaded: LoadedConfig, targets: readonly TargetConfig[]): Promise<ObservedTarget[]> {
     const marker = ownershipMarker(loaded.config.instanceId);
+    const limit = pLimit(loaded.config.concurrency);
     return Promise.all(
-      targets.map(async (target) => {
-        try {
-          const adapter = adapterFactoryFor(this.registry, target.vendor)(
-            resolveConnection(loaded, target, true),
-            marker,
-          );
+      targets.map((target) =>
+        limit(async () => {
           try {
-            return { target: target.name, observed: await adapter.read() };
-          } finally {
-            await adapter.close();
+            const adapter = adapterFactoryFor(this.registry, target.vendor)(
+              resolveConnection(loaded, target, true),
+              marker,
+            );
+            try {
+              return { target: target.name, observed: await adapter.read() };
+            } finally {
+              await adapter.close();
+            }
+          } catch (err) {
+            return { target: target.name, error: errorMessage(err) };
           }
-        } catch (err) {
-          return { target: target.name, error: errorMessage(err) };
-        }
-      }),
+        }),
+      ),
     );
   }
 
@@ -168,6 +177,12 @@ export class Engine {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const readOnly = request.mode === 'plan' || request.mode === 'audit';
     const connection = resolveConnection(request.loaded, target, readOnly);
+    if (/^(http|tcp):/.test(connection.endpoint) && !isLoopback(endpointHost(connection.endpoint))) {
+      this.log.warn(
+        { target: target.name, endpoint: connection.endpoint },
+        'CLEAR-TEXT TRANSPORT: the login to this target crosses the network unencrypted (use https:// or tls://)',
+      );
+    }
     if (insecureTls(connection.tls)) {
       this.log.warn(
         { target: target.name },
@@ -221,6 +236,16 @@ export class Engine {
     if (request.mode === 'apply') {
       const saved = request.planFile?.targets.find((p) => p.target === target.name);
       if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
+      const instanceId = request.loaded.config.instanceId;
+      if (
+        saved.endpoint !== target.endpoint ||
+        saved.vendor !== target.vendor ||
+        request.planFile?.instanceId !== instanceId
+      ) {
+        throw new StalePlanError(
+          `the plan for ${target.name} was made for ${saved.vendor} at ${saved.endpoint} (instance ${request.planFile?.instanceId ?? '?'}), not ${target.vendor} at ${target.endpoint} (instance ${instanceId})`,
+        );
+      }
       if (observedDigest(observed) !== saved.observedDigest) {
         throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
       }
@@ -236,6 +261,7 @@ export class Engine {
     );
     return buildPlan(desired, observed, {
       tenant: target.tenant,
+      endpoint: target.endpoint,
       thresholds: policy.thresholds,
       force: request.force,
     });
@@ -246,6 +272,7 @@ export class Engine {
     const after = await adapter.read();
     const check = buildPlan(plan.desired, after, {
       tenant: target.tenant,
+      endpoint: target.endpoint,
       thresholds: { maxRemovePercent: 100, minEntries: 0 },
       force: true,
     });

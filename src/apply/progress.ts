@@ -3,6 +3,7 @@
  * lines otherwise (cron, CI, pipes). Either way on stderr: stdout carries only results.
  */
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
+import pLimit from 'p-limit';
 import type { Logger } from '../log.js';
 
 /** Runs `worker` for every item with bounded concurrency, showing progress; never rejects. */
@@ -35,7 +36,6 @@ export async function runWithProgress<T, R extends { status: string }>(
     await list.run();
     return results;
   }
-  const { default: pLimit } = await import('p-limit');
   const limit = pLimit(options.concurrency);
   await Promise.all(
     items.map((item, index) =>

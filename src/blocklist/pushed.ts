@@ -32,9 +32,17 @@ function pushedPath(stateDir: string): string {
 export function readPushed(stateDir: string): PushedEntry[] {
   const path = pushedPath(stateDir);
   if (!existsSync(path)) return [];
-  const parsed = pushedFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success)
-    throw new ConfigError(`${path} is damaged: fix or remove it (it holds manually pushed indicators)`);
+  const damaged = new ConfigError(
+    `${path} is damaged: fix or remove it (it holds manually pushed indicators)`,
+  );
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw damaged;
+  }
+  const parsed = pushedFileSchema.safeParse(raw);
+  if (!parsed.success) throw damaged;
   return parsed.data.entries;
 }
 

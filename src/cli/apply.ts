@@ -29,6 +29,20 @@ export const registerApply: RegisterCommand = (program, context) => {
           planFile,
           force: false,
         });
+        // A plan target the config no longer has is not silently skipped: it is reported as failed.
+        if (opts.target.length === 0 && opts.tenant.length === 0) {
+          const known = new Set(setup.loaded.config.targets.map((t) => t.name));
+          for (const p of planFile.targets.filter((t) => !known.has(t.target))) {
+            const error = 'the plan names this target but the config has no such target';
+            report.outcomes.push({
+              target: p.target,
+              tenant: p.tenant,
+              vendor: p.vendor,
+              status: 'error',
+              error,
+            });
+          }
+        }
         finishRun(ctx, report, opts.json);
       }),
   );

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { ExitSignal } from '../errors.js';
 import { readJournal } from '../apply/journal.js';
-import { auditJson, writeAuditReport } from '../report/audit-report.js';
+import { auditJson, reportFormatOf, writeAuditReport } from '../report/audit-report.js';
 import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
 import {
@@ -27,10 +27,10 @@ export const registerAudit: RegisterCommand = (program, context) => {
       .action(async (opts: DeviceOptions & { report?: string; now?: string }) => {
         const ctx = context();
         const now = parseNow(opts.now);
+        if (opts.report) reportFormatOf(opts.report); // a bad file name fails before any device is read
         const run = { mode: 'audit' as const, command: 'audit', force: false, now };
         const { setup, compiled, report } = await compileAndRun(ctx, opts, run);
         const json = auditJson(report.outcomes, compiled.digest, now);
-        if (opts.report) writeAuditReport(opts.report, json, readJournal(setup.loaded.stateDir));
         if (opts.json) printJson(ctx, json);
         else {
           for (const t of json.targets) {
@@ -42,7 +42,11 @@ export const registerAudit: RegisterCommand = (program, context) => {
               printText(ctx, `  ${d.kind} ${d.object}${d.value ? ` ${d.value}` : ''}: ${d.detail}`);
             if (t.drift.length > 20) printText(ctx, `  … and ${t.drift.length - 20} more findings`);
           }
-          if (opts.report) printText(ctx, `report written to ${opts.report}`);
+        }
+        // After the results are printed, so a report that cannot be written loses none of them.
+        if (opts.report) {
+          writeAuditReport(opts.report, json, readJournal(setup.loaded.stateDir));
+          if (!opts.json) printText(ctx, `report written to ${opts.report}`);
         }
         reportFailures(ctx, report.outcomes);
         throw new ExitSignal(exitCodeForRun('audit', report.outcomes));

@@ -14,7 +14,7 @@ import { defaultConfig, loadConfig, type LoadedConfig } from '../config/load.js'
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
 import type { RegisterCommand } from './commands.js';
-import { printText, type CliContext } from './context.js';
+import { printText, type CliContext, collect } from './context.js';
 import { parseNow } from './now.js';
 
 /** Options shared by `compile` and `check`. */
@@ -29,8 +29,6 @@ interface CompileCliOptions extends InputOptions {
   out?: string;
   json?: boolean;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Adds `--input`, `--format`, `--config`, `--now` to a command. */
 export function addInputOptions(cmd: Command): Command {

@@ -28,3 +28,8 @@ export function printJson(ctx: CliContext, value: unknown): void {
 export function printText(ctx: CliContext, text: string): void {
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
+
+/** Commander argument parser for a repeatable option: collects every occurrence in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

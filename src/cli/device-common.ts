@@ -14,9 +14,10 @@ import { selectTargets } from '../config/targets.js';
 import { createContainer } from '../container.js';
 import { Engine, type RunMode, type RunReport, type TargetOutcome } from '../apply/engine.js';
 import type { GuardCheck } from '../apply/guard-check.js';
+import type { NetworkIndicator } from '../indicators/types.js';
 import { sha256Of } from '../plan/digest.js';
 import { EXIT } from './exit-codes.js';
-import { printJson, printText, type CliContext } from './context.js';
+import { collect, printJson, printText, type CliContext } from './context.js';
 import { ExitSignal } from '../errors.js';
 
 /** Options every device command takes. */
@@ -26,8 +27,6 @@ export interface DeviceOptions {
   tenant: string[];
   json?: boolean;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Adds `--config`, `--target`, `--tenant`, `--json`. */
 export function addDeviceOptions<T extends Command>(cmd: T): T {
@@ -58,6 +57,7 @@ export function setupDevices(options: DeviceOptions): DeviceSetup {
 export async function blocklistsFor(
   ctx: CliContext,
   loaded: LoadedConfig,
+  guard: GuardCheck,
   now: Date,
 ): Promise<{ compiled: Blocklist; forTarget: (t: TargetConfig) => Pick<Blocklist, 'entries' | 'digest'> }> {
   const { blocklist, warnings } = await compileBlocklist({
@@ -70,7 +70,20 @@ export async function blocklistsFor(
   });
   for (const warning of warnings) ctx.log.warn({ warning }, 'compile warning');
   const forTarget = (t: TargetConfig): Pick<Blocklist, 'entries' | 'digest'> => {
-    const pushed = pushedFor(loaded.stateDir, t.name, now);
+    // Pushed values pass today's guard again: an address allowlisted since the push is not re-sent.
+    const pushed = pushedFor(loaded.stateDir, t.name, now).filter((e) => {
+      const indicator: NetworkIndicator =
+        e.type === 'domain'
+          ? { type: 'domain', value: e.value, wildcard: true }
+          : { type: 'ip', family: e.value.includes(':') ? 6 : 4, value: e.value };
+      const verdict = guard.check(indicator);
+      if (verdict)
+        ctx.log.warn(
+          { target: t.name, value: e.value, ...verdict },
+          'pushed indicator no longer allowed: not sent',
+        );
+      return verdict === null;
+    });
     if (pushed.length === 0) return blocklist;
     const entries: BlocklistEntry[] = [...blocklist.entries, ...pushed];
     return {
@@ -139,7 +152,7 @@ export async function compileAndRun(
   run: { mode: RunMode; command: string; force: boolean; now: Date },
 ): Promise<{ setup: DeviceSetup; compiled: Blocklist; report: RunReport }> {
   const setup = setupDevices(opts);
-  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, run.now);
+  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now);
   const report = await runEngine(ctx, {
     mode: run.mode,
     command: run.command,

@@ -32,9 +32,9 @@ export const registerPlan: RegisterCommand = (program, context) => {
           const ctx = context();
           const now = parseNow(opts.now);
           const run = { mode: 'plan' as const, command: 'plan', force: Boolean(opts.force), now };
-          const { compiled, report } = await compileAndRun(ctx, opts, run);
+          const { setup, compiled, report } = await compileAndRun(ctx, opts, run);
           const plans = report.outcomes.flatMap((o) => (o.plan ? [o.plan] : []));
-          const planFile = createPlanFile(plans, compiled.digest, now);
+          const planFile = createPlanFile(plans, compiled.digest, now, setup.loaded.config.instanceId);
           if (opts.out) writePlanFile(opts.out, planFile);
           if (opts.markdown) writeFileAtomic(opts.markdown, renderPlanMarkdown(plans));
           if (opts.json) printJson(ctx, planFile);

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { compileBlocklist } from '../blocklist/compile.js';
+import { classify } from '../indicators/classify.js';
 import { addPushed, withdrawPushed } from '../blocklist/pushed.js';
 import type { BlocklistEntry } from '../blocklist/types.js';
 import { ConfigError } from '../errors.js';
@@ -82,22 +83,29 @@ export const registerPush: RegisterCommand = (program, context) => {
           log: ctx.log,
           updateState: false,
         });
-        for (const r of blocklist.rejected)
-          ctx.log.warn({ value: r.value, reason: r.reason, detail: r.detail }, 'not pushed');
-        if (blocklist.entries.length === 0) {
-          throw new ConfigError(
-            `nothing to push: all ${blocklist.rejected.length} values in ${opts.input} were rejected`,
-          );
-        }
         const names = setup.targets.map((t) => t.name);
         if (opts.withdraw) {
-          const count = withdrawPushed(
-            setup.loaded.stateDir,
-            new Set(blocklist.entries.map((e) => e.value)),
-            names,
-          );
+          // Withdrawal matches the normalised values whatever today's guard says: a value allowlisted
+          // since it was pushed must still be withdrawable.
+          const values = new Set(blocklist.entries.map((e) => e.value));
+          for (const r of blocklist.rejected) {
+            const c = classify(r.value);
+            if (c.ok) for (const ind of c.indicators) values.add(ind.value);
+          }
+          const count = withdrawPushed(setup.loaded.stateDir, values, names);
+          if (count === 0)
+            throw new ConfigError(
+              `nothing to withdraw: no value in ${opts.input} was pushed to these targets`,
+            );
           ctx.log.info({ count, targets: names }, 'withdrew pushed indicators');
         } else {
+          for (const r of blocklist.rejected)
+            ctx.log.warn({ value: r.value, reason: r.reason, detail: r.detail }, 'not pushed');
+          if (blocklist.entries.length === 0) {
+            throw new ConfigError(
+              `nothing to push: all ${blocklist.rejected.length} values in ${opts.input} were rejected`,
+            );
+          }
           const entries = blocklist.entries.map((e) => ({ ...e, expiresAt: pushExpiry(e, opts, now) }));
           addPushed(setup.loaded.stateDir, entries, names, now);
           ctx.log.info({ count: entries.length, targets: names }, 'recorded pushed indicators');

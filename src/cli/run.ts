@@ -10,7 +10,7 @@ import type { CliContext, CliIo } from './context.js';
 import { exitCodeFor, reasonFor } from './exit-codes.js';
 import { COMMANDS } from './commands.js';
 import { redactSecrets } from '../config/secrets.js';
-import { ExitSignal, IocwallError } from '../errors.js';
+import { ConfigError, ExitSignal, IocwallError } from '../errors.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -36,7 +36,10 @@ export async function runCli(argv: readonly string[], io?: Partial<CliIo>): Prom
   const context = (): CliContext => {
     if (ctx) return ctx;
     const requested = program.opts<{ logLevel: string }>().logLevel;
-    const level = (LEVELS.includes(requested) ? requested : 'info') as LevelWithSilent;
+    if (!LEVELS.includes(requested)) {
+      throw new ConfigError(`--log-level ${requested} is not one of ${LEVELS.join(', ')}`);
+    }
+    const level = requested as LevelWithSilent;
     ctx = {
       io: fullIo,
       log: createLogger({

@@ -107,7 +107,33 @@ export const targetSchema = z
     /** Vendor-specific options (validated by the adapter). */
     options: z.record(z.string(), z.unknown()).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    const scheme = t.endpoint.slice(0, t.endpoint.indexOf(':'));
+    if (t.vendor === 'mikrotik') {
+      if (scheme !== 'tcp' && scheme !== 'tls') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoint'],
+          message: 'mikrotik endpoints are tcp://host:8728 or tls://host:8729',
+        });
+      }
+    } else if (scheme === 'http' && !t.tls.insecure) {
+      // Basic auth over plain HTTP hands the API secret to anyone on the path.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message:
+          'http:// sends the API credentials in clear text: use https:// (or accept the risk with tls.insecure: true)',
+      });
+    } else if (scheme !== 'https' && scheme !== 'http') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message: `${t.vendor} endpoints are https://host[:port]`,
+      });
+    }
+  });
 
 /** The whole `iocwall.yaml`. */
 export const configSchema = z

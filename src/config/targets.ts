@@ -3,7 +3,6 @@
  * effective policy, and the targets' own addresses for the guard.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { objectNames } from '../plan/desired.js';
@@ -46,11 +45,12 @@ export function endpointHost(endpoint: string): string {
 }
 
 /**
- * Every target's own address that is an IP literal: the guard refuses to block a firewall's own address.
- * (Host names are not resolved: iocwall never turns names into addresses behind the user's back.)
+ * Every target's own address or host name: the guard refuses to block a firewall's own address, or
+ * the name iocwall reaches it by (and that name's parents). Host names are never resolved: iocwall does
+ * not turn names into addresses behind the user's back.
  */
 export function targetAddresses(loaded: LoadedConfig): string[] {
-  return loaded.config.targets.map((t) => endpointHost(t.endpoint)).filter((h) => isIP(h) !== 0);
+  return [...new Set(loaded.config.targets.map((t) => endpointHost(t.endpoint)))];
 }
 
 /** Resolves secrets and TLS files for one target. */

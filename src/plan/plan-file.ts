@@ -8,10 +8,16 @@ import { sha256Of } from './digest.js';
 import { planFileSchema, type PlanFile, type TargetPlan } from './types.js';
 
 /** Builds a plan file with its checksum. */
-export function createPlanFile(targets: TargetPlan[], blocklistDigest: string, createdAt: Date): PlanFile {
+export function createPlanFile(
+  targets: TargetPlan[],
+  blocklistDigest: string,
+  createdAt: Date,
+  instanceId: string,
+): PlanFile {
   const body = {
     schema: 'iocwall.plan/v1' as const,
     createdAt: createdAt.toISOString(),
+    instanceId,
     blocklistDigest,
     targets,
   };

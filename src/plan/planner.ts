@@ -18,6 +18,8 @@ import { checkThresholds, type Thresholds } from './thresholds.js';
 /** Inputs besides the two states. */
 export interface PlanOptions {
   tenant: string;
+  /** The device the plan is for: `apply` refuses a plan made for another endpoint. */
+  endpoint: string;
   thresholds: Thresholds;
   /** `--force`: thresholds do not refuse. Foreign objects and capacity still do. */
   force: boolean;
@@ -208,6 +210,38 @@ function planRule(
   }
 }
 
+/** The rule as planned for deletion (what the adapter needs to find and remove it). */
+function ruleStub(rule: ObservedRule): DesiredRule {
+  const family = rule.id === 'egress-ipv6' ? 'ipv6' : 'ipv4';
+  const action = rule.action === 'reject' ? 'reject' : 'drop';
+  return { id: rule.id, name: rule.name, setId: family, family, action, placement: 'top' };
+}
+
+/**
+ * Threshold checks on what would stop being enforced, for the whole target and for each set: values on
+ * the device (in any managed set of that id, whatever its name) that the desired state no longer has. A
+ * rename moves values from one object to another and removes nothing from enforcement.
+ */
+function thresholdProblems(desired: DesiredState, observed: ObservedState, t: Thresholds): string[] {
+  const problems: string[] = [];
+  let removedTotal = 0;
+  let managedTotal = 0;
+  for (const id of ['ipv4', 'ipv6', 'dns'] as const) {
+    const have = new Set(observed.sets.filter((s) => s.id === id).flatMap((s) => s.entries));
+    if (have.size === 0) continue;
+    const want = new Set(desired.sets.find((s) => s.id === id)?.entries ?? []);
+    let removed = 0;
+    for (const v of have) if (!want.has(v)) removed += 1;
+    removedTotal += removed;
+    managedTotal += have.size;
+    const problem = checkThresholds({ remove: removed, managed: have.size }, t);
+    if (problem) problems.push(`${id} set: ${problem}`);
+  }
+  const overall = checkThresholds({ remove: removedTotal, managed: managedTotal }, t);
+  if (overall && problems.length === 0) problems.push(overall);
+  return problems;
+}
+
 /**
  * Compares desired with observed and returns the changes, drift findings and any refusal.
  * Order of changes: sets created/updated, rules, then deletions (rules before the sets they reference).
@@ -228,8 +262,10 @@ export function buildPlan(
     drift.push({ kind: 'foreign-object', object: foreign.name, value: null, detail: foreign.detail });
     refusals.push(`foreign object in the way: ${foreign.kind} ${foreign.name} (${foreign.detail})`);
   }
+  // Objects match by id AND name: after a prefix change the old-named objects are unwanted, the
+  // new ones are created, rules are re-pointed, and only then are the old objects deleted.
   for (const set of desired.sets) {
-    const found = observed.sets.find((s) => s.id === set.id);
+    const found = observed.sets.find((s) => s.id === set.id && s.name === set.name);
     planSet(set, found, observed.capabilities.implicitSets === true, drift, changes);
     if (found?.duplicates && found.duplicates.length > 0) {
       warnings.push(
@@ -239,48 +275,41 @@ export function buildPlan(
   }
   for (const rule of desired.rules) {
     const setName = desired.sets.find((s) => s.id === rule.setId)?.name ?? rule.setId;
-    planRule(
-      rule,
-      observed.rules.find((r) => r.id === rule.id),
-      setName,
-      drift,
-      changes,
-    );
+    const found = observed.rules.find((r) => r.id === rule.id && r.name === rule.name);
+    planRule(rule, found, setName, drift, changes);
   }
-  // Managed objects the policy no longer wants (e.g. DNS blocking switched off): rules first.
-  for (const rule of observed.rules.filter((r) => !desired.rules.some((d) => d.id === r.id))) {
+  // Managed objects the policy no longer wants (DNS blocking switched off, renamed objects): rules first.
+  const unwantedRules = observed.rules.filter(
+    (r) => !desired.rules.some((d) => d.id === r.id && d.name === r.name),
+  );
+  for (const rule of unwantedRules) {
     drift.push({
       kind: 'rule-changed',
       object: rule.name,
       value: null,
       detail: 'managed rule no longer wanted by the policy',
     });
-    const family = rule.id === 'egress-ipv6' ? 'ipv6' : 'ipv4';
-    const stub: DesiredRule = {
-      id: rule.id,
-      name: rule.name,
-      setId: family,
-      family,
-      action: rule.action === 'reject' ? 'reject' : 'drop',
-      placement: 'top',
-    };
     changes.push({
       kind: 'rule',
       op: 'delete',
       ruleId: rule.id,
       name: rule.name,
-      rule: stub,
+      rule: ruleStub(rule),
       reasons: ['unwanted'],
     });
   }
-  for (const set of observed.sets.filter((s) => !desired.sets.some((d) => d.id === s.id))) {
-    for (const value of set.entries)
+  const unwantedSets = observed.sets.filter(
+    (s) => !desired.sets.some((d) => d.id === s.id && d.name === s.name),
+  );
+  for (const set of unwantedSets) {
+    for (const value of set.entries) {
       drift.push({
         kind: 'extra-entry',
         object: set.name,
         value,
         detail: 'managed set no longer wanted by the policy',
       });
+    }
     const family = set.id === 'dns' ? 'domain' : set.id;
     changes.push({
       kind: 'set',
@@ -308,14 +337,14 @@ export function buildPlan(
   const add = changes.reduce((n, c) => n + (c.kind === 'set' ? c.add.length : 0), 0);
   const remove = changes.reduce((n, c) => n + (c.kind === 'set' ? c.remove.length : 0), 0);
   const managed = observed.sets.reduce((n, s) => n + s.entries.length, 0);
-  const thresholdProblem = checkThresholds({ remove, managed }, options.thresholds);
-  if (thresholdProblem) {
-    if (options.force) warnings.push(`${thresholdProblem} (overridden by --force)`);
-    else refusals.push(`${thresholdProblem}; use --force to override`);
+  for (const problem of thresholdProblems(desired, observed, options.thresholds)) {
+    if (options.force) warnings.push(`${problem} (overridden by --force)`);
+    else refusals.push(`${problem}; use --force to override`);
   }
   return {
     target: desired.target,
     tenant: options.tenant,
+    endpoint: options.endpoint,
     vendor: desired.vendor,
     observedDigest: observedDigest(observed),
     deviceVersion: observed.version,

@@ -26,10 +26,15 @@ export const driftSchema = z.object({
 export type DriftFinding = z.infer<typeof driftSchema>;
 
 const setIdSchema = z.enum(['ipv4', 'ipv6', 'dns']);
+/** Device object names as iocwall makes them (policy prefix + suffix); nothing else is accepted from a plan. */
+const setNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,30}$/);
+const ruleNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,30} iocwall:[a-z0-9][a-z0-9-]{0,31}$/);
+/** A set value: no whitespace, separators or control characters (the full canonical check runs before apply). */
+const valueSchema = z.string().regex(/^[0-9A-Za-z.:/_-]{1,253}$/);
 const ruleIdSchema = z.enum(['egress-ipv4', 'egress-ipv6']);
 const desiredRuleSchema = z.object({
   id: ruleIdSchema,
-  name: z.string(),
+  name: ruleNameSchema,
   setId: setIdSchema,
   family: z.enum(['ipv4', 'ipv6']),
   action: z.enum(['drop', 'reject']),
@@ -41,17 +46,17 @@ export const changeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('set'),
     op: z.enum(['create', 'update', 'delete']),
     setId: setIdSchema,
-    name: z.string(),
+    name: setNameSchema,
     family: z.enum(['ipv4', 'ipv6', 'domain']),
-    add: z.array(z.string()),
-    remove: z.array(z.string()),
-    entries: z.array(z.string()),
+    add: z.array(valueSchema),
+    remove: z.array(valueSchema),
+    entries: z.array(valueSchema),
   }),
   z.object({
     kind: z.literal('rule'),
     op: z.enum(['create', 'update', 'move', 'delete']),
     ruleId: ruleIdSchema,
-    name: z.string(),
+    name: ruleNameSchema,
     rule: desiredRuleSchema,
     reasons: z.array(z.string()),
   }),
@@ -61,13 +66,13 @@ export const changeSchema = z.discriminatedUnion('kind', [
 export const desiredStateSchema = z.object({
   target: z.string(),
   vendor: z.enum(VENDOR_IDS),
-  marker: z.string(),
+  marker: z.string().regex(/^iocwall:[a-z0-9][a-z0-9-]{0,31}$/),
   sets: z.array(
     z.object({
       id: setIdSchema,
       family: z.enum(['ipv4', 'ipv6', 'domain']),
-      name: z.string(),
-      entries: z.array(z.string()),
+      name: setNameSchema,
+      entries: z.array(valueSchema),
     }),
   ),
   rules: z.array(desiredRuleSchema),
@@ -77,6 +82,7 @@ export const desiredStateSchema = z.object({
 export const targetPlanSchema = z.object({
   target: z.string(),
   tenant: z.string(),
+  endpoint: z.string(),
   vendor: z.enum(VENDOR_IDS),
   /** sha256 of the observed state the plan was computed from (apply refuses when the device moved on). */
   observedDigest: z.string(),
@@ -95,6 +101,8 @@ export type TargetPlan = z.infer<typeof targetPlanSchema>;
 export const planFileSchema = z.object({
   schema: z.literal('iocwall.plan/v1'),
   createdAt: z.string(),
+  /** The config instance the plan was made with (its ownership marker). */
+  instanceId: z.string(),
   blocklistDigest: z.string(),
   targets: z.array(targetPlanSchema),
   /** `sha256:` of the canonical JSON of everything above. */

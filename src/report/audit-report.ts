@@ -93,8 +93,13 @@ export function renderAuditMarkdown(audit: AuditJson, journal: readonly JournalR
   return `${out.join('\n')}\n`;
 }
 
+/** A Markdown table cell: pipes escaped, line breaks folded, and HTML-ish characters neutralised for renderers that allow inline HTML. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function escapeHtml(text: string): string {
@@ -148,10 +153,25 @@ export function renderAuditHtml(audit: AuditJson, journal: readonly JournalRecor
   return `${parts.join('\n')}\n`;
 }
 
+/** The report format a file name asks for; ConfigError for anything else (checked before any device is read). */
+export function reportFormatOf(path: string): 'markdown' | 'html' {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.md' || ext === '.markdown') return 'markdown';
+  if (ext === '.html' || ext === '.htm') return 'html';
+  throw new ConfigError(`--report ${path}: use a .md or .html file name`);
+}
+
 /** Writes the report in the format the file extension names (.md or .html). */
 export function writeAuditReport(path: string, audit: AuditJson, journal: readonly JournalRecord[]): void {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.md' || ext === '.markdown') writeFileAtomic(path, renderAuditMarkdown(audit, journal));
-  else if (ext === '.html' || ext === '.htm') writeFileAtomic(path, renderAuditHtml(audit, journal));
-  else throw new ConfigError(`--report ${path}: use a .md or .html file name`);
+  const text =
+    reportFormatOf(path) === 'markdown'
+      ? renderAuditMarkdown(audit, journal)
+      : renderAuditHtml(audit, journal);
+  try {
+    writeFileAtomic(path, text);
+  } catch (err) {
+    throw new ConfigError(
+      `cannot write report ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
 }

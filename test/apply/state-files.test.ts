@@ -6,7 +6,9 @@ import { appendJournal, firstPushed, readJournal } from '../../src/apply/journal
 import { withTargetLock } from '../../src/apply/lock.js';
 import { addPushed, pushedFor, withdrawPushed } from '../../src/blocklist/pushed.js';
 import { createPlanFile, readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
-import { PlanFileError, StalePlanError, TargetLockedError } from '../../src/errors.js';
+import { GuardViolationError, PlanFileError, StalePlanError, TargetLockedError } from '../../src/errors.js';
+import { assertNothingGuarded, canonicalIndicator } from '../../src/apply/guard-check.js';
+import { sha256Of } from '../../src/plan/digest.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'iocwall-state-'));
 const record = (ts: string, added: Record<string, string[]>, removed: Record<string, string[]> = {}) => ({
@@ -27,7 +29,7 @@ describe('src/plan/plan-file', () => {
   it('round-trips a plan and refuses one edited after it was made', () => {
     const dir = tmp();
     const path = join(dir, 'plan.json');
-    writePlanFile(path, createPlanFile([], 'sha256:abc', new Date('2026-01-01T00:00:00Z')));
+    writePlanFile(path, createPlanFile([], 'sha256:abc', new Date('2026-01-01T00:00:00Z'), 'test'));
     expect(readPlanFile(path).blocklistDigest).toBe('sha256:abc');
     const edited = JSON.parse(readFileSync(path, 'utf8')) as { blocklistDigest: string };
     edited.blocklistDigest = 'sha256:def';
@@ -102,5 +104,84 @@ describe('src/blocklist/pushed', () => {
     ]);
     expect(withdrawPushed(dir, new Set(['journalide.org']), ['fw1'])).toBe(1);
     expect(pushedFor(dir, 'fw1', now).map((e) => e.value)).toEqual(['23.254.211.230']);
+  });
+});
+
+describe('src/apply/guard-check', () => {
+  const guard = {
+    check: (ind: { value: string }) =>
+      ind.value === '8.8.8.8' ? { reason: 'warninglisted', detail: 'public-dns-v4' } : null,
+  };
+  const set = (family: 'ipv4' | 'domain', entries: string[]) => ({
+    kind: 'set' as const,
+    op: 'update' as const,
+    setId: family === 'ipv4' ? ('ipv4' as const) : ('dns' as const),
+    name: 'iocwall_v4',
+    family,
+    add: [],
+    remove: [],
+    entries,
+  });
+
+  it('checks every value a change leaves on the device, not only the added ones', () => {
+    expect(() => assertNothingGuarded('fw1', [set('ipv4', ['1.2.3.4', '8.8.8.8'])], guard)).toThrow(
+      /refusing to push 8\.8\.8\.8 to fw1: warninglisted/,
+    );
+    expect(() =>
+      assertNothingGuarded('fw1', [set('ipv4', ['1.2.3.4', '45.76.0.0/16'])], guard),
+    ).not.toThrow();
+  });
+
+  it('refuses values that are not canonical for their family (smuggled separators, wrong family)', () => {
+    for (const bad of ['evil.com\ncom', 'evil.com,com', 'EVIL.com', '010.0.0.1', '1.2.3.4/32']) {
+      const family = /^[0-9./]+$/.test(bad) ? 'ipv4' : 'domain';
+      expect(() => assertNothingGuarded('fw1', [set(family, [bad])], guard)).toThrow(GuardViolationError);
+    }
+    expect(() => assertNothingGuarded('fw1', [set('ipv4', ['evil.com'])], guard)).toThrow(
+      /not a canonical ipv4 value/,
+    );
+    expect(canonicalIndicator('domain', 'journalide.org')).toEqual({
+      type: 'domain',
+      value: 'journalide.org',
+      wildcard: false,
+    });
+  });
+});
+
+describe('src/plan/types plan file boundary', () => {
+  it('rejects a plan whose values or names could smuggle a second entry', () => {
+    const dir = tmp();
+    const path = join(dir, 'plan.json');
+    writePlanFile(path, createPlanFile([], 'sha256:abc', new Date('2026-01-01T00:00:00Z'), 'test'));
+    const plan = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const target = {
+      target: 'fw1',
+      tenant: 't',
+      endpoint: 'https://192.0.2.1',
+      vendor: 'opnsense',
+      observedDigest: 'x',
+      deviceVersion: '26.1',
+      desired: { target: 'fw1', vendor: 'opnsense', marker: 'iocwall:x', sets: [], rules: [] },
+      changes: [
+        {
+          kind: 'set',
+          op: 'create',
+          setId: 'dns',
+          name: 'iocwall_dns',
+          family: 'domain',
+          add: ['evil.com\ncom'],
+          remove: [],
+          entries: ['evil.com\ncom'],
+        },
+      ],
+      drift: [],
+      warnings: [],
+      refusal: null,
+      summary: { add: 1, remove: 0, managed: 0, ruleChanges: 0 },
+    };
+    const { checksum: _old, ...rest } = plan;
+    const body = { ...rest, targets: [target] };
+    writeFileSync(path, JSON.stringify({ ...body, checksum: sha256Of(body) }));
+    expect(() => readPlanFile(path)).toThrow(/is not an iocwall plan: targets\.0\.changes\.0\.add\.0/);
   });
 });

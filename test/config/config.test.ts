@@ -48,7 +48,7 @@ describe('src/config', () => {
     expect(conn.credentials).toEqual({ key: 'key-from-env', secret: 's3cr3t-value' });
     expect(conn.readOnly).toBe(true);
     expect(redactSecrets('auth s3cr3t-value and key-from-env')).toBe('auth [REDACTED] and [REDACTED]');
-    expect(targetAddresses(loaded)).toEqual(['192.0.2.10']);
+    expect(targetAddresses(loaded)).toEqual(['192.0.2.10', 'rtr.example']);
     expect(selectTargets(loaded, [], ['beta']).map((t) => t.name)).toEqual(['fw2']);
   });
 
@@ -107,5 +107,22 @@ describe('src/config addresses', () => {
       /protectedNetworks\.0: expected an IP address or CIDR/,
     );
     expect(() => loadConfig(write('allowlist: { ips: [1.2.3] }'))).toThrow(/allowlist\.ips\.0/);
+  });
+});
+
+describe('src/config endpoints', () => {
+  it('refuses credentials over plain HTTP unless the risk is accepted explicitly', () => {
+    const http = TARGETS.replace('https://192.0.2.10', 'http://192.0.2.10');
+    expect(() => loadConfig(write(http))).toThrow(
+      /targets\.0\.endpoint: http:\/\/ sends the API credentials in clear text/,
+    );
+    const accepted = http.replace(
+      'credentials: { key: env:IOCWALL_TEST_KEY, secret: file:fw1.secret }',
+      'credentials: { key: env:IOCWALL_TEST_KEY, secret: file:fw1.secret }\n    tls: { insecure: true }',
+    );
+    expect(() => loadConfig(write(accepted))).not.toThrow();
+    expect(() => loadConfig(write(TARGETS.replace('tcp://rtr.example:8728', 'https://rtr.example')))).toThrow(
+      /mikrotik endpoints are tcp/,
+    );
   });
 });

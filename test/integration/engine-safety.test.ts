@@ -146,3 +146,38 @@ describe('engine safety against the OPNsense simulator', () => {
     expect(res.stderr).not.toContain('hunter2');
   });
 });
+
+describe("a firewall's own address and name are guarded", () => {
+  it('never pushes a target its own endpoint', async () => {
+    const fx = await labFixture({ vendors: ['opnsense'] }, ['45.76.10.7', 'fw.acme-customer.net']);
+    try {
+      fx.editConfig((c) => {
+        const targets = c.targets as Record<string, unknown>[];
+        targets.push({
+          ...targets[0],
+          name: 'named-fw',
+          endpoint: 'https://fw.acme-customer.net',
+          tls: { insecure: false },
+        });
+        targets.push({
+          ...targets[0],
+          name: 'ip-fw',
+          endpoint: 'https://45.76.10.7:4443',
+          tls: { insecure: false },
+        });
+      });
+      const res = await fx.run('compile', '--json');
+      const json = JSON.parse(res.stdout) as {
+        entries: unknown[];
+        rejected: { value: string; reason: string }[];
+      };
+      expect(json.entries).toEqual([]);
+      expect(json.rejected.map((r) => `${r.value}:${r.reason}`).sort()).toEqual([
+        '45.76.10.7:guarded',
+        'fw.acme-customer.net:guarded',
+      ]);
+    } finally {
+      await fx.lab.stop();
+    }
+  });
+});

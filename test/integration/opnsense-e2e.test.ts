@@ -132,3 +132,28 @@ describe('OPNsense end to end through the CLI', () => {
 async function cliApply(fx: LabFixture, planPath: string) {
   return fx.run('apply', planPath);
 }
+
+describe('apply binds a plan to its device and config', () => {
+  it('refuses a plan made for another endpoint or instance, and reports plan targets the config lacks', async () => {
+    const fx = await labFixture({ vendors: ['opnsense'] }, ['45.76.1.1']);
+    try {
+      const planPath = join(fx.dir, 'plan.json');
+      expect((await fx.run('plan', '--out', planPath)).code).toBe(2);
+      fx.editConfig((c) => {
+        c.instanceId = 'other-msp';
+      });
+      const other = await fx.run('apply', planPath);
+      expect(other.code).toBe(3);
+      expect(other.stderr).toMatch(/was made for opnsense at https:\/\/127\.0\.0\.1:\d+ \(instance lab\)/);
+      fx.editConfig((c) => {
+        c.instanceId = 'lab';
+        (c.targets as Record<string, unknown>[])[0]!.name = 'renamed-fw';
+      });
+      const missing = await fx.run('apply', planPath);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/the plan holds none of the selected targets/);
+    } finally {
+      await fx.lab.stop();
+    }
+  });
+});

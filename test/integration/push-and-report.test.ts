@@ -75,6 +75,25 @@ describe('manual push after an advisory, and the audit report', () => {
     expect(bad.code).toBe(1);
   });
 
+  it('stops sending a pushed value once it is allowlisted, and can still withdraw it', async () => {
+    const advisory = join(fx.dir, 'advisory2.txt');
+    writeFileSync(advisory, '45.77.6.6\n');
+    expect((await fx.run('push', '--input', advisory, '--target', 'lab-mikrotik')).code).toBe(0);
+    fx.editConfig((c) => {
+      c.allowlist = { domains: ['3cx.com'], ips: ['45.77.6.6'] };
+    });
+    const sync = await fx.run('sync', '--target', 'lab-mikrotik', '--json');
+    expect(sync.code).toBe(0);
+    expect(JSON.parse(sync.stdout)).toMatchObject({
+      targets: [{ status: 'applied', summary: { remove: 1 } }],
+    });
+    const withdraw = await fx.run('push', '--input', advisory, '--target', 'lab-mikrotik', '--withdraw');
+    expect(withdraw.code).toBe(0);
+    const again = await fx.run('push', '--input', advisory, '--target', 'lab-mikrotik', '--withdraw');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/nothing to withdraw/);
+  });
+
   it('withdraws pushed indicators', async () => {
     const advisory = join(fx.dir, 'advisory.txt');
     const res = await fx.run('push', '--input', advisory, '--target', 'lab-mikrotik', '--withdraw');

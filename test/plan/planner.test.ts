@@ -22,7 +22,12 @@ const empty: ObservedState = {
   foreign: [],
   pendingApply: false,
 };
-const opts = { tenant: 'acme', thresholds: { maxRemovePercent: 30, minEntries: 10 }, force: false };
+const opts = {
+  tenant: 'acme',
+  endpoint: 'https://fw1.example',
+  thresholds: { maxRemovePercent: 30, minEntries: 10 },
+  force: false,
+};
 
 function inSync(values: string[]): ObservedState {
   const d = desiredOf(values);
@@ -173,5 +178,38 @@ describe('src/plan/planner with implicit sets (RouterOS address lists)', () => {
     expect(plan.changes.some((c) => c.kind === 'rule' && c.ruleId === 'egress-ipv6')).toBe(true);
     const explicit = buildPlan(desiredOf(['1.2.3.4']), empty, opts);
     expect(explicit.changes.some((c) => c.kind === 'set' && c.setId === 'ipv6')).toBe(true);
+  });
+});
+
+describe('src/plan/planner on renamed objects and per-set thresholds', () => {
+  it('plans a prefix change as create new, re-point rules, delete old — and removes nothing from enforcement', () => {
+    const values = Array.from({ length: 20 }, (_, i) => `45.76.${i}.1`);
+    const observed = inSync(values);
+    const acme = policySchema.parse({ prefix: 'acme' });
+    const plan = buildPlan(desiredOf(values, acme), observed, opts);
+    const ops = plan.changes.map((c) =>
+      c.kind === 'apply' ? 'apply' : `${c.kind}:${c.op}:${c.name.split(' ')[0]}`,
+    );
+    expect(ops).toEqual([
+      'set:create:acme_v4',
+      'set:create:acme_v6',
+      'set:create:acme_dns',
+      'rule:create:acme_egress_v4',
+      'rule:create:acme_egress_v6',
+      'rule:delete:iocwall_egress_v4',
+      'rule:delete:iocwall_egress_v6',
+      'set:delete:iocwall_v4',
+      'set:delete:iocwall_v6',
+      'set:delete:iocwall_dns',
+    ]);
+    expect(plan.refusal).toBeNull();
+  });
+
+  it('refuses emptying one set even when it is a small share of the whole target', () => {
+    const ips = Array.from({ length: 10 }, (_, i) => `45.76.${i}.1`);
+    const domains = Array.from({ length: 90 }, (_, i) => `d${i}.example.org`);
+    const observed = inSync([...ips, ...domains]);
+    const plan = buildPlan(desiredOf(domains), observed, opts);
+    expect(plan.refusal).toMatch(/ipv4 set: plan removes 10 of 10 managed entries/);
   });
 });
