@@ -20,9 +20,18 @@ export interface AdapterContext {
   target: string;
   marker: string;
   options: MikrotikOptions;
-  /** Set names met in `apply` (so a later `read` can report foreign entries in them). */
+  /**
+   * Lists iocwall manages (the policy's names, plus desired names met in `apply`), so `read` can report
+   * unmarked entries in them as foreign even when none of ours is left. Only for that: the sets `read`
+   * reports come from marked entries alone, each under its own list name. A list deleted by `apply` (e.g.
+   * after a prefix change) leaves this set.
+   */
   knownLists: { ipv4: Set<string>; ipv6: Set<string> };
-  knownDnsName?: string;
+  /**
+   * Name the DNS set is reported under: DNS static entries carry no set name, so it is the current policy's
+   * (`objectNames.dns`, then the desired set of the last `apply`) — never the name of a set being deleted.
+   */
+  dnsName?: string;
 }
 
 /** Address families with RouterOS menus. */

@@ -114,42 +114,63 @@ async function foreignEntries(
   }));
 }
 
-/** Folds the parts of one family's egress rule into an `ObservedRule` (undefined when none exists). */
-function observeRule(
+/**
+ * The egress rules of one family, one `ObservedRule` per rule name: every marked rule is reported under
+ * its own comment, so a rule left behind by an earlier policy (another prefix) shows up as a rule of its
+ * own that the planner can delete by name, instead of as shape drift of the wanted rule.
+ */
+function observeRules(
   family: Family,
   tables: ReadonlyMap<string, RuleRow[]>,
   ctx: AdapterContext,
-): ObservedRule | undefined {
-  const ours: { menu: string; row: RuleRow }[] = [];
+): ObservedRule[] {
+  const byName = new Map<string, { menu: string; row: RuleRow }[]>();
   for (const menu of [MENUS.filter[family], MENUS.raw[family]]) {
     for (const row of tables.get(menu) ?? []) {
-      if (row.dynamic !== true && hasMarker(row.comment, ctx.marker)) ours.push({ menu, row });
+      if (row.dynamic === true || !hasMarker(row.comment, ctx.marker)) continue;
+      const name = row.comment ?? '';
+      byName.set(name, [...(byName.get(name) ?? []), { menu, row }]);
     }
   }
+  return [...byName].map(([name, rows]) => observeRule(family, name, rows, tables, ctx));
+}
+
+/**
+ * Folds the rows of one named rule into an `ObservedRule`. A second row of the same name in the same
+ * chain is a duplicate: the first one (table order) is the rule, the rest are left out of every check (the
+ * first one alone decides whether traffic is blocked) and removed by the next apply touching the rule
+ * (`ensurePart` keeps the first as well).
+ */
+function observeRule(
+  family: Family,
+  name: string,
+  rows: readonly { menu: string; row: RuleRow }[],
+  tables: ReadonlyMap<string, RuleRow[]>,
+  ctx: AdapterContext,
+): ObservedRule {
+  const ours = rows.filter(
+    (p, i) => rows.findIndex((q) => q.menu === p.menu && q.row.chain === p.row.chain) === i,
+  );
   const primary = ours.find((p) => p.menu === MENUS.filter[family] && p.row.chain === 'forward') ?? ours[0];
-  if (primary === undefined) return undefined;
+  const primaryRow = primary?.row;
   const action =
-    primary.row.action === 'drop' || primary.row.action === 'reject' ? primary.row.action : 'other';
+    primaryRow?.action === 'drop' || primaryRow?.action === 'reject' ? primaryRow.action : 'other';
   const expected = ruleParts(family, action === 'reject' ? 'reject' : 'drop', ctx.options);
-  // Shape drift (a part missing, an extra or duplicate part, a part pointing elsewhere) is reported as a
-  // position problem: the resulting `move` makes apply re-establish every part (see adapter-rules.ts).
+  // Shape drift (a part missing, a part in a chain we do not use, a part pointing elsewhere) is reported as
+  // a position problem: the resulting `move` makes apply re-establish every part (see adapter-rules.ts).
   const shapeOk =
     ours.length === expected.length &&
     expected.every((e) => ours.some((p) => p.menu === e.menu && p.row.chain === e.chain)) &&
-    ours.every(
-      (p) =>
-        p.row['dst-address-list'] === primary.row['dst-address-list'] &&
-        p.row.comment === primary.row.comment,
-    );
+    ours.every((p) => p.row['dst-address-list'] === primaryRow?.['dst-address-list']);
   return {
     id: `egress-${family}` as RuleId,
-    name: primary.row.comment ?? '',
-    handle: ours.map((p) => p.row['.id']).join(','),
+    name,
+    handle: rows.map((p) => p.row['.id']).join(','),
     enabled: ours.every((p) => p.row.disabled !== true),
-    action: ours.every((p) => p.menu !== primary.menu || p.row.action === primary.row.action)
+    action: ours.every((p) => p.menu !== primary?.menu || p.row.action === primaryRow?.action)
       ? action
       : 'other',
-    references: primary.row['dst-address-list'] ?? '',
+    references: primaryRow?.['dst-address-list'] ?? '',
     positionOk: shapeOk && ours.every((p) => positionOk(tables.get(p.menu) ?? [], p.row, ctx.marker)),
   };
 }
@@ -187,15 +208,14 @@ export async function observe(session: Session, ctx: AdapterContext): Promise<Ob
     const dup = [...domains].filter(([, n]) => n > 1).map(([d]) => d);
     const set: ObservedSet = {
       id: 'dns',
-      name: ctx.knownDnsName ?? ctx.options.dnsSetName ?? 'dns',
+      // DNS entries carry no set name: the set is reported under the current policy's name (see README).
+      name: ctx.dnsName ?? ctx.options.dnsSetName ?? 'dns',
       entries: [...domains.keys()].sort(),
     };
     if (dup.length > 0) set.duplicates = dup.sort();
     sets.push(set);
   }
-  const rules = FAMILIES.map((f) => observeRule(f, tables, ctx)).filter(
-    (r): r is ObservedRule => r !== undefined,
-  );
+  const rules = FAMILIES.flatMap((f) => observeRules(f, tables, ctx));
   return {
     version: session.version,
     capabilities: {

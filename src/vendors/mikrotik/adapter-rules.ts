@@ -19,17 +19,21 @@ import {
 import { readRules } from './adapter-read.js';
 import { MENUS } from './schema.js';
 
-/** Removes every RouterOS rule of ours named `name` in the family's filter and raw tables. */
-export async function deleteRule(
-  client: RouterOsClient,
-  rule: DesiredRule,
-  name: string,
-  ctx: AdapterContext,
-): Promise<void> {
-  for (const menu of [MENUS.filter[rule.family], MENUS.raw[rule.family]]) {
-    const rows = await readRules(client, menu, ctx.target);
+/** Every filter and raw table, both families: a rule delete looks in all of them. */
+const RULE_MENUS = [MENUS.filter.ipv4, MENUS.raw.ipv4, MENUS.filter.ipv6, MENUS.raw.ipv6];
+
+/**
+ * Removes every static RouterOS rule of ours whose comment is exactly `name`, in every chain of every
+ * filter and raw table (v4 and v6): a delete planned for a rule left behind by an earlier policy (another
+ * prefix) clears all its parts and duplicates, wherever they ended up.
+ */
+export async function deleteRule(client: RouterOsClient, name: string, ctx: AdapterContext): Promise<void> {
+  const tables = await Promise.all(
+    RULE_MENUS.map(async (menu) => ({ menu, rows: await readRules(client, menu, ctx.target) })),
+  );
+  for (const { menu, rows } of tables) {
     const ids = rows
-      .filter((r) => r.comment === name && hasMarker(r.comment, ctx.marker))
+      .filter((r) => r.comment === name && r.dynamic !== true && hasMarker(r.comment, ctx.marker))
       .map((r) => r['.id']);
     if (ids.length > 0)
       await client.write({ command: `${menu}/remove`, attributes: { '.id': ids.join(',') } });

@@ -4,7 +4,7 @@
  * with `already have such entry` is a success when the existing entry is ours.
  */
 import { VendorError } from '../../errors.js';
-import type { Change } from '../types.js';
+import type { Change, DesiredState } from '../types.js';
 import type { RouterOsClient, RouterOsCommand, RouterOsResult } from './client.js';
 import {
   chunks,
@@ -65,30 +65,46 @@ async function removeIds(
   );
 }
 
-/** Applies one address-list set change (ipv4/ipv6). */
+/**
+ * Applies one address-list set change (ipv4/ipv6). Everything is scoped to the list `c.name`: a `create`
+ * adds to that list even when a marked list of another name exists for the same set id (a prefix change
+ * plans create-new, re-point the rule, delete-old), and a `delete` removes only our entries of the named
+ * list — except values a desired set of the same list still holds (a contradictory plan must not empty a
+ * wanted list).
+ */
 async function applyListChange(
   session: Session,
   c: SetChange,
   family: Family,
+  desired: DesiredState,
   ctx: AdapterContext,
   warnings: string[],
 ): Promise<void> {
   const { client } = session;
   const menu = MENUS.list[family];
-  ctx.knownLists[family].add(c.name);
+  const wanted = desired.sets.find((s) => s.id === family && s.name === c.name);
   if (c.op === 'delete' || c.remove.length > 0) {
     const rows = await readMarkedEntries(client, family, ctx, c.name);
+    const keep = new Set(c.op === 'delete' ? (wanted?.entries ?? []).map(canonicalAddress) : []);
     const drop = new Set(
       c.op === 'delete' ? rows.map((r) => canonicalAddress(r.address)) : c.remove.map(canonicalAddress),
     );
     await removeIds(
       client,
       menu,
-      rows.filter((r) => drop.has(canonicalAddress(r.address))).map((r) => r['.id']),
+      rows
+        .filter((r) => drop.has(canonicalAddress(r.address)) && !keep.has(canonicalAddress(r.address)))
+        .map((r) => r['.id']),
       ctx,
     );
   }
-  if (c.op === 'delete' || c.add.length === 0) return;
+  if (c.op === 'delete') {
+    // No longer ours: unmarked entries left in it belong to the administrator, not reported as foreign.
+    if (wanted === undefined) ctx.knownLists[family].delete(c.name);
+    return;
+  }
+  ctx.knownLists[family].add(c.name);
+  if (c.add.length === 0) return;
   const cmds: RouterOsCommand[] = c.add.map((address) => ({
     command: `${menu}/add`,
     attributes: { list: c.name, address, comment: ctx.marker },
@@ -127,10 +143,18 @@ async function applyListChange(
  * Applies the DNS set change. DNS static entries allow duplicates (no trap to lean on), so the current rows
  * are read first and only missing names are added; rows of ours in another form (e.g. the v6 regexp form
  * after an upgrade to v7) are swept.
+ *
+ * DNS entries carry no set name, so the set's name is informational: a `delete` while a DNS set is still
+ * desired (a rename planned as create-new + delete-old) removes only domains the desired set no longer
+ * holds, whatever the order of the two changes.
  */
-async function applyDnsChange(session: Session, c: SetChange, ctx: AdapterContext): Promise<void> {
+async function applyDnsChange(
+  session: Session,
+  c: SetChange,
+  desired: DesiredState,
+  ctx: AdapterContext,
+): Promise<void> {
   const { client, v7 } = session;
-  ctx.knownDnsName = c.name;
   const reply = await client.write({
     command: `${MENUS.dns}/print`,
     attributes: { '.proplist': PROPLIST.dns },
@@ -144,7 +168,8 @@ async function applyDnsChange(session: Session, c: SetChange, ctx: AdapterContex
     if (d === undefined) stale.push(r['.id']);
     else byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
   }
-  const drop = new Set(c.op === 'delete' ? byDomain.keys() : c.remove);
+  const keep = new Set(c.op === 'delete' ? (desired.sets.find((s) => s.id === 'dns')?.entries ?? []) : []);
+  const drop = new Set(c.op === 'delete' ? [...byDomain.keys()].filter((d) => !keep.has(d)) : c.remove);
   const removeIdsList = [...stale, ...[...drop].flatMap((d) => (byDomain.get(d) ?? []).map((r) => r['.id']))];
   await removeIds(client, MENUS.dns, removeIdsList, ctx);
   if (c.op === 'delete') return;
@@ -170,14 +195,15 @@ async function applyDnsChange(session: Session, c: SetChange, ctx: AdapterContex
 export async function applySetChange(
   session: Session,
   c: SetChange,
+  desired: DesiredState,
   ctx: AdapterContext,
   warnings: string[],
 ): Promise<void> {
   switch (c.setId) {
     case 'ipv4':
     case 'ipv6':
-      return applyListChange(session, c, c.setId, ctx, warnings);
+      return applyListChange(session, c, c.setId, desired, ctx, warnings);
     case 'dns':
-      return applyDnsChange(session, c, ctx);
+      return applyDnsChange(session, c, desired, ctx);
   }
 }

@@ -45,7 +45,7 @@ class MikrotikAdapter implements FirewallAdapter {
         ipv4: new Set(connection.objectNames ? [connection.objectNames.ipv4] : []),
         ipv6: new Set(connection.objectNames ? [connection.objectNames.ipv6] : []),
       },
-      ...(connection.objectNames ? { knownDnsName: connection.objectNames.dns } : {}),
+      ...(connection.objectNames ? { dnsName: connection.objectNames.dns } : {}),
     };
   }
 
@@ -86,17 +86,25 @@ class MikrotikAdapter implements FirewallAdapter {
     const warnings: string[] = [];
     for (const s of desired.sets) {
       if (s.id === 'ipv4' || s.id === 'ipv6') this.ctx.knownLists[s.id].add(s.name);
-      else this.ctx.knownDnsName = s.name;
+      else this.ctx.dnsName = s.name;
     }
-    // Rules that go away first (they may reference a set being deleted), then sets, then rules to (re)make.
-    for (const c of changes) {
-      if (c.kind === 'rule' && c.op === 'delete') await deleteRule(session.client, c.rule, c.name, this.ctx);
+    const setChanges = changes.filter((c) => c.kind === 'set');
+    const ruleChanges = changes.filter((c) => c.kind === 'rule');
+    const ensure = ruleChanges.filter((c) => c.op !== 'delete');
+    const made = new Set(ensure.map((c) => c.rule.name));
+    const deletes = ruleChanges.filter((c) => c.op === 'delete');
+    // Make before break: new and updated sets, then the wanted rules, and only then the rules and sets
+    // that go away (after a prefix change the old rule keeps blocking until the new one is in place; a
+    // rule goes before the set it references). A delete naming a rule that is also (re)made runs first,
+    // so the result is the wanted rule whatever the plan says.
+    for (const c of deletes) if (made.has(c.name)) await deleteRule(session.client, c.name, this.ctx);
+    for (const c of setChanges) {
+      if (c.op !== 'delete') await applySetChange(session, c, desired, this.ctx, warnings);
     }
-    for (const c of changes) {
-      if (c.kind === 'set') await applySetChange(session, c, this.ctx, warnings);
-    }
-    for (const c of changes) {
-      if (c.kind === 'rule' && c.op !== 'delete') await ensureRule(session.client, c.rule, desired, this.ctx);
+    for (const c of ensure) await ensureRule(session.client, c.rule, desired, this.ctx);
+    for (const c of deletes) if (!made.has(c.name)) await deleteRule(session.client, c.name, this.ctx);
+    for (const c of setChanges) {
+      if (c.op === 'delete') await applySetChange(session, c, desired, this.ctx, warnings);
     }
     // `kind: 'apply'` needs nothing: RouterOS applies each accepted command immediately.
     return { calls: session.client.commandsSent - before, warnings };

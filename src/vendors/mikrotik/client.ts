@@ -57,7 +57,12 @@ export interface RouterOsClientOptions {
 const COMMAND_RE = /^(\/[a-z0-9-]+)+$|^getall$/;
 const NAME_RE = /^\.?[a-z0-9][a-z0-9.-]*$/;
 const ID_LIST_RE = /^\*[0-9A-Fa-f]+(,\*[0-9A-Fa-f]+)*$/;
-/** Attributes whose value is a list of `.id`s: a hostile `*1,*2` must never reach them. */
+/**
+ * Attributes whose value is one `.id` or a comma-separated list of them. What is enforced here is the form
+ * only: every item is `*HEX`, no spaces, no other separator, nothing else in the word. A list (`*1,*2`) is
+ * allowed because batched `remove`/`set` need it; the adapter builds lists only from ids it parsed out of
+ * rows it read (zod: `*HEX`), never from config, feed or device-supplied free text.
+ */
 const ID_ATTRIBUTES = new Set(['.id', 'numbers', 'place-before', 'destination']);
 
 /** True for the commands a read-only transport may send. */

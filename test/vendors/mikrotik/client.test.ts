@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReadOnlyViolationError, VendorError } from '../../../src/errors.js';
 import {
+  commandWords,
   connectRouterOs,
   RouterOsTrapError,
   type RouterOsClient,
@@ -137,6 +138,15 @@ describe('client', () => {
     ).rejects.toBeInstanceOf(ReadOnlyViolationError);
     const sent = sim!.commandLog.map((l) => l.command);
     expect(sent).toEqual(['/login', '/ip/firewall/address-list/print']);
+  });
+
+  it('id attributes: only *HEX items, comma lists allowed (batched removes), nothing else', () => {
+    const words = (id: string) =>
+      commandWords({ command: '/ip/firewall/filter/remove', attributes: { '.id': id } }, 't');
+    expect(words('*1A,*2b')).toEqual(['/ip/firewall/filter/remove', '=.id=*1A,*2b']);
+    for (const bad of ['1', '*G', '*1,', '*1, *2', '*1;*2', '*1,2', '', '*1\n']) {
+      expect(() => words(bad)).toThrow(/bad id list/);
+    }
   });
 
   it('refuses hostile words: id lists, attribute names, empty query words', async () => {
