@@ -217,9 +217,14 @@ export class Engine {
         { target: target.name, add: plan.summary.add, remove: plan.summary.remove, calls: result.calls },
         'applied plan',
       );
+      for (const warning of result.warnings) this.log.warn({ target: target.name, warning }, 'apply warning');
       await this.verify(target, adapter, plan);
       this.journal(request, runId, target, 'applied', plan.changes);
-      return { ...base, status: 'applied', plan };
+      return {
+        ...base,
+        status: 'applied',
+        plan: { ...plan, warnings: [...plan.warnings, ...result.warnings] },
+      };
     } finally {
       await adapter.close();
     }

@@ -1,15 +1,20 @@
 /**
  * `apply()` of the OPNsense adapter. Order: alias content (whole set in one `add_item`/`set_item`), rules,
- * alias deletions (after the rules that used them), then the filter is applied under a savepoint (≤26.1:
- * `apply/{rev}` arms the 60 s rollback, cancelled once the device still answers), the tables are refreshed
- * (`alias/reconfigure`), and finally the DNSBL is reloaded when the DNS set changed.
+ * alias deletions (after the rules that used them), then the filter is applied — on ≤26.1 under a savepoint
+ * when rules changed (`apply/{rev}` arms the 60 s rollback, cancelled once the device still answers; see
+ * adapter-savepoint.ts for the one-timer-at-a-time problem) — the tables are refreshed
+ * (`alias/reconfigure`), and finally the DNSBL is written and reloaded when the DNS set changed. Every
+ * action's status is checked: an answer other than success is a `VendorError` naming the action.
+ *
+ * Objects are found by name: after a prefix change the planner creates the new-named objects, re-points
+ * or replaces the rules, and then deletes the old-named ones, so both names exist for a while and each
+ * change must touch exactly the object it names.
  */
 import { ForeignObjectError } from '../../errors.js';
 import type { ApplyResult, Change, DesiredRule, DesiredState } from '../types.js';
 import { z } from 'zod';
-import { resultSchema } from './schema.js';
+import { resultSchema, type RuleRow } from './schema.js';
 import {
-  aliasSetId,
   fetchRules,
   fetchSnapshot,
   hasMarker,
@@ -18,20 +23,25 @@ import {
   type OpnsenseContext,
   type Snapshot,
 } from './adapter-read.js';
+import { writeDns } from './adapter-dns.js';
+import {
+  ROLLBACK_RESIDUAL_RISK,
+  cancelLeftovers,
+  cancelRollback,
+  clearRecord,
+  recordRevision,
+  type ApplyMemory,
+} from './adapter-savepoint.js';
+
+export type { ApplyMemory } from './adapter-savepoint.js';
 
 type SetChange = Extract<Change, { kind: 'set' }>;
 type RuleChange = Extract<Change, { kind: 'rule' }>;
 
 /** `savepoint` answer. */
-const savepointSchema = z.looseObject({ revision: z.string().min(1) });
+const savepointSchema = z.looseObject({ status: z.string().catch(''), revision: z.string().min(1) });
 /** Most `move_rule_before` rounds while placing our rules above the pass rules. */
 const MAX_MOVES = 6;
-
-/** State carried between applies of one adapter instance. */
-export interface ApplyMemory {
-  /** Revision whose rollback timer may still be armed (an earlier apply failed before cancelling it). */
-  pendingRollback?: string;
-}
 
 /** Performs `changes`; returns calls made and warnings. */
 export async function applyChanges(
@@ -47,42 +57,50 @@ export async function applyChanges(
   const setChanges = changes.filter((c): c is SetChange => c.kind === 'set');
   const ruleChanges = changes.filter((c): c is RuleChange => c.kind === 'rule');
   const aliasChanges = setChanges.filter((c) => c.setId !== 'dns');
+  const aliasDeletes = aliasChanges.filter((x) => x.op === 'delete');
   const dnsChanges = setChanges.filter((c) => c.setId === 'dns');
   const applyAll = changes.some((c) => c.kind === 'apply');
   const touchesFilter = aliasChanges.length > 0 || ruleChanges.length > 0 || applyAll;
 
-  if (memory.pendingRollback !== undefined && snap.line !== '26.7') {
-    await client.action(`firewall/filter/cancelRollback/${memory.pendingRollback}`);
-    memory.pendingRollback = undefined;
-  }
+  warnings.push(...(await cancelLeftovers(ctx, snap, memory)));
   let revision: string | undefined;
   if (touchesFilter && ruleChanges.length > 0 && snap.line !== '26.7') {
-    revision = (await client.post('firewall/filter/savepoint', {}, savepointSchema)).revision;
+    const sp = await client.post('firewall/filter/savepoint', {}, savepointSchema);
+    // Without a savepoint there is no rollback: refuse rather than change rules unprotected.
+    if (sp.status.trim().toLowerCase() !== 'ok')
+      throw client.statusError('firewall/filter/savepoint', 'filter savepoint', sp.status);
+    revision = sp.revision;
   }
 
   for (const c of aliasChanges.filter((x) => x.op !== 'delete')) await writeAlias(ctx, snap, c);
   for (const c of ruleChanges) await writeRule(ctx, snap, c, desired);
   if (ruleChanges.some((c) => c.op !== 'delete')) warnings.push(...(await placeRules(ctx)));
-  for (const c of aliasChanges.filter((x) => x.op === 'delete')) await deleteAlias(ctx, snap, c);
+  for (const c of aliasDeletes) await deleteAlias(ctx, snap, c);
 
   if (touchesFilter) {
     if (revision !== undefined) {
+      // Recorded on the device first, so a later run can cancel this timer if we stop half-way.
+      const holder = await recordRevision(
+        ctx,
+        revision,
+        aliasDeletes.map((c) => c.name),
+      );
       memory.pendingRollback = revision;
-      await client.action(`firewall/filter/apply/${revision}`);
-    } else {
-      await client.action('firewall/filter/apply');
-    }
-    const status = await client.action('firewall/alias/reconfigure');
-    if (status.toLowerCase() !== 'ok') warnings.push(`alias reconfigure answered "${status}"`);
-    if (revision !== undefined) {
+      await client.expectStatus(`firewall/filter/apply/${revision}`, 'filter apply with rollback timer');
+      await client.expectStatus('firewall/alias/reconfigure', 'alias reconfigure');
       await client.version(); // still reachable with the new rules: keep them
-      await client.action(`firewall/filter/cancelRollback/${revision}`);
+      await cancelRollback(ctx, revision);
       memory.pendingRollback = undefined;
+      if (holder !== undefined) await clearRecord(ctx, holder);
+      warnings.push(ROLLBACK_RESIDUAL_RISK);
+    } else {
+      await client.expectStatus('firewall/filter/apply', 'filter apply');
+      await client.expectStatus('firewall/alias/reconfigure', 'alias reconfigure');
     }
   }
-  for (const c of dnsChanges) await writeDns(ctx, snap, c);
+  for (const c of dnsChanges) await writeDns(ctx, snap, c, desired);
   if (dnsChanges.length > 0 || (applyAll && desired.sets.some((s) => s.id === 'dns'))) {
-    await client.action('unbound/service/dnsbl');
+    await client.expectStatus('unbound/service/dnsbl', 'DNSBL reload');
   }
   return { calls: client.calls - start, warnings };
 }
@@ -111,18 +129,36 @@ async function writeAlias(ctx: OpnsenseContext, snap: Snapshot, c: SetChange): P
   else await ctx.client.save(`firewall/alias/set_item/${uuid}`, { alias });
 }
 
-/** Deletes our alias (already absent counts as done). */
+/** Deletes our alias of exactly that name (already absent counts as done; other names are untouched). */
 async function deleteAlias(ctx: OpnsenseContext, snap: Snapshot, c: SetChange): Promise<void> {
-  const hit = snap.aliases.find(
-    (a) => hasMarker(a.description, ctx.marker) && (a.name === c.name || aliasSetId(ctx, a) === c.setId),
-  );
+  const hit = snap.aliases.find((a) => a.name === c.name && hasMarker(a.description, ctx.marker));
   if (hit === undefined) return;
   await ctx.client.post(`firewall/alias/del_item/${hit.uuid}`, {}, resultSchema);
 }
 
-/** Our existing rule for `ruleId`, if any. */
-function ownRule(ctx: OpnsenseContext, snap: Snapshot, ruleId: string): string | undefined {
-  return snap.rules.find((r) => hasMarker(r.description, ctx.marker) && ruleIdOf(ctx, r) === ruleId)?.uuid;
+/** The description iocwall writes for a rule name (the name itself when it already carries the marker). */
+function ruleDescription(ctx: OpnsenseContext, name: string): string {
+  return hasMarker(name, ctx.marker) ? name : `${name} ${ctx.marker}`;
+}
+
+/**
+ * Our rule a change is about: the marked rule of exactly that name. An update or move whose name is not
+ * on the device yet re-points an old-named rule of the same id (a prefix change planned as an update);
+ * a rule whose name a desired rule still uses is never taken. Create (an upsert by name, so a retried
+ * apply adds no duplicate) and delete never fall back to another name.
+ */
+function ownRule(
+  ctx: OpnsenseContext,
+  snap: Snapshot,
+  c: RuleChange,
+  desired: DesiredState,
+): RuleRow | undefined {
+  const ours = snap.rules.filter((r) => hasMarker(r.description, ctx.marker));
+  const named = [c.name, c.rule.name].map((n) => ruleDescription(ctx, n));
+  const exact = ours.find((r) => named.includes(r.description));
+  if (exact !== undefined || c.op === 'create' || c.op === 'delete') return exact;
+  const wanted = desired.rules.map((d) => ruleDescription(ctx, d.name));
+  return ours.find((r) => ruleIdOf(r) === c.ruleId && !wanted.includes(r.description));
 }
 
 /** The automation rule fields iocwall sets. */
@@ -140,7 +176,7 @@ function ruleFields(ctx: OpnsenseContext, rule: DesiredRule, desired: DesiredSta
     destination_net: target,
     log: '1',
     sequence: '1',
-    description: hasMarker(rule.name, ctx.marker) ? rule.name : `${rule.name} ${ctx.marker}`,
+    description: ruleDescription(ctx, rule.name),
   };
 }
 
@@ -151,7 +187,7 @@ async function writeRule(
   c: RuleChange,
   desired: DesiredState,
 ): Promise<void> {
-  const uuid = ownRule(ctx, snap, c.ruleId);
+  const uuid = ownRule(ctx, snap, c, desired)?.uuid;
   if (c.op === 'delete') {
     if (uuid !== undefined) await ctx.client.post(`firewall/filter/del_rule/${uuid}`, {}, resultSchema);
     return;
@@ -177,35 +213,14 @@ async function placeRules(ctx: OpnsenseContext): Promise<string[]> {
         .sort((a, b) => Number(a.sequence) - Number(b.sequence));
       const first = ahead[0];
       if (first === undefined) continue;
-      await ctx.client.action(`firewall/filter/move_rule_before/${r.uuid}/${first.uuid}`);
+      await ctx.client.expectStatus(
+        `firewall/filter/move_rule_before/${r.uuid}/${first.uuid}`,
+        'moving a block rule above a pass rule',
+      );
       moved = true;
       break;
     }
     if (!moved) return [];
   }
   return ['could not place the block rules above every pass rule'];
-}
-
-/** Writes the DNS set: 26.1+ our policy (upsert), ≤25.7 the `wildcards` field iocwall owns. */
-async function writeDns(ctx: OpnsenseContext, snap: Snapshot, c: SetChange): Promise<void> {
-  const wildcards = c.entries.join(',');
-  if (snap.single !== undefined) {
-    const dnsbl = c.op === 'delete' ? { wildcards: '' } : { enabled: '1', wildcards };
-    await ctx.client.save('unbound/settings/set', { unbound: { dnsbl } });
-    return;
-  }
-  const policy = snap.policies.find((p) => hasMarker(p.description, ctx.marker));
-  if (c.op === 'delete') {
-    if (policy !== undefined)
-      await ctx.client.post(`unbound/settings/del_dnsbl/${policy.uuid}`, {}, resultSchema);
-    return;
-  }
-  const blocklist = { enabled: '1', wildcards, description: `${ctx.marker} dns ${c.name}` };
-  if (policy === undefined) {
-    await ctx.client.save('unbound/settings/add_dnsbl', {
-      blocklist: { ...blocklist, type: '', lists: '', blocklists: '', allowlists: '', nxdomain: '1' },
-    });
-  } else {
-    await ctx.client.save(`unbound/settings/set_dnsbl/${policy.uuid}`, { blocklist });
-  }
 }

@@ -3,6 +3,8 @@
  * engine's `ObservedState`. Nothing here writes (all calls are GETs or the read-only searches).
  */
 import type { ForeignObject, ObservedRule, ObservedSet, ObservedState, RuleId, SetId } from '../types.js';
+import { observeDns } from './adapter-dns.js';
+import { dedupe, hasMarker, splitEntries } from './adapter-util.js';
 import { lineOf, type OpnsenseClient, type OpnsenseLine } from './client.js';
 import {
   aliasSearchSchema,
@@ -16,6 +18,8 @@ import {
   type RuleRow,
   type TableSize,
 } from './schema.js';
+
+export { hasMarker, splitEntries } from './adapter-util.js';
 
 /** What the adapter knows about its target beyond the connection. */
 export interface OpnsenseContext {
@@ -38,34 +42,21 @@ export interface Snapshot {
   /** 26.1+: DNSBL policies. */
   policies: DnsblRow[];
   /** ≤25.7: the single `unbound.dnsbl` object. */
-  single: { enabled: string; wildcards: string[] } | undefined;
+  single: SingleDnsbl | undefined;
 }
 
-/** Handle of the ≤25.7 DNSBL object. */
-export const SINGLE_DNSBL_HANDLE = 'unbound.dnsbl';
+/** ≤25.7: the fields of the single `unbound.dnsbl` object the adapter looks at (list fields as items). */
+export interface SingleDnsbl {
+  enabled: string;
+  wildcards: string[];
+  /** The administrator's lists: predefined feeds (`type`), list URLs and exact names. */
+  type: string[];
+  lists: string[];
+  blocklists: string[];
+}
+
 /** All rows, first page (searches read their parameters from the POST body in 26.x). */
 const ALL_ROWS = { current: 1, rowCount: -1 };
-
-/** Whether a description carries exactly this marker as one of its words. */
-export function hasMarker(description: string, marker: string): boolean {
-  return description.split(/\s+/).includes(marker);
-}
-
-/** Entries of a newline- or comma-separated field: trimmed, lower-cased, non-empty. */
-export function splitEntries(value: string, sep: '\n' | ','): string[] {
-  return value
-    .split(sep)
-    .map((e) => e.trim().toLowerCase())
-    .filter((e) => e !== '');
-}
-
-/** Sorted unique values and the values seen more than once. */
-function dedupe(values: string[]): { entries: string[]; duplicates: string[] } {
-  const seen = new Set<string>();
-  const dup = new Set<string>();
-  for (const v of values) (seen.has(v) ? dup : seen).add(v);
-  return { entries: [...seen].sort(), duplicates: [...dup].sort() };
-}
 
 /** Reads the device once. */
 export async function fetchSnapshot(client: OpnsenseClient): Promise<Snapshot> {
@@ -77,7 +68,13 @@ export async function fetchSnapshot(client: OpnsenseClient): Promise<Snapshot> {
   let single: Snapshot['single'];
   if (line === '25.7') {
     const dnsbl = (await client.get('unbound/settings/get', unboundSettingsSchema)).unbound.dnsbl;
-    single = { enabled: dnsbl.enabled, wildcards: dnsbl.wildcards };
+    single = {
+      enabled: dnsbl.enabled,
+      wildcards: dnsbl.wildcards,
+      type: dnsbl.type,
+      lists: dnsbl.lists,
+      blocklists: dnsbl.blocklists,
+    };
   } else {
     policies = (await client.post('unbound/settings/search_dnsbl', ALL_ROWS, dnsblSearchSchema)).rows;
   }
@@ -106,12 +103,12 @@ export function aliasSetId(ctx: OpnsenseContext, alias: AliasRow): SetId | undef
       : undefined;
 }
 
-/** Which managed rule a marked rule is: named in its description, else by the alias it blocks, else family. */
-export function ruleIdOf(ctx: OpnsenseContext, rule: RuleRow): RuleId {
-  if (rule.description.includes('egress-ipv6')) return 'egress-ipv6';
-  if (rule.description.includes('egress-ipv4')) return 'egress-ipv4';
-  if (rule.destination_net === ctx.names.ipv6) return 'egress-ipv6';
-  if (rule.destination_net === ctx.names.ipv4) return 'egress-ipv4';
+/**
+ * Which managed rule a marked rule is: by its address family (`ipprotocol`, which iocwall always writes as
+ * `inet` or `inet6`). Neither its description (which carries the policy prefix, e.g. `acme_egress_v6`) nor
+ * the alias it blocks (old and new names coexist while a prefix change is applied) says it reliably.
+ */
+export function ruleIdOf(rule: Pick<RuleRow, 'ipprotocol'>): RuleId {
   return rule.ipprotocol === 'inet6' ? 'egress-ipv6' : 'egress-ipv4';
 }
 
@@ -171,8 +168,10 @@ export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<Obs
       }
       continue;
     }
+    // Every marked alias is reported under its own name: after a prefix change the old and the new alias
+    // of one set id coexist until the planner has re-pointed the rules and deleted the old one.
     const id = aliasSetId(ctx, alias);
-    if (id === undefined || sets.some((s) => s.id === id)) continue;
+    if (id === undefined) continue;
     const configured = alias.enabled === '1' ? splitEntries(alias.content, '\n') : [];
     const { entries, duplicates } = dedupe(configured);
     const live = await ctx.client.post(
@@ -191,15 +190,15 @@ export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<Obs
       ...(duplicates.length > 0 ? { duplicates } : {}),
     });
   }
-  const dns = observeDns(ctx, snap);
-  if (dns !== undefined) sets.push(dns);
+  sets.push(...observeDns(ctx, snap, foreign));
 
   const ours = snap.rules.filter((r) => hasMarker(r.description, ctx.marker));
   const ourUuids = ours.map((r) => r.uuid);
   const rules: ObservedRule[] = [];
   for (const r of ours) {
-    const id = ruleIdOf(ctx, r);
-    if (rules.some((x) => x.id === id)) continue;
+    const id = ruleIdOf(r);
+    // Old- and new-named rules of one id are both reported; only an exact duplicate is skipped.
+    if (rules.some((x) => x.id === id && x.name === r.description)) continue;
     rules.push({
       id,
       name: r.description,
@@ -227,36 +226,4 @@ export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<Obs
     ),
   };
   return { version: snap.version, capabilities, sets, rules, foreign, pendingApply };
-}
-
-/**
- * The DNS set: 26.1+ the policy whose description carries the marker; ≤25.7 the `wildcards` field of the
- * single DNSBL object, which iocwall owns (there is no per-object marker to tell ours from an
- * administrator's entries; they belong in `blocklists` or, from 26.1, in their own policy). A disabled
- * policy/object blocks nothing, so its entries read as empty.
- */
-function observeDns(ctx: OpnsenseContext, snap: Snapshot): ObservedSet | undefined {
-  if (snap.single !== undefined) {
-    if (snap.single.wildcards.length === 0) return undefined;
-    const values =
-      snap.single.enabled === '1' ? snap.single.wildcards.map((w) => w.trim().toLowerCase()) : [];
-    const { entries, duplicates } = dedupe(values);
-    return {
-      id: 'dns',
-      name: ctx.names.dns,
-      handle: SINGLE_DNSBL_HANDLE,
-      entries,
-      ...(duplicates.length > 0 ? { duplicates } : {}),
-    };
-  }
-  const policy = snap.policies.find((p) => hasMarker(p.description, ctx.marker));
-  if (policy === undefined) return undefined;
-  const { entries, duplicates } = dedupe(policy.enabled === '1' ? splitEntries(policy.wildcards, ',') : []);
-  return {
-    id: 'dns',
-    name: ctx.names.dns,
-    handle: policy.uuid,
-    entries,
-    ...(duplicates.length > 0 ? { duplicates } : {}),
-  };
 }

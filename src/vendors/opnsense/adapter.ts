@@ -2,9 +2,9 @@
  * The OPNsense adapter. What iocwall manages on an OPNsense target:
  * - sets `ipv4`/`ipv6` → two `network` aliases, description `<marker> <setId>`, content newline-separated
  *   and always written whole in one `add_item`/`set_item`;
- * - set `dns` → 26.1+: a DNSBL policy whose description carries the marker, `wildcards` = the domains
- *   (domain and all subdomains); ≤25.7: the `wildcards` field of the single DNSBL object, which iocwall
- *   then owns (see `observeDns`);
+ * - set `dns` → 26.1+: a DNSBL policy whose description carries the marker and the set name,
+ *   `wildcards` = the domains (domain and all subdomains); ≤25.7: the `wildcards` field of the single DNSBL
+ *   object, owned only when it holds iocwall's sentinel entry (see adapter-dns.ts);
  * - rules `egress-ipv4`/`egress-ipv6` → automation filter rules (block/reject, quick, inbound on
  *   `options.interface`, default `lan`, destination = the alias), kept at a sequence below every pass
  *   automation rule on that interface; automation rules are evaluated before the legacy interface rules
@@ -15,17 +15,19 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
+import { objectNames } from '../../plan/desired.js';
 import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
 import { OpnsenseClient } from './client.js';
 import { fetchSnapshot, observe, type OpnsenseContext } from './adapter-read.js';
 import { applyChanges, type ApplyMemory } from './adapter-apply.js';
 
-/** Default device names when neither options nor a desired state named them. */
-export const DEFAULT_NAMES: Record<SetId, string> = {
-  ipv4: 'iocwall_v4',
-  ipv6: 'iocwall_v6',
-  dns: 'iocwall_dns',
-};
+/** Default device names (the default policy prefix) when neither options nor a desired state named them. */
+export const DEFAULT_NAMES: Record<SetId, string> = pickSetNames(objectNames('iocwall'));
+
+/** The set names of `objectNames` (the rule names are not device objects of their own here). */
+function pickSetNames(n: Record<SetId, string>): Record<SetId, string> {
+  return { ipv4: n.ipv4, ipv6: n.ipv6, dns: n.dns };
+}
 
 /** Vendor options accepted in the target config. */
 export const opnsenseOptionsSchema = z.object({

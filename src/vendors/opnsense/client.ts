@@ -65,7 +65,8 @@ export class OpnsenseClient {
 
   private constructor(
     private readonly http: HttpClient,
-    private readonly target: string,
+    /** The target's name (for error messages). */
+    readonly target: string,
   ) {}
 
   /** Verifies TLS (see `resolveTlsOptions`) and opens the transport. */
@@ -104,10 +105,26 @@ export class OpnsenseClient {
     return r;
   }
 
-  /** An action answering `{"status":…}`: returns the status text. */
-  async action(path: string, body: unknown = {}): Promise<string> {
-    const r = await this.post(path, body, statusSchema);
-    return r.status;
+  /**
+   * An action whose answer must say it worked: its `status`, trimmed and lower-cased, must be one of
+   * `accepted` (e.g. `ok` for `{"status":"OK\n\n"}`). Anything else — `failed`, `error`, a configd error
+   * text — is a `VendorError` naming the action, so a change is never reported as applied when it was not.
+   */
+  async expectStatus(path: string, what: string, accepted: readonly string[] = ['ok']): Promise<void> {
+    const r = await this.post(path, {}, statusSchema);
+    if (accepted.includes(r.status.trim().toLowerCase())) return;
+    throw this.statusError(path, what, [r.status.trim(), r.status_msg].filter((x) => x).join(': '));
+  }
+
+  /** The error for an action that answered `status` instead of success. */
+  statusError(path: string, what: string, status: string): VendorError {
+    return new VendorError(`opnsense ${this.target}: ${what} failed (POST ${path} answered "${status}")`, {
+      vendor: 'opnsense',
+      target: this.target,
+      operation: `POST ${path}`,
+      transient: false,
+      status: 200,
+    });
   }
 
   /** Device version from `core/firmware/info`. */

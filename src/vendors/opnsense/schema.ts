@@ -110,6 +110,12 @@ export const listFieldSchema = z
 /** ≤25.7 `unbound/settings/get`: the single `unbound.dnsbl` object. */
 export const unboundSettingsSchema = z.looseObject({
   unbound: z.looseObject({
-    dnsbl: z.looseObject({ enabled: str.catch('0'), wildcards: listFieldSchema }),
+    dnsbl: z.looseObject({
+      enabled: str.catch('0'),
+      wildcards: listFieldSchema,
+      type: listFieldSchema,
+      lists: listFieldSchema,
+      blocklists: listFieldSchema,
+    }),
   }),
 });

@@ -40,6 +40,11 @@ export interface OpnsenseSimulatorFaults {
   failNext5xx?: number;
   /** Let N more requests through, then reset the connection of the next one before it is handled. */
   resetAfterCalls?: number;
+  /**
+   * Action (route key in snake_case, e.g. `firewall/filter/apply`) → status text its next call answers
+   * with, HTTP 200 `{"status":…}`, without running: what configd returns when the action fails.
+   */
+  failStatus?: Record<string, string>;
 }
 
 /** How the simulated device behaves. */
@@ -86,9 +91,14 @@ export class OpnsenseSimulator {
   private readonly routes: RouteTable;
   private readonly key: string;
   private readonly secret: string;
-  private faults: { failNext5xx: number; resetAfterCalls: number | undefined } = {
+  private faults: {
+    failNext5xx: number;
+    resetAfterCalls: number | undefined;
+    failStatus: Map<string, string>;
+  } = {
     failNext5xx: 0,
     resetAfterCalls: undefined,
+    failStatus: new Map(),
   };
   private server: https.Server | undefined;
 
@@ -136,7 +146,11 @@ export class OpnsenseSimulator {
 
   /** Replaces the pending faults. */
   setFaults(f: OpnsenseSimulatorFaults): void {
-    this.faults = { failNext5xx: f.failNext5xx ?? 0, resetAfterCalls: f.resetAfterCalls };
+    this.faults = {
+      failNext5xx: f.failNext5xx ?? 0,
+      resetAfterCalls: f.resetAfterCalls,
+      failStatus: new Map(Object.entries(f.failStatus ?? {})),
+    };
   }
 
   /** Generates a self-signed certificate (SAN 127.0.0.1, localhost) and starts listening. */
@@ -237,7 +251,8 @@ export class OpnsenseSimulator {
       return NOT_FOUND;
     }
     const [module = '', controller = '', action = '', ...params] = parts;
-    const route = this.routes[[module, controller, action].map(toSnake).join('/')];
+    const routeKey = [module, controller, action].map(toSnake).join('/');
+    const route = this.routes[routeKey];
     if (route === undefined || params.length < (route.minParams ?? 0)) return NOT_FOUND;
 
     const user = this.authenticate(req.headers.authorization);
@@ -256,6 +271,11 @@ export class OpnsenseSimulator {
       }
     }
     if (route.method === 'POST' && method !== 'POST') return ok(route.getFailedBody ?? { result: 'failed' });
+    const failed = this.faults.failStatus.get(routeKey);
+    if (failed !== undefined) {
+      this.faults.failStatus.delete(routeKey);
+      return ok({ status: failed });
+    }
     try {
       return route.handle({ method, params, body, query: url.searchParams }, this.state);
     } catch {

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpnsenseAdapter } from '../../../src/vendors/opnsense/adapter.js';
 import { ForeignObjectError } from '../../../src/errors.js';
+import { ROLLBACK_RESIDUAL_RISK } from '../../../src/vendors/opnsense/adapter-savepoint.js';
 import type { Change, FirewallAdapter } from '../../../src/vendors/types.js';
 import { MARKER, allChanges, connection, desired, raw, startSim, type Running } from './helpers.js';
 
@@ -44,7 +45,7 @@ describe('src/vendors/opnsense/adapter', () => {
       const { r, adapter } = await setup(version);
       const d = desired(V4, V6, DNS);
       const result = await adapter.apply(allChanges(d), d);
-      expect(result.warnings).toEqual([]);
+      expect(result.warnings).toEqual(version === '26.7' ? [] : [ROLLBACK_RESIDUAL_RISK]);
       const obs = await adapter.read();
       const byId = Object.fromEntries(obs.sets.map((s) => [s.id, s]));
       expect(byId.ipv4).toMatchObject({
