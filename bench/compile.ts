@@ -77,6 +77,8 @@ export async function generateDomains(path: string, count = 1_000_000, seed = 7)
 interface Timing {
   seconds: number;
   rssMB: number;
+  /** User + system CPU seconds (NaN without GNU time): steadier than wall time on a shared machine. */
+  cpuSeconds: number;
 }
 
 const hasGnuTime = existsSync('/usr/bin/time');
@@ -90,13 +92,17 @@ function timed(cmd: string, args: string[], outFile?: string, env: NodeJS.Proces
   const redirect = outFile ? ` > '${outFile}'` : ' > /dev/null';
   const started = process.hrtime.bigint();
   let rssKB: number;
+  let cpuSeconds = NaN;
   if (hasGnuTime) {
-    const r = spawnSync('sh', ['-c', `/usr/bin/time -f %M -o '${stats}' ${shell(cmd, args)}${redirect}`], {
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const r = spawnSync(
+      'sh',
+      ['-c', `/usr/bin/time -f '%M %U %S' -o '${stats}' ${shell(cmd, args)}${redirect}`],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (r.status !== 0) throw new Error(`${cmd} failed (exit ${r.status})`);
-    rssKB = Number(readFileSync(stats, 'utf8').trim().split('\n').pop());
+    const [kb, user, sys] = (readFileSync(stats, 'utf8').trim().split('\n').pop() ?? '').split(' ');
+    rssKB = Number(kb);
+    cpuSeconds = Number(user) + Number(sys);
   } else {
     const wrapper = `const {spawnSync}=require('node:child_process');const r=spawnSync(process.argv[1],process.argv.slice(2),{stdio:['ignore','inherit','inherit']});process.stderr.write('RSS '+process.resourceUsage().maxRSS+'\\n');process.exit(r.status??1)`;
     const r = spawnSync(
@@ -109,13 +115,17 @@ function timed(cmd: string, args: string[], outFile?: string, env: NodeJS.Proces
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   rmSync(tmp, { recursive: true, force: true });
-  return { seconds, rssMB: rssKB / 1024 };
+  return { seconds, rssMB: rssKB / 1024, cpuSeconds };
 }
 
 /** Best of `runs` (the least disturbed run), with the highest RSS seen. */
 function best(runs: number, f: () => Timing): Timing {
   const all = Array.from({ length: runs }, f);
-  return { seconds: Math.min(...all.map((t) => t.seconds)), rssMB: Math.max(...all.map((t) => t.rssMB)) };
+  return {
+    seconds: Math.min(...all.map((t) => t.seconds)),
+    rssMB: Math.max(...all.map((t) => t.rssMB)),
+    cpuSeconds: Math.min(...all.map((t) => t.cpuSeconds)),
+  };
 }
 
 function packageRoot(): string {
@@ -130,6 +140,7 @@ export interface BenchRow {
   tool: string;
   seconds: number;
   rssMB: number;
+  cpuSeconds: number;
   output: string;
 }
 
@@ -207,10 +218,12 @@ export async function benchCompile(runs = 3): Promise<BenchRow[]> {
   });
 
   console.log(`\ncompile benchmark (best of ${runs}; ${new Date().toISOString()}; node ${process.version})`);
-  console.log(`${pad('case', 12)}${pad('tool', 22)}${pad('wall s', 9)}${pad('peak RSS MB', 13)}output`);
+  console.log(
+    `${pad('case', 12)}${pad('tool', 22)}${pad('wall s', 9)}${pad('cpu s', 8)}${pad('peak RSS MB', 13)}output`,
+  );
   for (const r of rows)
     console.log(
-      `${pad(r.case, 12)}${pad(r.tool, 22)}${pad(r.seconds.toFixed(2), 9)}${pad(r.rssMB.toFixed(0), 13)}${r.output}`,
+      `${pad(r.case, 12)}${pad(r.tool, 22)}${pad(r.seconds.toFixed(2), 9)}${pad(r.cpuSeconds.toFixed(2), 8)}${pad(r.rssMB.toFixed(0), 13)}${r.output}`,
     );
   const get = (c: string, t: string): BenchRow | undefined =>
     rows.find((r) => r.case === c && r.tool.startsWith(t));
@@ -222,11 +235,11 @@ export async function benchCompile(runs = 3): Promise<BenchRow[]> {
   console.log('\ntargets');
   if (ipw && ipr)
     console.log(
-      `  IPv4 ≤ 1.5× iprange:   ${(ipw.seconds / ipr.seconds).toFixed(2)}×  ${verdict(ipw.seconds <= 1.5 * ipr.seconds)}`,
+      `  IPv4 ≤ 1.5× iprange:   ${(ipw.seconds / ipr.seconds).toFixed(2)}×  ${verdict(ipw.seconds <= 1.5 * ipr.seconds)}  (CPU ${(ipw.cpuSeconds / ipr.cpuSeconds).toFixed(2)}×)`,
     );
   if (dw && ds)
     console.log(
-      `  domains ≤ 3× sort -u:  ${(dw.seconds / ds.seconds).toFixed(2)}×  ${verdict(dw.seconds <= 3 * ds.seconds)}`,
+      `  domains ≤ 3× sort -u:  ${(dw.seconds / ds.seconds).toFixed(2)}×  ${verdict(dw.seconds <= 3 * ds.seconds)}  (CPU ${(dw.cpuSeconds / ds.cpuSeconds).toFixed(2)}×)`,
     );
   for (const r of [ipw, dw])
     if (r) console.log(`  RSS < 300 MB (${r.case}): ${r.rssMB.toFixed(0)} MB  ${verdict(r.rssMB < 300)}`);

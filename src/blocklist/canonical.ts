@@ -26,6 +26,7 @@ import { dirname } from 'node:path';
 import { formatIssues } from '../config/load.js';
 import { FeedError } from '../errors.js';
 import { parseIpInterval } from '../indicators/ip.js';
+import { BodyHasher, ByteWriter } from './byte-writer.js';
 import { compareCodeUnits } from './provenance.js';
 import { blocklistSchema, type Blocklist, type BlocklistEntry, type RejectedValue } from './types.js';
 
@@ -44,6 +45,13 @@ export interface BlocklistDocument {
   entryChunks(): Iterable<readonly string[]>;
   /** Canonical rejected-value lines in canonical order, in chunks. */
   rejectedChunks(): Iterable<readonly string[]>;
+  /**
+   * Optional byte form of `entryChunks`: writes the same lines in the file layout (`\n` e1 `,\n` e2 …
+   * `\n`, nothing when empty) into `w`. Used by `writeBlocklistAtomic` and `digestOf` when present.
+   */
+  writeEntries?(w: ByteWriter): void;
+  /** Optional byte form of `rejectedChunks`, in the same layout as `writeEntries`. */
+  writeRejected?(w: ByteWriter): void;
 }
 
 /** One entry's canonical JSON, from already-JSON-encoded parts (shared by both serialisation paths). */
@@ -129,9 +137,17 @@ export class EntryHasher {
 /** The digest of a document (walks its entries once, then cached on the document). */
 export function digestOf(doc: BlocklistDocument): string {
   if (doc.digest === undefined) {
-    const h = new EntryHasher();
-    for (const chunk of doc.entryChunks()) h.add(chunk);
-    doc.digest = h.digest();
+    if (doc.writeEntries !== undefined) {
+      const h = new BodyHasher();
+      const w = new ByteWriter((bytes) => h.add(bytes));
+      doc.writeEntries(w);
+      w.flush();
+      doc.digest = h.digest();
+    } else {
+      const h = new EntryHasher();
+      for (const chunk of doc.entryChunks()) h.add(chunk);
+      doc.digest = h.digest();
+    }
   }
   return doc.digest;
 }
@@ -210,12 +226,7 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
     const placeholder = `sha256:${'0'.repeat(64)}`;
     const head = header(doc.generatedAt, placeholder);
     writeSync(fd, head);
-    const hasher = new EntryHasher();
-    for (const part of bodyParts(doc.entryChunks(), (lines) => hasher.add(lines))) writeSync(fd, part);
-    writeSync(fd, '],"rejected":[');
-    for (const part of bodyParts(doc.rejectedChunks())) writeSync(fd, part);
-    writeSync(fd, ']}\n');
-    const digest = hasher.digest();
+    const digest = writeBody(fd, doc);
     if (doc.digest !== undefined && doc.digest !== digest) throw new Error(`digest changed while writing`);
     doc.digest = digest;
     writeSync(fd, digest, Buffer.byteLength(head) - Buffer.byteLength(`${placeholder}","entries":[`));
@@ -240,6 +251,36 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
   } catch {
     // Folder fsync is best effort (not supported on every platform).
   }
+}
+
+/** Writes entries and rejected values after the header; returns the digest of the entries. */
+function writeBody(fd: number, doc: BlocklistDocument): string {
+  if (doc.writeEntries !== undefined && doc.writeRejected !== undefined) {
+    const hasher = new BodyHasher();
+    const entries = new ByteWriter((bytes) => {
+      writeAll(fd, bytes);
+      hasher.add(bytes);
+    });
+    doc.writeEntries(entries);
+    entries.flush();
+    writeSync(fd, '],"rejected":[');
+    const rejected = new ByteWriter((bytes) => writeAll(fd, bytes));
+    doc.writeRejected(rejected);
+    rejected.flush();
+    writeSync(fd, ']}\n');
+    return hasher.digest();
+  }
+  const hasher = new EntryHasher();
+  for (const part of bodyParts(doc.entryChunks(), (lines) => hasher.add(lines))) writeSync(fd, part);
+  writeSync(fd, '],"rejected":[');
+  for (const part of bodyParts(doc.rejectedChunks())) writeSync(fd, part);
+  writeSync(fd, ']}\n');
+  return hasher.digest();
+}
+
+/** `writeSync` until every byte is written (a short write is legal for any fd). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
 /** Reads and validates a blocklist file; FeedError with a one-line reason when it is not one (or tampered). */

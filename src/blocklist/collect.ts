@@ -9,6 +9,12 @@
  */
 import type { RawRecord } from '../feeds/types.js';
 import { classify } from '../indicators/classify.js';
+import {
+  canonicalIPv4Text,
+  classifyIPv4Packed,
+  IPV4_PACK,
+  isCanonicalDomainFast,
+} from '../indicators/fast-path.js';
 import type { NetworkIndicator } from '../indicators/types.js';
 import { Aggregator } from './aggregate.js';
 import { parseCidr4Into } from './cidr.js';
@@ -64,8 +70,12 @@ export class Collector {
   /** Accepted single addresses inside CDN ranges (`sharedHostPolicy: warn`), per source. */
   readonly sharedHosts = new Map<string, { count: number; example: string }>();
 
+  /** True when nobody observes outcomes, so canonical values need no indicator objects. */
+  private readonly fast: boolean;
+
   constructor(private readonly o: CollectorOptions) {
     this.aggregator = new Aggregator(o.sets);
+    this.fast = o.observe === undefined;
   }
 
   /** Processes one raw record of `src`. */
@@ -74,6 +84,32 @@ export class Collector {
       this.reject(rec.value, src, 'not-network', 'to_ids=false', rec);
       return;
     }
+    // A record without clocks, retention or a hint that changes classification: try the
+    // allocation-free path first (same verdicts, see fastRecord).
+    if (
+      this.fast &&
+      rec.validUntil === undefined &&
+      rec.firstSeen === undefined &&
+      rec.hint !== 'hash' &&
+      rec.hint !== 'email' &&
+      src.ttlDays === undefined &&
+      src.retention === undefined &&
+      this.fastRecord(rec.value, src)
+    ) {
+      return;
+    }
+    this.general(rec, src);
+  }
+
+  /** `record({ value, line }, src)` for a plain-list value, without the caller building the record. */
+  recordValue(value: string, line: number, src: SourceTrack): void {
+    if (this.fast && src.ttlDays === undefined && src.retention === undefined && this.fastRecord(value, src))
+      return;
+    this.general({ value, line }, src);
+  }
+
+  /** The general path of `record`: full classification, then `accept` per indicator. */
+  private general(rec: RawRecord, src: SourceTrack): void {
     const c = classify(rec.value, rec.hint);
     if (!c.ok) {
       this.reject(rec.value, src, c.reason, c.detail, rec);
@@ -82,6 +118,36 @@ export class Collector {
     const validUntil = timeMs(rec.validUntil);
     const feedFirst = timeMs(rec.firstSeen);
     for (const ind of c.indicators) this.accept(ind, rec, src, validUntil, feedFirst, undefined);
+  }
+
+  /**
+   * The hot path for an already-canonical IPv4 value or host name: the same strict classification
+   * (fast-path.ts accepts only what `classify` would return unchanged), the full guard through its
+   * numeric / suffix-table entry points, and the same storage — without a Classification, an
+   * indicator object or a re-parse. Returns false when the value needs the general path.
+   */
+  private fastRecord(value: string, src: SourceTrack): boolean {
+    const guard = this.o.guard;
+    const packed = classifyIPv4Packed(value);
+    if (packed >= 0) {
+      const prefix = packed % IPV4_PACK;
+      const first = (packed - prefix) / IPV4_PACK;
+      const last = first + 2 ** (32 - prefix) - 1;
+      const verdict = guard.checkIPv4(first, last, prefix);
+      if (verdict !== null) {
+        this.rejects.add(canonicalIPv4Text(value, first, prefix), src.set, verdict.reason, verdict.detail);
+        return true;
+      }
+      if (guard.sharedHostIPv4(first, last, prefix) !== null)
+        this.noteSharedHost(src, canonicalIPv4Text(value, first, prefix));
+      this.aggregator.addV4(first, last, src.set, Infinity, Infinity);
+      return true;
+    }
+    if (!isCanonicalDomainFast(value)) return false;
+    const verdict = guard.checkDomainName(value);
+    if (verdict !== null) this.rejects.add(value, src.set, verdict.reason, verdict.detail);
+    else this.aggregator.addDomain(value, src.set, Infinity, Infinity, true);
+    return true;
   }
 
   /** Re-admits a value that left its feed but is inside its retention period. */

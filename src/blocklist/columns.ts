@@ -54,9 +54,48 @@ export class LazyTimeColumn {
     return this.data === null ? Infinity : (this.data[i] ?? Infinity);
   }
 
+  /** Lowers the value at `i` (< length) to `v` when `v` is earlier. */
+  min(i: number, v: number): void {
+    if (v === Infinity || v >= this.get(i)) return;
+    if (this.data === null) this.data = new Float64Array(Math.max(1024, this.length * 2)).fill(Infinity);
+    this.data[i] = v;
+  }
+
   /** Drops everything from `length` on. */
   truncate(length: number): void {
     if (this.data !== null && length < this.length) this.data.fill(Infinity, length, this.length);
     this.length = Math.min(this.length, length);
+  }
+}
+
+/** A growable Int32 column (source-set ids, where -1 marks a removed entry). */
+export class I32Column {
+  data = new Int32Array(1024);
+  length = 0;
+
+  /** Appends a value. */
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** A growable Uint8 column (per-value flags). */
+export class U8Column {
+  data = new Uint8Array(1024);
+  length = 0;
+
+  /** Appends a value. */
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint8Array(this.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
   }
 }

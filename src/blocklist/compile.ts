@@ -12,7 +12,7 @@ import { resolveSecret } from '../config/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
 import { FeedError, IocwallError } from '../errors.js';
 import { loadSource, type SourceReport } from '../feeds/load.js';
-import { parseStreamBatches } from '../feeds/parse.js';
+import { parsePlainValues, parseStreamBatches } from '../feeds/parse.js';
 import type { FeedNotice, FormatId, RawRecord } from '../feeds/types.js';
 import type { Logger } from '../log.js';
 import { loadBuiltinSet, type BuiltinSet } from './builtin.js';
@@ -204,17 +204,24 @@ async function compileInput(
   const stream = input.path === '-' ? (o.stdin ?? process.stdin) : createReadStream(input.path);
   let records = 0;
   try {
-    const batches = parseStreamBatches(stream, {
-      format: input.format,
+    const parseOptions = {
       fileName: input.path === '-' ? 'stdin' : basename(input.path),
-      onNotice: (n) => {
+      onNotice: (n: FeedNotice) => {
         notices.push(n);
         onNotice(n);
       },
-    });
-    for await (const batch of batches) {
-      for (const r of batch) collector.record(r, track);
-      records += batch.length;
+    };
+    if (input.format === 'plain') {
+      // Plain lists (the million-line case): values go straight to the collector, no record objects.
+      await parsePlainValues(stream, parseOptions, (value, line) => {
+        collector.recordValue(value, line, track);
+        records++;
+      });
+    } else {
+      for await (const batch of parseStreamBatches(stream, { ...parseOptions, format: input.format })) {
+        for (const r of batch) collector.record(r, track);
+        records += batch.length;
+      }
     }
   } catch (err) {
     if (err instanceof FeedError)

@@ -1,11 +1,13 @@
 /**
  * Turns the aggregator's columns and the reject log into the canonical document (`canonical.ts`)
  * directly: entry lines are built in canonical order from typed arrays and hashed chunk by chunk, so a
- * million entries never become a million objects.
+ * million entries never become a million objects. `--out` and the digest use the byte form of the
+ * same lines (document-bytes.ts).
  */
 import { formatIPv4 } from '../indicators/ip.js';
 import { formatCidr6 } from './cidr6.js';
 import type { Aggregated } from './aggregate.js';
+import { TimeFormatter, writeEntries, writeRejected } from './document-bytes.js';
 import { entryJson, rejectedJson, type BlocklistDocument } from './canonical.js';
 import type { SourceSets } from './provenance.js';
 import type { RejectLog } from './rejects.js';
@@ -13,22 +15,6 @@ import type { RejectReason } from './types.js';
 
 /** Entries per chunk: big enough to make hashing and writing cheap, small enough to stay incremental. */
 const CHUNK = 8192;
-
-/** Formats ms times as ISO-8601, remembering the last one (runs of equal times are the norm). */
-class TimeFormatter {
-  private lastMs = NaN;
-  private lastIso = '';
-
-  /** ISO text, or undefined for `Infinity` (none). */
-  iso(ms: number): string | undefined {
-    if (ms === Infinity) return undefined;
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
-  }
-}
 
 /** Counts of a compiled blocklist, for summaries and logs. */
 export interface DocumentCounts {
@@ -46,13 +32,13 @@ export function buildDocument(
   generatedAt: string,
 ): BlocklistDocument {
   let rejectedOrder: number[] | undefined;
+  const order = (): number[] => (rejectedOrder ??= rejects.canonicalOrder(sets));
   return {
     generatedAt,
     entryChunks: () => entryChunks(agg, sets),
-    rejectedChunks: () => {
-      rejectedOrder ??= rejects.canonicalOrder(sets);
-      return rejectedChunks(rejects, rejectedOrder, sets);
-    },
+    rejectedChunks: () => rejectedChunks(rejects, order(), sets),
+    writeEntries: (w) => writeEntries(agg, sets, w),
+    writeRejected: (w) => writeRejected(rejects, order(), sets, w),
   };
 }
 

@@ -11,12 +11,12 @@
  *   allowlisted name, subdomain or parent of one → `allowlisted`; warninglists → `warninglisted`.
  * The per-kind matching rules of the warninglists are in warninglists.ts and iocs/warninglists/README.md.
  */
-import { parse } from 'tldts';
 import { ConfigError } from '../errors.js';
 import { SPECIAL_USE_TLDS } from '../indicators/domain.js';
 import { classify } from '../indicators/classify.js';
-import { parseIPv4, parseIpInterval, type IpInterval } from '../indicators/ip.js';
+import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
 import type { DomainIndicator, NetworkIndicator } from '../indicators/types.js';
+import { NameGuard } from './guard-names.js';
 import {
   buildDualIndex,
   findContaining,
@@ -73,6 +73,16 @@ export type GuardVerdict = null | {
 export interface Guard {
   /** The verdict for one canonical indicator (see the module comment for the order of checks). */
   check(indicator: NetworkIndicator): GuardVerdict;
+  /**
+   * `check` for the IPv4 network `[first, last]` of `prefix` bits (a single address: prefix 32),
+   * without parsing text: the collector's fast path. Null (no allocation) when it may be blocked.
+   */
+  checkIPv4(first: number, last: number, prefix: number): GuardVerdict;
+  /**
+   * `check` for a domain name in canonical syntax, as `classify` returns it (lowercase LDH, `_`
+   * outside the top-level label, punycode for IDN, no trailing dot); skips tldts' own validation.
+   */
+  checkDomainName(name: string): GuardVerdict;
   /** Allowlisted IPs/CIDRs (canonical) inside a wider accepted CIDR: the aggregator carves these holes. */
   readonly allowlistNetworks: readonly string[];
   /**
@@ -80,6 +90,8 @@ export interface Guard {
    * so the caller can warn; null otherwise.
    */
   sharedHost(indicator: NetworkIndicator): string | null;
+  /** `sharedHost` for the IPv4 network `[first, last]` of `prefix` bits. */
+  sharedHostIPv4(first: number, last: number, prefix: number): string | null;
 }
 
 const SPECIAL = buildDualIndex(SPECIAL_PURPOSE_RANGES);
@@ -91,7 +103,6 @@ const SPECIAL_NAMES = new Map<string, string>(
     `special-use name ${n} (RFC 6761/6762/7686/8375)`,
   ]),
 );
-const NO_NAMES = new Map<string, string>();
 
 /** Normalises configuration values with the feed normaliser; anything unusable is a ConfigError. */
 function normaliseConfig(values: readonly string[], what: string): NetworkIndicator[] {
@@ -117,26 +128,6 @@ function ipsOf(indicators: NetworkIndicator[], what: string, label: (v: string) 
 /** The parent names of `name`, nearest first (`a.b.c` → `b.c`, `c`). */
 function* parentsOf(name: string): Generator<string> {
   for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) yield name.slice(dot + 1);
-}
-
-/**
- * The value `set` gives `name` or its nearest parent (parents shorter than `minLength` are not
- * consulted), else the value `children` gives `name` (it is a parent of a protected name).
- */
-function matchName(
-  name: string,
-  set: ReadonlyMap<string, string>,
-  children: ReadonlyMap<string, string>,
-  minLength = 0,
-): string | null {
-  const own = set.get(name);
-  if (own !== undefined) return own;
-  for (const p of parentsOf(name)) {
-    if (p.length < minLength) break;
-    const hit = set.get(p);
-    if (hit !== undefined) return hit;
-  }
-  return children.get(name) ?? null;
 }
 
 /** Maps every name to itself and every parent of every name to the child it protects. */
@@ -198,18 +189,39 @@ export function createGuard(options: GuardOptions): Guard {
     return union4;
   };
 
-  function checkIp(value: string): GuardVerdict {
-    // Fast path for a plain IPv4 address outside every known range: no allocation.
-    if (options.minPrefixV4 <= 32) {
-      const n = parseIPv4(value);
-      if (n >= 0 && !quick4().overlaps(n, n)) return null;
+  function checkIPv4(first: number, last: number, prefix: number): GuardVerdict {
+    if (prefix < options.minPrefixV4)
+      return {
+        reason: 'guarded',
+        detail: `prefix /${prefix} wider than the minimum /${options.minPrefixV4}`,
+      };
+    // One bucket read + a short search in the union of every known range: the common, allocation-free case.
+    if (!quick4().overlaps(first, last)) return null;
+    const special = SPECIAL.v4.find(first, last);
+    if (special !== null) return { reason: 'guarded', detail: special };
+    const prot = protectedIdx.v4.find(first, last) ?? targetIdx.v4.find(first, last);
+    if (prot !== null) return { reason: 'guarded', detail: prot };
+    const allowed = allowIdx.v4.findContaining(first, last);
+    if (allowed !== null) return { reason: 'allowlisted', detail: allowed };
+    const lists = ipWarn();
+    if (lists === undefined) return null;
+    const listed = lists.special.v4.find(first, last) ?? lists.infrastructure.v4.find(first, last);
+    if (listed !== null) return { reason: 'warninglisted', detail: listed };
+    const cdn = lists.cdn.v4.find(first, last);
+    if (cdn !== null && (prefix !== 32 || options.sharedHostPolicy === 'refuse')) {
+      return { reason: 'warninglisted', detail: cdn };
     }
+    return null;
+  }
+
+  function checkIp(value: string): GuardVerdict {
     const iv = parseIpInterval(value);
     if (iv === null) return { reason: 'guarded', detail: `not a canonical IP value "${value}"` };
-    const min = iv.family === 4 ? options.minPrefixV4 : options.minPrefixV6;
+    // IPv4 has one implementation, the numeric one, so both entry points agree by construction.
+    if (iv.family === 4) return checkIPv4(iv.first, iv.last, iv.prefix);
+    const min = options.minPrefixV6;
     if (iv.prefix < min)
       return { reason: 'guarded', detail: `prefix /${iv.prefix} wider than the minimum /${min}` };
-    if (iv.family === 4 && !quick4().overlaps(iv.first, iv.last)) return null;
     const special = findOverlap(SPECIAL, iv);
     if (special !== null) return { reason: 'guarded', detail: special };
     const prot = findOverlap(protectedIdx, iv) ?? findOverlap(targetIdx, iv);
@@ -227,29 +239,28 @@ export function createGuard(options: GuardOptions): Guard {
     return null;
   }
 
-  function checkDomain(name: string): GuardVerdict {
-    const special = matchName(name, SPECIAL_NAMES, NO_NAMES);
-    if (special !== null) return { reason: 'guarded', detail: special };
-    const target = matchName(name, targetNames.names, targetNames.parents);
-    if (target !== null) return { reason: 'guarded', detail: `target address ${target}` };
-    const parsed = parse(name, { allowPrivateDomains: true });
-    if (parsed.domain === null) {
-      return { reason: 'public-suffix', detail: `public suffix ${parsed.publicSuffix ?? name}` };
-    }
-    const allowed = matchName(name, allowNames.names, allowNames.parents);
-    if (allowed !== null) return { reason: 'allowlisted', detail: `allowlist ${allowed}` };
-    const lists = nameWarn();
-    if (lists === undefined) return null;
-    // A listed name protects its subdomains only down to the public-suffix boundary: `windows.net`
-    // (tranco) does not protect `evil.blob.core.windows.net`, a user's name under a private suffix.
-    const listed =
-      lists.exact.get(name) ?? matchName(name, lists.subtree, lists.parents, parsed.domain.length);
-    return listed === null ? null : { reason: 'warninglisted', detail: listed };
-  }
+  // Built on the first domain: merging the name lists costs a few ms that IP-only feeds never pay.
+  let names: NameGuard | undefined;
+  const checkDomain = (name: string, canonical = false): GuardVerdict =>
+    (names ??= new NameGuard({
+      special: SPECIAL_NAMES,
+      targetNames: targetNames.names,
+      targetParents: targetNames.parents,
+      allowNames: allowNames.names,
+      allowParents: allowNames.parents,
+      lists: nameWarn(),
+    })).check(name, canonical);
 
   return {
     allowlistNetworks,
     check: (indicator) => (indicator.type === 'ip' ? checkIp(indicator.value) : checkDomain(indicator.value)),
+    checkIPv4,
+    checkDomainName: (name) => checkDomain(name, true),
+    sharedHostIPv4(first, last, prefix) {
+      if (options.sharedHostPolicy !== 'warn' || prefix !== 32) return null;
+      const lists = ipWarn();
+      return lists === undefined ? null : lists.cdn.v4.find(first, last);
+    },
     sharedHost(indicator) {
       if (indicator.type !== 'ip' || options.sharedHostPolicy !== 'warn') return null;
       const iv = parseIpInterval(indicator.value);

@@ -7,6 +7,7 @@
  * arrays, IPv6 bigints.
  */
 import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
+import { parseCidr4Into } from './cidr.js';
 
 /** One labelled interval. */
 export interface LabelledInterval<T extends number | bigint> {
@@ -57,7 +58,7 @@ export class IPv4Index implements IntervalQueries<number> {
       this.pointLabels = new Map();
       for (const p of points) if (!this.pointLabels.has(p.first)) this.pointLabels.set(p.first, p.label);
     }
-    this.nets = items.filter((i) => i.first !== i.last).sort((a, b) => a.first - b.first);
+    this.nets = sortByFirst(items.filter((i) => i.first !== i.last));
     const n = this.nets.length;
     this.starts = new Float64Array(n);
     this.lasts = new Float64Array(n);
@@ -150,7 +151,7 @@ export class IPv4Union {
 
   /** Merges the intervals (any order, overlapping or not). */
   constructor(intervals: Iterable<{ first: number; last: number }>) {
-    const sorted = [...intervals].sort((a, b) => a.first - b.first);
+    const sorted = sortByFirst([...intervals]);
     const starts: number[] = [];
     const ends: number[] = [];
     for (const { first, last } of sorted) {
@@ -195,6 +196,24 @@ export class IPv4Union {
     }
     return ans >= 0 && (this.ends[ans] ?? -1) >= lo;
   }
+}
+
+/**
+ * Intervals sorted by start. A native Float64Array sort of `first × 2^20 + index` keys (exact below
+ * 2^53) replaces a comparator sort of 60k+ objects, a noticeable part of a small compile's start-up.
+ */
+function sortByFirst<T extends { first: number }>(items: T[]): T[] {
+  const n = items.length;
+  if (n >= 1 << 20) return items.sort((a, b) => a.first - b.first);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (items[i]?.first ?? 0) * 1048576 + i;
+  keys.sort();
+  const out: T[] = [];
+  for (let k = 0; k < n; k++) {
+    const item = items[(keys[k] ?? 0) % 1048576];
+    if (item !== undefined) out.push(item);
+  }
+  return out;
 }
 
 /** IPv6 intervals over bigints (feeds carry few IPv6 values; clarity over speed). */
@@ -269,7 +288,13 @@ export function buildDualIndex(entries: Iterable<readonly [string, string]>): Du
   const v4: LabelledInterval<number>[] = [];
   const v6: LabelledInterval<bigint>[] = [];
   const bad: string[] = [];
+  const scratch = [0, 0];
   for (const [network, label] of entries) {
+    // Most entries (62k public resolvers) are plain IPv4: the allocation-free parser first.
+    if (parseCidr4Into(network, scratch)) {
+      v4.push({ first: scratch[0] ?? 0, last: scratch[1] ?? 0, label });
+      continue;
+    }
     const iv = parseIpInterval(network.toLowerCase());
     if (iv === null) bad.push(network);
     else if (iv.family === 4) v4.push({ first: iv.first, last: iv.last, label });

@@ -4,7 +4,7 @@
  */
 import { REJECT_REASONS, type RejectReason } from './types.js';
 import { compareCodeUnits, type SourceSets } from './provenance.js';
-import { sortIndicesByString } from './sort-strings.js';
+import { sortStringsTied } from './sort-strings64.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 
@@ -54,7 +54,7 @@ export class RejectLog {
   /** Indices in canonical order (value, source, reason, detail; code units) with exact duplicates removed. */
   canonicalOrder(sets: SourceSets): number[] {
     const v = this.value;
-    const byValue = sortIndicesByString(v);
+    const { order: byValue, tied } = sortStringsTied(v);
     const rest = (a: number, b: number): number =>
       compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
       compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
@@ -62,7 +62,9 @@ export class RejectLog {
     const out: number[] = [];
     for (let start = 0; start < byValue.length;) {
       let end = start + 1;
-      while (end < byValue.length && v[byValue[end] ?? 0] === v[byValue[start] ?? 0]) end++;
+      // `tied` 0: the sort's keys already told the neighbours apart, no string comparison needed.
+      while (end < byValue.length && tied[end] === 1 && v[byValue[end] ?? 0] === v[byValue[start] ?? 0])
+        end++;
       const run = end - start > 1 ? [...byValue.subarray(start, end)].sort(rest) : [byValue[start] ?? 0];
       let prev = -1;
       for (const i of run) {

@@ -13,6 +13,7 @@ import { detectFormat } from './detect.js';
 import { LineDriver } from './line-driver.js';
 import type { ParserSink } from './parsers/line-parser.js';
 import { parserFor } from './parsers/index.js';
+import { plainValueParser } from './parsers/plain.js';
 import type { FeedNotice, FormatId, ParsedFeed, RawRecord } from './types.js';
 
 export { detectFormat } from './detect.js';
@@ -137,6 +138,24 @@ export async function* parseStreamBatches(
   }
   driver?.end();
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * Streams the values of a `plain` feed to `onValue(value, line)`: what `parseStreamBatches` yields for
+ * `format: 'plain'`, value for value, without a record object or a batch per chunk. Throws FeedError
+ * like `parseStreamBatches` (truncated gzip, over-cap input, a line too long).
+ */
+export async function parsePlainValues(
+  input: ByteInput,
+  options: Omit<ParseOptions, 'format'>,
+  onValue: (value: string, line: number) => void,
+): Promise<void> {
+  options.onFormat?.('plain');
+  const decoder = new StringDecoder('utf8');
+  const driver = new LineDriver(plainValueParser(onValue));
+  for await (const chunk of feedBytes(input, options.maxBytes)) driver.push(decoder.write(chunk));
+  driver.push(decoder.end());
+  driver.end();
 }
 
 /**

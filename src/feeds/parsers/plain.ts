@@ -66,3 +66,19 @@ export const plainParser: LineParserFactory = (sink: ParserSink): LineParser => 
     // nothing to summarise
   },
 });
+
+/**
+ * A `plain` line parser that hands each value straight to `onValue` instead of emitting records: the
+ * same values and line numbers as {@link plainParser}, without an object per line (compile's hot path).
+ */
+export function plainValueParser(onValue: (value: string, line: number) => void): LineParser {
+  return {
+    line(text, lineNo) {
+      const value = plainValue(text);
+      if (value !== undefined) onValue(value, lineNo);
+    },
+    end() {
+      // nothing to summarise
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * A reusable byte buffer for writing canonical JSON lines without building JS strings.
+ *
+ * Joining a million entry strings into chunk texts made hundreds of megabytes of short-lived large
+ * strings (the old generation grew past 400 MB before a collection), and every chunk was encoded to
+ * UTF-8 and joined twice (file and digest). Here entries are formatted straight into one buffer that
+ * is handed to `flush` whenever it fills and then reused, so memory stays flat.
+ */
+import { createHash } from 'node:crypto';
+
+/** Bytes per flush: large enough that `writeSync` and `hash.update` calls are few. */
+const CAPACITY = 1 << 20;
+
+/** Receives each filled part of the buffer; the bytes are only valid during the call. */
+export type FlushFn = (bytes: Buffer) => void;
+
+/** A growable-on-demand byte writer that flushes in {@link CAPACITY} steps. */
+export class ByteWriter {
+  private buf = Buffer.allocUnsafe(CAPACITY);
+  /** The write position. */
+  pos = 0;
+
+  constructor(private readonly flushFn: FlushFn) {}
+
+  /** Makes room for `n` more bytes (flushing what is buffered). */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  /** Hands the buffered bytes to the flush function and starts over. */
+  flush(): void {
+    if (this.pos > 0) this.flushFn(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+
+  /** Writes a string known to hold only code units below 0x80 (the caller checked or built it). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let p = this.pos;
+    // A JS loop beats a native `latin1Write` call for the short strings written here.
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Writes a long string known to hold only code units below 0x80, natively. */
+  latin1(s: string): void {
+    this.reserve(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+
+  /** Writes any string as UTF-8. */
+  utf8(s: string): void {
+    this.reserve(Buffer.byteLength(s));
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Writes pre-encoded bytes. */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let p = this.pos;
+    // Native copy for anything but a few bytes: a JS byte loop costs several ns per byte.
+    if (n > 8) {
+      buf.set(b, p);
+      p += n;
+    } else for (let i = 0; i < n; i++) buf[p++] = b[i] ?? 0;
+    this.pos = p;
+  }
+
+  /** Writes `s` as a JSON string literal (quotes included), byte-identical to `JSON.stringify(s)`. */
+  jsonString(s: string): void {
+    if (isPlainAscii(s)) {
+      this.reserve(s.length + 2);
+      this.buf[this.pos++] = 34;
+      this.ascii(s);
+      this.buf[this.pos++] = 34;
+    } else this.utf8(JSON.stringify(s));
+  }
+
+  /** Writes an IPv4 address (unsigned 32-bit value) as a dotted quad. */
+  ipv4(n: number): void {
+    this.reserve(15);
+    this.digits(n >>> 24);
+    this.buf[this.pos++] = 46;
+    this.digits((n >>> 16) & 255);
+    this.buf[this.pos++] = 46;
+    this.digits((n >>> 8) & 255);
+    this.buf[this.pos++] = 46;
+    this.digits(n & 255);
+  }
+
+  /** Writes a non-negative integer below 1000 in decimal (a prefix length, an octet). */
+  small(v: number): void {
+    this.reserve(3);
+    this.digits(v);
+  }
+
+  /** Decimal digits of `v` (0–999); the caller reserved 3 bytes. */
+  private digits(v: number): void {
+    const buf = this.buf;
+    if (v >= 100) {
+      buf[this.pos++] = 48 + Math.floor(v / 100);
+      buf[this.pos++] = 48 + (Math.floor(v / 10) % 10);
+    } else if (v >= 10) buf[this.pos++] = 48 + Math.floor(v / 10);
+    buf[this.pos++] = 48 + (v % 10);
+  }
+}
+
+/** True when `JSON.stringify(s)` is just `s` in quotes: printable ASCII without `"` or `\`. */
+export function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 34 || c === 92) return false;
+  }
+  return true;
+}
+
+/**
+ * Compacts `src` minus its newline bytes into `dst` (at least as long); returns the length. The
+ * digest covers the entries joined with `,` while the file puts `,\n` between them, and canonical
+ * JSON never holds a raw newline inside a value, so dropping every newline turns one into the other.
+ */
+export function withoutNewlines(src: Buffer, dst: Buffer): number {
+  // indexOf + set are native: about three times faster than a byte loop over the same bytes.
+  let j = 0;
+  let from = 0;
+  for (;;) {
+    const nl = src.indexOf(10, from);
+    const end = nl < 0 ? src.length : nl;
+    dst.set(src.subarray(from, end), j);
+    j += end - from;
+    if (nl < 0) return j;
+    from = nl + 1;
+  }
+}
+
+/**
+ * Hashes the file layout of entries as the digest wants them: the body without its newlines is exactly
+ * the entries joined with `,` (canonical JSON has no raw newline inside a value).
+ */
+export class BodyHasher {
+  private readonly hash = createHash('sha256').update('[');
+  private scratch = Buffer.allocUnsafe(0);
+
+  /** Adds a part of the body. */
+  add(bytes: Buffer): void {
+    if (this.scratch.length < bytes.length) this.scratch = Buffer.allocUnsafe(bytes.length);
+    this.hash.update(this.scratch.subarray(0, withoutNewlines(bytes, this.scratch)));
+  }
+
+  /** `sha256:<hex>`. */
+  digest(): string {
+    return `sha256:${this.hash.update(']').digest('hex')}`;
+  }
+}

@@ -1,0 +1,72 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parsePlainValues, parseStreamBatches } from '../../src/feeds/parse.js';
+
+function chunked(buf: Buffer, cuts: number[]): Readable {
+  const points = [...new Set(cuts.filter((c) => c > 0 && c < buf.length))].sort((a, b) => a - b);
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const p of [...points, buf.length]) {
+    parts.push(buf.subarray(last, p));
+    last = p;
+  }
+  return Readable.from(parts.filter((p) => p.length > 0));
+}
+
+async function viaRecords(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
+  const out: [string, number][] = [];
+  for await (const batch of parseStreamBatches(chunked(buf, cuts), { format: 'plain' }))
+    for (const r of batch) out.push([r.value, r.line]);
+  return out;
+}
+
+async function viaValues(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
+  const out: [string, number][] = [];
+  await parsePlainValues(chunked(buf, cuts), {}, (value, line) => out.push([value, line]));
+  return out;
+}
+
+describe('parsePlainValues', () => {
+  it('gives the values and line numbers of parseStreamBatches(format: plain), any chunking (property)', async () => {
+    const line = fc.oneof(
+      fc.constantFrom(
+        '',
+        '# comment',
+        '; c',
+        '! adblock',
+        '  1.2.3.4  # c2',
+        'evil.com;90',
+        '1.2.3.4\t12',
+        'a b c',
+      ),
+      fc.constantFrom('zürich.example', '\uFEFFbom.example', 'x.org\r', '\u00a0nbsp.example'),
+      fc.ipV4(),
+      fc.domain(),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 2000 }), { maxLength: 8 }),
+        fc.boolean(),
+        async (lines, cuts, gzip) => {
+          const text = Buffer.from(lines.join('\n'));
+          const buf = gzip ? gzipSync(text) : text;
+          expect(await viaValues(buf, cuts)).toEqual(await viaRecords(buf, cuts));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reports the format', async () => {
+    let format: string | undefined;
+    await parsePlainValues(
+      Readable.from([Buffer.from('1.2.3.4\n')]),
+      { onFormat: (f) => (format = f) },
+      () => {},
+    );
+    expect(format).toBe('plain');
+  });
+});
