@@ -3,10 +3,9 @@
  * device changed since the plan was made.
  */
 import { Command } from 'commander';
-import { readPlanFile } from '../plan/plan-file.js';
 import { ConfigError } from '../errors.js';
 import type { RegisterCommand } from './commands.js';
-import { addDeviceOptions, finishRun, runEngine, setupDevices, type DeviceOptions } from './device-common.js';
+import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 
 /** Registers `apply`. */
 export const registerApply: RegisterCommand = (program, context) => {
@@ -16,6 +15,8 @@ export const registerApply: RegisterCommand = (program, context) => {
       .argument('<plan>', 'plan file')
       .action(async (planPath: string, opts: DeviceOptions) => {
         const ctx = context();
+        const { readPlanFile } = await import('../plan/plan-file.js');
+        const { finishRun, runEngine, setupDevices } = await import('./device-common.js');
         const planFile = readPlanFile(planPath);
         const setup = setupDevices(opts);
         const inPlan = new Set(planFile.targets.map((t) => t.target));

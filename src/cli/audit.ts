@@ -4,17 +4,9 @@
  */
 import { Command } from 'commander';
 import { ExitSignal } from '../errors.js';
-import { readJournal } from '../apply/journal.js';
-import { auditJson, reportFormatOf, writeAuditReport } from '../report/audit-report.js';
 import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
-import {
-  addDeviceOptions,
-  compileAndRun,
-  exitCodeForRun,
-  reportFailures,
-  type DeviceOptions,
-} from './device-common.js';
+import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 /** Registers `audit`. */
@@ -26,6 +18,9 @@ export const registerAudit: RegisterCommand = (program, context) => {
       .option('--now <iso>', 'clock for expiry')
       .action(async (opts: DeviceOptions & { report?: string; now?: string }) => {
         const ctx = context();
+        const { readJournal } = await import('../apply/journal.js');
+        const { auditJson, reportFormatOf, writeAuditReport } = await import('../report/audit-report.js');
+        const { compileAndRun, exitCodeForRun, reportFailures } = await import('./device-common.js');
         const now = parseNow(opts.now);
         if (opts.report) reportFormatOf(opts.report); // a bad file name fails before any device is read
         const run = { mode: 'audit' as const, command: 'audit', force: false, now };

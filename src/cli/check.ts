@@ -3,21 +3,21 @@
  * is blocked (directly, by a wider network or a parent domain) or why not. JSON shape: explain.ts.
  */
 import { Command } from 'commander';
-import { explainValue, type Explanation, type TargetPresence } from '../blocklist/explain.js';
+import type { Explanation, TargetPresence } from '../blocklist/explain.js';
 import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
 import { addInputOptions, resolveInputs, type InputOptions } from './compile.js';
 import { parseNow } from './now.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { CliContext } from './context.js';
-import { createContainer } from '../container.js';
-import { Engine } from '../apply/engine.js';
-import { findCoverage } from '../apply/presence.js';
 import { isIP } from 'node:net';
 
 /** Reads every configured target read-only and reports which of them hold (or cover) a value. */
 function presenceLookup(ctx: CliContext, loaded: LoadedConfig): (value: string) => Promise<TargetPresence[]> {
   return async (value) => {
+    const { createContainer } = await import('../container.js');
+    const { Engine } = await import('../apply/engine.js');
+    const { findCoverage } = await import('../apply/presence.js');
     const found = await createContainer(ctx.log).resolve(Engine).observe(loaded, loaded.config.targets);
     const type = isIP(value.split('/')[0] ?? '') !== 0 ? 'ip' : 'domain';
     return found.map((f) => {
@@ -69,7 +69,8 @@ export const registerCheck: RegisterCommand = (program, context) => {
       .option('--json', 'print the explanation as JSON')
       .action(async (value: string, opts: InputOptions & { json?: boolean }) => {
         const ctx = context();
-        const { loaded, inputs, includeConfigSources } = resolveInputs(opts);
+        const { loaded, inputs, includeConfigSources } = await resolveInputs(opts);
+        const { explainValue } = await import('../blocklist/explain.js');
         // With --config, also ask every target (read-only) whether it enforces the value.
         const lookup =
           loaded.path !== null && loaded.config.targets.length > 0 ? presenceLookup(ctx, loaded) : undefined;

@@ -3,14 +3,8 @@
  * Without `--config` and `--input` it compiles the embedded default (the shipped 3CX set, no network).
  */
 import { Command } from 'commander';
-import { digestOf, documentParts, writeBlocklistAtomic } from '../blocklist/canonical.js';
-import {
-  compileBlocklist,
-  uniqueInputNames,
-  type CompileInput,
-  type CompileResult,
-} from '../blocklist/compile.js';
-import { defaultConfig, loadConfig, type LoadedConfig } from '../config/load.js';
+import type { CompileInput, CompileResult } from '../blocklist/compile.js';
+import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
 import type { RegisterCommand } from './commands.js';
@@ -39,12 +33,17 @@ export function addInputOptions(cmd: Command): Command {
     .option('--now <iso>', 'the clock used for expiry (ISO-8601)');
 }
 
-/** Resolves the config and inputs of `compile`/`check` (the embedded default when neither is given). */
-export function resolveInputs(opts: InputOptions): {
+/**
+ * Resolves the config and inputs of `compile`/`check` (the embedded default when neither is given).
+ * The pipeline modules are loaded here, not at start-up, so other commands and `--help` stay quick.
+ */
+export async function resolveInputs(opts: InputOptions): Promise<{
   loaded: LoadedConfig;
   inputs: CompileInput[];
   includeConfigSources: boolean;
-} {
+}> {
+  const { defaultConfig, loadConfig } = await import('../config/load.js');
+  const { uniqueInputNames } = await import('../blocklist/compile.js');
   if (opts.format !== 'auto' && !(FORMAT_IDS as readonly string[]).includes(opts.format)) {
     throw new ConfigError(`unknown --format ${opts.format} (expected auto, ${FORMAT_IDS.join(', ')})`);
   }
@@ -59,8 +58,8 @@ export function resolveInputs(opts: InputOptions): {
 }
 
 /** The short human summary printed without `--json`/`--out`. */
-export function summaryText(result: CompileResult): string {
-  const { counts, document } = result;
+export function summaryText(result: CompileResult, digest: string): string {
+  const { counts } = result;
   const lines = [
     `entries: ${counts.domains + counts.ipv4 + counts.ipv6} (domains ${counts.domains}, IPv4 ${counts.ipv4}, IPv6 ${counts.ipv6})`,
   ];
@@ -73,13 +72,15 @@ export function summaryText(result: CompileResult): string {
     `sources: ${result.sources.map((s) => `${s.name} (${s.records} records)`).join(', ') || 'none'}`,
   );
   if (result.warnings.length > 0) lines.push(`warnings: ${result.warnings.length} (see the log)`);
-  lines.push(`digest: ${digestOf(document)}`);
+  lines.push(`digest: ${digest}`);
   return lines.join('\n');
 }
 
 async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<void> {
   const now = parseNow(opts.now);
-  const { loaded, inputs, includeConfigSources } = resolveInputs(opts);
+  const { loaded, inputs, includeConfigSources } = await resolveInputs(opts);
+  const { compileBlocklist } = await import('../blocklist/compile.js');
+  const { digestOf, documentParts, writeBlocklistAtomic } = await import('../blocklist/canonical.js');
   const result = await compileBlocklist({
     loaded,
     inputs,
@@ -97,7 +98,7 @@ async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<voi
     const total = result.counts.domains + result.counts.ipv4 + result.counts.ipv6;
     printText(ctx, `wrote ${total} entries to ${opts.out} (${digestOf(result.document)})`);
   } else {
-    printText(ctx, summaryText(result));
+    printText(ctx, summaryText(result, digestOf(result.document)));
   }
 }
 

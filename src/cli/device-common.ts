@@ -2,7 +2,6 @@
  * What the device commands (plan, apply, sync, audit, push) share: options, loading, the blocklist for a
  * target, outcome printing, and the exit code of a multi-target run.
  */
-import type { Command } from 'commander';
 import { compileBlocklist } from '../blocklist/compile.js';
 import { createGuard } from '../blocklist/guard.js';
 import { guardOptionsFromConfig } from '../blocklist/guard-options.js';
@@ -17,26 +16,11 @@ import type { GuardCheck } from '../apply/guard-check.js';
 import type { NetworkIndicator } from '../indicators/types.js';
 import { sha256Of } from '../plan/digest.js';
 import { EXIT } from './exit-codes.js';
-import { collect, printJson, printText, type CliContext } from './context.js';
+import { printJson, printText, type CliContext } from './context.js';
+import type { DeviceOptions } from './device-options.js';
 import { ExitSignal } from '../errors.js';
 
-/** Options every device command takes. */
-export interface DeviceOptions {
-  config: string;
-  target: string[];
-  tenant: string[];
-  json?: boolean;
-}
-
-/** Adds `--config`, `--target`, `--tenant`, `--json`. */
-export function addDeviceOptions<T extends Command>(cmd: T): T {
-  cmd
-    .requiredOption('--config <file>', 'iocwall.yaml with sources and targets')
-    .option('--target <name>', 'only this target (repeatable)', collect, [])
-    .option('--tenant <name>', "only this tenant's targets (repeatable)", collect, [])
-    .option('--json', 'print JSON on stdout');
-  return cmd;
-}
+export type { DeviceOptions } from './device-options.js';
 
 /** Loaded config, selected targets and the guard. */
 export interface DeviceSetup {

@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { startLab, writeLabConfig } from '../lab/lab.js';
 import { ConfigError } from '../errors.js';
 import { VENDOR_IDS, type VendorId } from '../vendors/types.js';
 import type { RegisterCommand } from './commands.js';
@@ -43,6 +42,7 @@ export const registerLab: RegisterCommand = (program, context) => {
           routeros: string;
         }) => {
           const ctx = context();
+          const { startLab, writeLabConfig } = await import('../lab/lab.js');
           if (!['25.7', '26.1', '26.7'].includes(opts.opnsenseVersion))
             throw new ConfigError('--opnsense-version must be 25.7, 26.1 or 26.7');
           if (!['6.49', '7.18'].includes(opts.routeros))
@@ -81,6 +81,7 @@ export const registerDemo: RegisterCommand = (program, context) => {
       .description('start the lab, then run `sync` and `audit` against it (what `npm start` does)')
       .action(async () => {
         const ctx = context();
+        const { startLab, writeLabConfig } = await import('../lab/lab.js');
         const { runCli } = await import('./run.js');
         const lab = await startLab();
         try {

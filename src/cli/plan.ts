@@ -3,19 +3,11 @@
  * what `apply` would do. Exit 2 when changes are pending.
  */
 import { Command } from 'commander';
-import { createPlanFile, writePlanFile } from '../plan/plan-file.js';
-import { renderPlanMarkdown, renderPlanText } from '../plan/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitSignal } from '../errors.js';
 import type { RegisterCommand } from './commands.js';
 import { printJson, printText } from './context.js';
-import {
-  addDeviceOptions,
-  compileAndRun,
-  exitCodeForRun,
-  reportFailures,
-  type DeviceOptions,
-} from './device-common.js';
+import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 /** Registers `plan`. */
@@ -30,6 +22,9 @@ export const registerPlan: RegisterCommand = (program, context) => {
       .action(
         async (opts: DeviceOptions & { out?: string; markdown?: string; force?: boolean; now?: string }) => {
           const ctx = context();
+          const { createPlanFile, writePlanFile } = await import('../plan/plan-file.js');
+          const { renderPlanMarkdown, renderPlanText } = await import('../plan/render.js');
+          const { compileAndRun, exitCodeForRun, reportFailures } = await import('./device-common.js');
           const now = parseNow(opts.now);
           const run = { mode: 'plan' as const, command: 'plan', force: Boolean(opts.force), now };
           const { setup, compiled, report } = await compileAndRun(ctx, opts, run);

@@ -5,21 +5,12 @@
  */
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { compileBlocklist } from '../blocklist/compile.js';
-import { classify } from '../indicators/classify.js';
-import { addPushed, withdrawPushed } from '../blocklist/pushed.js';
 import type { BlocklistEntry } from '../blocklist/types.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
 import type { RegisterCommand } from './commands.js';
 import { printText } from './context.js';
-import {
-  addDeviceOptions,
-  compileAndRun,
-  finishRun,
-  setupDevices,
-  type DeviceOptions,
-} from './device-common.js';
+import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 interface PushOptions extends DeviceOptions {
@@ -64,6 +55,10 @@ export const registerPush: RegisterCommand = (program, context) => {
       .option('--now <iso>', 'clock for expiry')
       .action(async (opts: PushOptions) => {
         const ctx = context();
+        const { compileBlocklist } = await import('../blocklist/compile.js');
+        const { classify } = await import('../indicators/classify.js');
+        const { addPushed, withdrawPushed } = await import('../blocklist/pushed.js');
+        const { compileAndRun, finishRun, setupDevices } = await import('./device-common.js');
         const now = parseNow(opts.now);
         if (opts.format !== 'auto' && !(FORMAT_IDS as readonly string[]).includes(opts.format)) {
           throw new ConfigError(`unknown --format ${opts.format}`);

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import type { RegisterCommand } from './commands.js';
-import { addDeviceOptions, compileAndRun, finishRun, type DeviceOptions } from './device-common.js';
+import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 /** Registers `sync`. */
@@ -16,6 +16,7 @@ export const registerSync: RegisterCommand = (program, context) => {
       .option('--now <iso>', 'clock for expiry')
       .action(async (opts: DeviceOptions & { force?: boolean; now?: string }) => {
         const ctx = context();
+        const { compileAndRun, finishRun } = await import('./device-common.js');
         const run = {
           mode: 'sync' as const,
           command: 'sync',

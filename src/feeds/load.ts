@@ -12,7 +12,6 @@ import { FeedError } from '../errors.js';
 import type { ByteInput } from './bytes.js';
 import type { CacheMeta, CachePaths } from './cache.js';
 import { cachePaths, readLastGood, writeMeta } from './cache.js';
-import { fetchToFile } from './fetch.js';
 import { parseStreamBatches } from './parse.js';
 import type { SourceConfig } from './source-schema.js';
 import type { FeedNotice, RawRecord } from './types.js';
@@ -183,6 +182,8 @@ export async function loadSource(
   try {
     let fetched;
     try {
+      // axios is loaded only when a URL source is fetched: file-only compiles never pay for it.
+      const { fetchToFile } = await import('./fetch.js');
       fetched = await fetchToFile({
         url,
         headers: resolveHeaders(source, ctx),
