@@ -24,6 +24,7 @@ import {
   type RouteTable,
   type SimRequest,
   type SimResponse,
+  toggleRoute,
 } from './simulator-http.js';
 
 /** Saves a posted alias under `uuid` (new or existing), answering as `add_item`/`set_item` do. */
@@ -191,20 +192,7 @@ export const aliasRoutes: RouteTable = {
       return ok({ result: 'deleted' });
     },
   },
-  'firewall/alias/toggle_item': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    handle(req, state) {
-      const r = state.aliases.get(req.params[0] ?? '');
-      if (r === undefined) return ok({ result: 'failed' });
-      const wanted =
-        req.params[1] === '0' || req.params[1] === '1' ? req.params[1] : r.enabled === '1' ? '0' : '1';
-      const changed = r.enabled !== wanted;
-      r.enabled = wanted;
-      return ok({ result: wanted === '1' ? 'Enabled' : 'Disabled', changed });
-    },
-  },
+  'firewall/alias/toggle_item': toggleRoute((state) => state.aliases),
   'firewall/alias/get_alias_u_u_i_d': {
     method: 'ANY',
     mutating: false,

@@ -10,7 +10,6 @@ import { isCidr } from './simulator-net.js';
 import {
   Validations,
   csv,
-  isUuid,
   mergeFields,
   ok,
   page,
@@ -19,6 +18,8 @@ import {
   type RouteTable,
   type SimRequest,
   type SimResponse,
+  toggleRoute,
+  setRoute,
 } from './simulator-http.js';
 
 /** Rule fields kept by the simulator (`Filter.xml` rules.rule), with their defaults. */
@@ -156,35 +157,14 @@ export const filterRoutes: RouteTable = {
     mutating: true,
     handle: (req, state) => saveRule(state, randomUUID(), req, true),
   },
-  'firewall/filter/set_rule': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    handle(req, state) {
-      const uuid = req.params[0] ?? '';
-      return isUuid(uuid) ? saveRule(state, uuid.toLowerCase(), req, false) : ok({ result: 'failed' });
-    },
-  },
+  'firewall/filter/set_rule': setRoute(saveRule),
   'firewall/filter/del_rule': {
     method: 'POST',
     mutating: true,
     minParams: 1,
     handle: (req, state) => ok({ result: state.rules.delete(req.params[0] ?? '') ? 'deleted' : 'not found' }),
   },
-  'firewall/filter/toggle_rule': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    handle(req, state) {
-      const r = state.rules.get(req.params[0] ?? '');
-      if (r === undefined) return ok({ result: 'failed' });
-      const wanted =
-        req.params[1] === '0' || req.params[1] === '1' ? req.params[1] : r.enabled === '1' ? '0' : '1';
-      const changed = r.enabled !== wanted;
-      r.enabled = wanted;
-      return ok({ result: wanted === '1' ? 'Enabled' : 'Disabled', changed });
-    },
-  },
+  'firewall/filter/toggle_rule': toggleRoute((state) => state.rules),
   'firewall/filter/move_rule_before': {
     method: 'POST',
     mutating: true,

@@ -2,7 +2,7 @@
  * The request/response vocabulary of the OPNsense simulator: routes, the bodies OPNsense answers with
  * (vendor-opnsense.md §2) and the value coercion every model field goes through (§1: strings everywhere).
  */
-import type { SimState } from './simulator-state.js';
+import type { SimRecord, SimState } from './simulator-state.js';
 
 /** A parsed API request as a handler sees it. */
 export interface SimRequest {
@@ -179,4 +179,40 @@ export function csv(value: string | undefined): string[] {
 /** Validates a well-formed uuid (OPNsense's model uuids are v4-shaped; any hex uuid is accepted). */
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/**
+ * The `toggle_*` action every CRUD model shares: `/uuid/0|1` sets `enabled`, `/uuid` alone flips it;
+ * answers `Enabled`/`Disabled` with whether anything changed.
+ */
+export function toggleRoute(records: (state: SimState) => Map<string, SimRecord>): Route {
+  return {
+    method: 'POST',
+    mutating: true,
+    minParams: 1,
+    handle(req, state) {
+      const r = records(state).get(req.params[0] ?? '');
+      if (r === undefined) return ok({ result: 'failed' });
+      const wanted =
+        req.params[1] === '0' || req.params[1] === '1' ? req.params[1] : r.enabled === '1' ? '0' : '1';
+      const changed = r.enabled !== wanted;
+      r.enabled = wanted;
+      return ok({ result: wanted === '1' ? 'Enabled' : 'Disabled', changed });
+    },
+  };
+}
+
+/** The `set_*` action every CRUD model shares: upsert under a well-formed uuid, `failed` otherwise. */
+export function setRoute(
+  save: (state: SimState, uuid: string, req: SimRequest, isNew: boolean) => SimResponse,
+): Route {
+  return {
+    method: 'POST',
+    mutating: true,
+    minParams: 1,
+    handle(req, state) {
+      const uuid = req.params[0] ?? '';
+      return isUuid(uuid) ? save(state, uuid.toLowerCase(), req, false) : ok({ result: 'failed' });
+    },
+  };
 }

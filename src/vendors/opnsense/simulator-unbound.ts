@@ -9,7 +9,6 @@ import { isStrictNetwork } from './simulator-net.js';
 import {
   Validations,
   csv,
-  isUuid,
   mergeFields,
   ok,
   page,
@@ -18,6 +17,8 @@ import {
   type RouteTable,
   type SimRequest,
   type SimResponse,
+  toggleRoute,
+  setRoute,
 } from './simulator-http.js';
 
 /** `wildcards` mask (`Unbound.xml`): at least one dot, LDH labels. */
@@ -213,33 +214,12 @@ export const dnsblPolicyRoutes: RouteTable = {
     mutating: true,
     handle: (req, state) => savePolicy(state, randomUUID(), req, true),
   },
-  'unbound/settings/set_dnsbl': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    handle(req, state) {
-      const uuid = req.params[0] ?? '';
-      return isUuid(uuid) ? savePolicy(state, uuid.toLowerCase(), req, false) : ok({ result: 'failed' });
-    },
-  },
+  'unbound/settings/set_dnsbl': setRoute(savePolicy),
   'unbound/settings/del_dnsbl': {
     method: 'POST',
     mutating: true,
     minParams: 1,
     handle: (req, state) => ok({ result: state.dnsbl.delete(req.params[0] ?? '') ? 'deleted' : 'not found' }),
   },
-  'unbound/settings/toggle_dnsbl': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    handle(req, state) {
-      const p = state.dnsbl.get(req.params[0] ?? '');
-      if (p === undefined) return ok({ result: 'failed' });
-      const wanted =
-        req.params[1] === '0' || req.params[1] === '1' ? req.params[1] : p.enabled === '1' ? '0' : '1';
-      const changed = p.enabled !== wanted;
-      p.enabled = wanted;
-      return ok({ result: wanted === '1' ? 'Enabled' : 'Disabled', changed });
-    },
-  },
+  'unbound/settings/toggle_dnsbl': toggleRoute((state) => state.dnsbl),
 };
