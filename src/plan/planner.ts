@@ -204,7 +204,7 @@ function planRule(
       kind: 'rule-order',
       object: rule.name,
       value: null,
-      detail: 'rule is not above the allow rules',
+      detail: found.positionProblem ?? 'rule is not above the allow rules',
     });
     changes.push({ kind: 'rule', op: 'move', ruleId: rule.id, name: rule.name, rule, reasons: ['order'] });
   }

@@ -97,8 +97,10 @@ export interface ObservedRule {
   action: 'drop' | 'reject' | 'other';
   /** The set name the rule references. */
   references: string;
-  /** False when the rule is no longer above the allow rules it must precede. */
+  /** False when the rule is no longer above the allow rules it must precede, or not in the shape iocwall made it. */
   positionOk: boolean;
+  /** What exactly is wrong when `positionOk` is false (shown in the drift finding). */
+  positionProblem?: string;
 }
 
 /** An object holding one of our names without our marker. */

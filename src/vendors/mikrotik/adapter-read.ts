@@ -171,8 +171,28 @@ function observeRule(
       ? action
       : 'other',
     references: primaryRow?.['dst-address-list'] ?? '',
-    positionOk: shapeOk && ours.every((p) => positionOk(tables.get(p.menu) ?? [], p.row, ctx.marker)),
+    ...placement(
+      shapeOk,
+      ours.every((p) => positionOk(tables.get(p.menu) ?? [], p.row, ctx.marker)),
+    ),
   };
+}
+
+/** The rule's placement verdict with a reason a person can act on. */
+function placement(
+  shapeOk: boolean,
+  aboveAccepts: boolean,
+): Pick<ObservedRule, 'positionOk' | 'positionProblem'> {
+  if (!shapeOk) {
+    return {
+      positionOk: false,
+      positionProblem:
+        'rule parts missing, in an unexpected chain, or pointing at another list than the rest',
+    };
+  }
+  return aboveAccepts
+    ? { positionOk: true }
+    : { positionOk: false, positionProblem: 'rule is not above the accept rules of its chain' };
 }
 
 /** Observes everything iocwall manages on the router. Sends prints only. */

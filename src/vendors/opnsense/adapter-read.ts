@@ -206,7 +206,12 @@ export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<Obs
       enabled: r.enabled === '1',
       action: r.action === 'block' ? 'drop' : r.action === 'reject' ? 'reject' : 'other',
       references: r.destination_net,
-      positionOk: positionOk(snap.rules, r, ctx.iface, ourUuids),
+      ...(positionOk(snap.rules, r, ctx.iface, ourUuids)
+        ? { positionOk: true }
+        : {
+            positionOk: false,
+            positionProblem: `an enabled pass rule on ${ctx.iface} has a lower sequence than this block rule`,
+          }),
     });
   }
 
