@@ -8,7 +8,7 @@
  * of the checks and the detail texts are those documented in guard.ts; the property test in
  * test/blocklist/guard-fast.test.ts compares this against the straightforward per-map walk.
  */
-import { getDomain, getPublicSuffix } from 'tldts';
+import { tldts } from '../indicators/tldts-lazy.js';
 import type { GuardVerdict } from './guard.js';
 import { SUFFIX_HASH_SEED, suffixHashStep, SuffixTable } from './suffix-table.js';
 import type { NameWarninglists } from './warninglists.js';
@@ -98,9 +98,10 @@ export class NameGuard {
     const target = this.ownOrParent(TARGET) ?? this.ownValue(TARGET_PARENT);
     if (target !== undefined) return { reason: 'guarded', detail: `target address ${target}` };
     const psl = canonical ? PSL_CANONICAL_OPTIONS : PSL_OPTIONS;
-    const domain = getDomain(name, psl);
+    const lib = tldts();
+    const domain = lib.getDomain(name, psl);
     if (domain === null) {
-      return { reason: 'public-suffix', detail: `public suffix ${getPublicSuffix(name, psl) ?? name}` };
+      return { reason: 'public-suffix', detail: `public suffix ${lib.getPublicSuffix(name, psl) ?? name}` };
     }
     const allowed = this.ownOrParent(ALLOW) ?? this.ownValue(ALLOW_PARENT);
     if (allowed !== undefined) return { reason: 'allowlisted', detail: `allowlist ${allowed}` };

@@ -31,13 +31,45 @@ export interface IntervalQueries<T extends number | bigint> {
 }
 
 /**
+ * Labelled IPv4 intervals in columns, in insertion order: `buildDualIndex` collects the warninglists'
+ * 62k single addresses this way, with no object per address (start-up of every IPv4 compile).
+ */
+export interface IPv4Columns {
+  first: number[];
+  last: number[];
+  /** Index into `labels`. */
+  label: number[];
+  labels: string[];
+}
+
+/** The columns of `items` (same order). */
+function columnsOf(items: readonly LabelledInterval<number>[]): IPv4Columns {
+  const cols: IPv4Columns = { first: [], last: [], label: [], labels: [] };
+  const ids = new Map<string, number>();
+  for (const item of items) {
+    let id = ids.get(item.label);
+    if (id === undefined) {
+      id = cols.labels.length;
+      ids.set(item.label, id);
+      cols.labels.push(item.label);
+    }
+    cols.first.push(item.first);
+    cols.last.push(item.last);
+    cols.label.push(id);
+  }
+  return cols;
+}
+
+/**
  * IPv4 intervals over typed arrays: monomorphic number comparisons, so one lookup in the union of
  * every guarded IPv4 range stays a few dozen nanoseconds (the 1M-line fast path). Single addresses
  * (62k public resolvers) are kept apart in a natively sorted Float64Array, which builds in a few
  * milliseconds; networks use sorted starts with a running maximum of their ends.
  */
 export class IPv4Index implements IntervalQueries<number> {
-  private readonly items: readonly LabelledInterval<number>[];
+  private readonly cols: IPv4Columns;
+  /** The intervals as objects (given, or built by the first `entries()` call). */
+  private items: readonly LabelledInterval<number>[] | undefined;
   private readonly points: Float64Array;
   /** The label of each point, unless every item has the same label (`soleLabel`). */
   private readonly pointLabels: Map<number, string> | undefined;
@@ -47,37 +79,75 @@ export class IPv4Index implements IntervalQueries<number> {
   private readonly lasts: Float64Array;
   private readonly maxLast: Float64Array;
 
-  /** Builds the index; the input array is not modified. */
-  constructor(items: readonly LabelledInterval<number>[]) {
-    this.items = items;
-    const labels = new Set(items.map((i) => i.label));
-    this.soleLabel = labels.size === 1 ? items[0]?.label : undefined;
-    const points = items.filter((i) => i.first === i.last);
-    this.points = Float64Array.from(points, (p) => p.first).sort();
-    if (this.soleLabel === undefined) {
-      this.pointLabels = new Map();
-      for (const p of points) if (!this.pointLabels.has(p.first)) this.pointLabels.set(p.first, p.label);
+  /** Builds the index from objects or columns; the input is not modified. */
+  constructor(items: readonly LabelledInterval<number>[] | IPv4Columns) {
+    let cols: IPv4Columns;
+    if (Array.isArray(items)) {
+      this.items = items;
+      cols = columnsOf(items);
+    } else cols = items as IPv4Columns;
+    this.cols = cols;
+    const { first, last, label, labels } = cols;
+    const count = first.length;
+    // One pass per job over the columns: no intermediate arrays, sets or objects per address.
+    const label0 = label[0];
+    let sole = count > 0;
+    let pointCount = 0;
+    const nets: LabelledInterval<number>[] = [];
+    for (let i = 0; i < count; i++) {
+      const f = first[i] ?? 0;
+      const l = last[i] ?? 0;
+      if (label[i] !== label0) sole = false;
+      if (f === l) pointCount++;
+      else nets.push({ first: f, last: l, label: labels[label[i] ?? 0] ?? '' });
     }
-    this.nets = sortByFirst(items.filter((i) => i.first !== i.last));
+    this.soleLabel = sole ? labels[label0 ?? 0] : undefined;
+    const points = new Float64Array(pointCount);
+    let k = 0;
+    for (let i = 0; i < count; i++) if (first[i] === last[i]) points[k++] = first[i] ?? 0;
+    if (!sole) {
+      const byPoint = new Map<number, string>();
+      for (let i = 0; i < count; i++) {
+        const f = first[i] ?? 0;
+        if (f === last[i] && !byPoint.has(f)) byPoint.set(f, labels[label[i] ?? 0] ?? '');
+      }
+      this.pointLabels = byPoint;
+    }
+    this.points = points.sort();
+    this.nets = sortByFirst(nets);
     const n = this.nets.length;
     this.starts = new Float64Array(n);
     this.lasts = new Float64Array(n);
     this.maxLast = new Float64Array(n);
     let max = -1;
-    this.nets.forEach((item, i) => {
+    for (let i = 0; i < n; i++) {
+      const item = this.nets[i] as LabelledInterval<number>;
       this.starts[i] = item.first;
       this.lasts[i] = item.last;
       max = Math.max(max, item.last);
       this.maxLast[i] = max;
-    });
+    }
   }
 
   get size(): number {
-    return this.items.length;
+    return this.cols.first.length;
   }
 
   entries(): readonly LabelledInterval<number>[] {
+    if (this.items === undefined) {
+      const { first, last, label, labels } = this.cols;
+      this.items = first.map((f, i) => ({
+        first: f,
+        last: last[i] ?? 0,
+        label: labels[label[i] ?? 0] ?? '',
+      }));
+    }
     return this.items;
+  }
+
+  /** The intervals' starts and ends in columns (no objects; same order as `entries()`). */
+  columns(): Pick<IPv4Columns, 'first' | 'last'> {
+    return this.cols;
   }
 
   overlaps(lo: number, hi: number): boolean {
@@ -149,12 +219,30 @@ export class IPv4Union {
   /** bucket[b] = index of the first run starting at or after b × 65536. */
   private readonly bucket: Int32Array;
 
-  /** Merges the intervals (any order, overlapping or not). */
-  constructor(intervals: Iterable<{ first: number; last: number }>) {
-    const sorted = sortByFirst([...intervals]);
+  /** Merges the intervals (any order, overlapping or not): objects, then more in columns. */
+  constructor(
+    intervals: Iterable<{ first: number; last: number }>,
+    columns: readonly Pick<IPv4Columns, 'first' | 'last'>[] = [],
+  ) {
+    const firsts: number[] = [];
+    const lasts: number[] = [];
+    for (const { first, last } of intervals) {
+      firsts.push(first);
+      lasts.push(last);
+    }
+    for (const c of columns) {
+      for (let i = 0; i < c.first.length; i++) {
+        firsts.push(c.first[i] ?? 0);
+        lasts.push(c.last[i] ?? 0);
+      }
+    }
+    const sorted = sortIndicesByFirst(firsts);
     const starts: number[] = [];
     const ends: number[] = [];
-    for (const { first, last } of sorted) {
+    for (let k = 0; k < sorted.length; k++) {
+      const i = sorted[k] ?? 0;
+      const first = firsts[i] ?? 0;
+      const last = lasts[i] ?? 0;
       const n = ends.length;
       const prevEnd = n > 0 ? (ends[n - 1] ?? -1) : -2;
       if (first <= prevEnd + 1) ends[n - 1] = Math.max(prevEnd, last);
@@ -213,6 +301,19 @@ function sortByFirst<T extends { first: number }>(items: T[]): T[] {
     const item = items[(keys[k] ?? 0) % 1048576];
     if (item !== undefined) out.push(item);
   }
+  return out;
+}
+
+/** Indices of `firsts` in ascending order of value (stable), by a native sort of packed keys. */
+function sortIndicesByFirst(firsts: readonly number[]): number[] {
+  const n = firsts.length;
+  if (n >= 1 << 20)
+    return firsts.map((_, i) => i).sort((a, b) => (firsts[a] ?? 0) - (firsts[b] ?? 0) || a - b);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (firsts[i] ?? 0) * 1048576 + i;
+  keys.sort();
+  const out = new Array<number>(n);
+  for (let k = 0; k < n; k++) out[k] = (keys[k] ?? 0) % 1048576;
   return out;
 }
 
@@ -285,19 +386,31 @@ export interface DualIndex {
 
 /** Builds a v4 + v6 index from `[network, label]` pairs; a malformed network is returned in `bad`. */
 export function buildDualIndex(entries: Iterable<readonly [string, string]>): DualIndex & { bad: string[] } {
-  const v4: LabelledInterval<number>[] = [];
+  const v4: IPv4Columns = { first: [], last: [], label: [], labels: [] };
+  const labelIds = new Map<string, number>();
   const v6: LabelledInterval<bigint>[] = [];
   const bad: string[] = [];
   const scratch = [0, 0];
+  const push4 = (first: number, last: number, label: string): void => {
+    let id = labelIds.get(label);
+    if (id === undefined) {
+      id = v4.labels.length;
+      labelIds.set(label, id);
+      v4.labels.push(label);
+    }
+    v4.first.push(first);
+    v4.last.push(last);
+    v4.label.push(id);
+  };
   for (const [network, label] of entries) {
     // Most entries (62k public resolvers) are plain IPv4: the allocation-free parser first.
     if (parseCidr4Into(network, scratch)) {
-      v4.push({ first: scratch[0] ?? 0, last: scratch[1] ?? 0, label });
+      push4(scratch[0] ?? 0, scratch[1] ?? 0, label);
       continue;
     }
     const iv = parseIpInterval(network.toLowerCase());
     if (iv === null) bad.push(network);
-    else if (iv.family === 4) v4.push({ first: iv.first, last: iv.last, label });
+    else if (iv.family === 4) push4(iv.first, iv.last, label);
     else v6.push({ first: iv.first, last: iv.last, label });
   }
   return { v4: new IPv4Index(v4), v6: new IPv6Index(v6), bad };

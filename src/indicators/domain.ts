@@ -12,7 +12,7 @@
  * Internationalised names become punycode with `node:url` `domainToASCII` (UTS #46).
  */
 import { domainToASCII } from 'node:url';
-import { parse } from 'tldts';
+import { tldts } from './tldts-lazy.js';
 
 /** Special-use top-level names: syntactically valid here, refused by the guard as `guarded`. */
 export const SPECIAL_USE_TLDS: ReadonlySet<string> = new Set([
@@ -38,13 +38,23 @@ export const FILE_EXTENSIONS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/**
+ * Long-delegated ICANN TLDs answered without loading tldts (≈ 70 ms), so the config's allowlist
+ * (`3cx.com`) does not load the Public Suffix List for an IPv4-only compile. A subset only: every other
+ * TLD asks tldts, and test/indicators/tldts-lazy.test.ts checks each of these against tldts.
+ */
+export const WELL_KNOWN_TLDS: ReadonlySet<string> = new Set(
+  'com net org edu gov mil int info biz io eu uk de fr nl ru cn jp br au it es pl ca us ch se'.split(' '),
+);
+
 const tldCache = new Map<string, boolean>();
 
 /** True when `tld` is a delegated top-level domain (ICANN section of the PSL, cached per TLD). */
 export function isKnownTld(tld: string): boolean {
+  if (WELL_KNOWN_TLDS.has(tld)) return true;
   let known = tldCache.get(tld);
   if (known === undefined) {
-    known = parse(tld).isIcann === true;
+    known = tldts().parse(tld).isIcann === true;
     if (tldCache.size < 10_000) tldCache.set(tld, known);
   }
   return known;
