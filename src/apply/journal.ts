@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { appendLine } from '../util/atomic.js';
 
+/** One journal line: what a run did (or refused, or failed to do) on one target. */
 export const journalRecordSchema = z.object({
   ts: z.string(),
   runId: z.string(),
@@ -22,6 +23,7 @@ export const journalRecordSchema = z.object({
   rules: z.array(z.string()),
   error: z.string().optional(),
 });
+/** One journal line. */
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 
 /** Path of the journal in a state folder. */

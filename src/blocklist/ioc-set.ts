@@ -13,6 +13,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d
 
 /** How sure the publishers are; `low` entries are single-publisher or stale-prone (IPs). */
 export const CONFIDENCE_LEVELS = ['low', 'medium', 'high'] as const;
+/** A confidence level. */
 export type Confidence = (typeof CONFIDENCE_LEVELS)[number];
 
 /** One blockable indicator with its provenance. */

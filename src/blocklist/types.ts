@@ -14,8 +14,10 @@ export const REJECT_REASONS = [
   'warninglisted',
   'public-suffix',
 ] as const;
+/** One reject reason. */
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/** A domain entry: the name and every name below it are blocked. */
 export const domainEntrySchema = z.object({
   type: z.literal('domain'),
   /** Lowercase ASCII (IDN as punycode), no trailing dot. */
@@ -27,6 +29,7 @@ export const domainEntrySchema = z.object({
   expiresAt: z.string().nullable(),
 });
 
+/** An address or network entry. */
 export const ipEntrySchema = z.object({
   type: z.literal('ip'),
   /** A plain address for one host, CIDR for a network; IPv6 in RFC 5952 form. */
@@ -36,8 +39,10 @@ export const ipEntrySchema = z.object({
   expiresAt: z.string().nullable(),
 });
 
+/** Any blocklist entry. */
 export const blocklistEntrySchema = z.discriminatedUnion('type', [domainEntrySchema, ipEntrySchema]);
 
+/** An input value that is not in `entries`, with its one reason and its source. */
 export const rejectedValueSchema = z.object({
   value: z.string(),
   source: z.string(),
@@ -45,6 +50,7 @@ export const rejectedValueSchema = z.object({
   detail: z.string().optional(),
 });
 
+/** The whole canonical blocklist file. */
 export const blocklistSchema = z.object({
   schema: z.literal('iocwall.blocklist/v1'),
   generatedAt: z.string(),
@@ -53,8 +59,13 @@ export const blocklistSchema = z.object({
   rejected: z.array(rejectedValueSchema),
 });
 
+/** A domain entry. */
 export type DomainEntry = z.infer<typeof domainEntrySchema>;
+/** An address or network entry. */
 export type IpEntry = z.infer<typeof ipEntrySchema>;
+/** Any blocklist entry. */
 export type BlocklistEntry = z.infer<typeof blocklistEntrySchema>;
+/** A rejected input value. */
 export type RejectedValue = z.infer<typeof rejectedValueSchema>;
+/** The canonical blocklist. */
 export type Blocklist = z.infer<typeof blocklistSchema>;

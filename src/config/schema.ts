@@ -171,7 +171,11 @@ export const configSchema = z
   })
   .strict();
 
+/** A validated `iocwall.yaml`. */
 export type Config = z.infer<typeof configSchema>;
+/** One validated target. */
 export type TargetConfig = z.infer<typeof targetSchema>;
+/** A validated policy. */
 export type Policy = z.infer<typeof policySchema>;
+/** A validated source (URL, file or shipped set). */
 export type AnySource = z.infer<typeof anySourceSchema>;

@@ -17,6 +17,7 @@ export const FORMAT_IDS = [
   'misp',
   'stix',
 ] as const;
+/** A feed format id. */
 export type FormatId = (typeof FORMAT_IDS)[number];
 
 /** A label the feed itself gives a value (feeds' labels can lie: the normaliser re-classifies). */

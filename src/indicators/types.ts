@@ -19,6 +19,7 @@ export interface DomainIndicator {
   wildcard: boolean;
 }
 
+/** Any canonical network indicator. */
 export type NetworkIndicator = IpIndicator | DomainIndicator;
 
 /** The outcome of classifying one raw value. */

@@ -15,14 +15,17 @@ export const DRIFT_KINDS = [
   'not-applied',
   'foreign-object',
 ] as const;
+/** One drift kind. */
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 
+/** One drift finding: what differs on which object, and why. */
 export const driftSchema = z.object({
   kind: z.enum(DRIFT_KINDS),
   object: z.string(),
   value: z.string().nullable(),
   detail: z.string(),
 });
+/** One drift finding. */
 export type DriftFinding = z.infer<typeof driftSchema>;
 
 const setIdSchema = z.enum(['ipv4', 'ipv6', 'dns']);
@@ -41,6 +44,7 @@ const desiredRuleSchema = z.object({
   placement: z.literal('top'),
 });
 
+/** One change of a plan (see `Change` in src/vendors/types.ts). */
 export const changeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('set'),
@@ -63,6 +67,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('apply'), reason: z.string() }),
 ]);
 
+/** The desired state a plan was computed for. */
 export const desiredStateSchema = z.object({
   target: z.string(),
   vendor: z.enum(VENDOR_IDS),
@@ -95,6 +100,7 @@ export const targetPlanSchema = z.object({
   refusal: z.string().nullable(),
   summary: z.object({ add: z.number(), remove: z.number(), managed: z.number(), ruleChanges: z.number() }),
 });
+/** The plan for one target. */
 export type TargetPlan = z.infer<typeof targetPlanSchema>;
 
 /** A saved plan (`plan --out`), the input of `apply`. */
@@ -108,4 +114,5 @@ export const planFileSchema = z.object({
   /** `sha256:` of the canonical JSON of everything above. */
   checksum: z.string(),
 });
+/** A saved plan. */
 export type PlanFile = z.infer<typeof planFileSchema>;

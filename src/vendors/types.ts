@@ -18,6 +18,7 @@
 
 /** Vendor ids, as in the config file and the lab. */
 export const VENDOR_IDS = ['opnsense', 'mikrotik', 'pfsense', 'sophos'] as const;
+/** A vendor id. */
 export type VendorId = (typeof VENDOR_IDS)[number];
 
 /** Which kind of values a managed set holds. */
@@ -25,6 +26,7 @@ export type SetFamily = 'ipv4' | 'ipv6' | 'domain';
 
 /** Stable logical ids of the sets and rules iocwall manages on a target. */
 export type SetId = 'ipv4' | 'ipv6' | 'dns';
+/** Logical ids of the managed rules (one egress rule per address family). */
 export type RuleId = 'egress-ipv4' | 'egress-ipv6';
 
 /** What a device can express; the planner refuses what it cannot hold before any write. */

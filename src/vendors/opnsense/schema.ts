@@ -15,6 +15,7 @@ export const resultSchema = z.looseObject({
   uuid: z.string().optional(),
   validations: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
 });
+/** A CRUD/action answer. */
 export type ResultBody = z.infer<typeof resultSchema>;
 
 /** `{"status":"ok"|"OK\n\n"|"done"|…}` answers of actions. */
@@ -46,6 +47,7 @@ export const aliasRowSchema = z.looseObject({
   content: text,
   description: text,
 });
+/** One alias as `search_item` reports it. */
 export type AliasRow = z.infer<typeof aliasRowSchema>;
 /** `firewall/alias/search_item`. */
 export const aliasSearchSchema = grid(aliasRowSchema);
@@ -59,6 +61,7 @@ export const tableSizeSchema = z.looseObject({
   used: z.coerce.number().int().nonnegative().catch(0),
   details: z.record(z.string(), z.looseObject({ count: z.coerce.number().catch(0) })).catch({}),
 });
+/** The `get_table_size` answer. */
 export type TableSize = z.infer<typeof tableSizeSchema>;
 
 /** One `firewall/filter/search_rule` row; legacy and automatic rows carry `legacy: true`. */
@@ -75,6 +78,7 @@ export const ruleRowSchema = z.looseObject({
   description: text,
   legacy: z.boolean().catch(false).optional(),
 });
+/** One filter rule as `search_rule` reports it. */
 export type RuleRow = z.infer<typeof ruleRowSchema>;
 /** `firewall/filter/search_rule`. */
 export const ruleSearchSchema = grid(ruleRowSchema);
@@ -87,6 +91,7 @@ export const dnsblRowSchema = z.looseObject({
   blocklists: text,
   description: text,
 });
+/** One DNSBL policy as `search_dnsbl` reports it. */
 export type DnsblRow = z.infer<typeof dnsblRowSchema>;
 /** `unbound/settings/search_dnsbl`. */
 export const dnsblSearchSchema = grid(dnsblRowSchema);
