@@ -31,6 +31,24 @@ export class TimeFormatter {
 const IP_HEAD = Buffer.from('{"type":"ip","value":"');
 
 /** Writes the separator before entry number `n` of a body (see `bodyParts` in canonical.ts). */
+/** The JSON line of IPv6 entry `i` (few enough that both serialisations share this one string path). */
+export function ipv6EntryJson(
+  v6: Aggregated['v6'],
+  i: number,
+  sets: SourceSets,
+  seen: TimeFormatter,
+  exp: TimeFormatter,
+): string {
+  const value = formatCidr6(v6.start[i] ?? 0n, v6.prefix[i] ?? 0);
+  return entryJson(
+    'ip',
+    `"${value}"`,
+    sets.jsonOf(v6.set[i] ?? 0),
+    seen.iso(v6.firstSeen[i] ?? 0),
+    exp.iso(v6.expiresAt[i] ?? 0) ?? null,
+  );
+}
+
 function separator(w: ByteWriter, n: number): void {
   w.ascii(n === 0 ? '\n' : ',\n');
 }
@@ -101,16 +119,7 @@ export function writeEntries(agg: Aggregated, sets: SourceSets, w: ByteWriter): 
   }
   for (let i = 0; i < v6.start.length; i++) {
     separator(w, n++);
-    const value = formatCidr6(v6.start[i] ?? 0n, v6.prefix[i] ?? 0);
-    w.utf8(
-      entryJson(
-        'ip',
-        `"${value}"`,
-        sets.jsonOf(v6.set[i] ?? 0),
-        seen.iso(v6.firstSeen[i] ?? 0),
-        exp.iso(v6.expiresAt[i] ?? 0) ?? null,
-      ),
-    );
+    w.utf8(ipv6EntryJson(v6, i, sets, seen, exp));
   }
   if (n > 0) w.ascii('\n');
 }

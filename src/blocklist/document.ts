@@ -5,9 +5,8 @@
  * same lines (document-bytes.ts).
  */
 import { formatIPv4 } from '../indicators/ip.js';
-import { formatCidr6 } from './cidr6.js';
 import type { Aggregated } from './aggregate.js';
-import { TimeFormatter, writeEntries, writeRejected } from './document-bytes.js';
+import { ipv6EntryJson, TimeFormatter, writeEntries, writeRejected } from './document-bytes.js';
 import { entryJson, rejectedJson, type BlocklistDocument } from './canonical.js';
 import type { SourceSets } from './provenance.js';
 import type { RejectLog } from './rejects.js';
@@ -80,16 +79,7 @@ function* entryChunks(agg: Aggregated, sets: SourceSets): Generator<string[]> {
     }
   }
   for (let i = 0; i < v6.start.length; i++) {
-    const value = formatCidr6(v6.start[i] ?? 0n, v6.prefix[i] ?? 0);
-    lines.push(
-      entryJson(
-        'ip',
-        `"${value}"`,
-        sets.jsonOf(v6.set[i] ?? 0),
-        seen.iso(v6.firstSeen[i] ?? 0),
-        exp.iso(v6.expiresAt[i] ?? 0) ?? null,
-      ),
-    );
+    lines.push(ipv6EntryJson(v6, i, sets, seen, exp));
     if (lines.length === CHUNK) {
       yield lines;
       lines = [];

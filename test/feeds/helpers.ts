@@ -1,5 +1,6 @@
 /** Shared helpers of the feed tests: fixture loading (from test/fixtures only) and record shorthands. */
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RawRecord, ValueHint } from '../../src/feeds/types.js';
@@ -28,4 +29,16 @@ export function withHint(
   hint: ValueHint | undefined,
 ): [string, ValueHint | undefined][] {
   return values.map((v) => [v, hint]);
+}
+
+/** A stream of `buf` cut at the given offsets (to test parsers against arbitrary chunking). */
+export function chunked(buf: Buffer, cuts: number[] = []): Readable {
+  const points = [...new Set(cuts.filter((c) => c > 0 && c < buf.length))].sort((a, b) => a - b);
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const p of [...points, buf.length]) {
+    parts.push(buf.subarray(last, p));
+    last = p;
+  }
+  return Readable.from(parts.filter((p) => p.length > 0));
 }

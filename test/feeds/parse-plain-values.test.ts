@@ -3,17 +3,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePlainValues, parseStreamBatches } from '../../src/feeds/parse.js';
-
-function chunked(buf: Buffer, cuts: number[]): Readable {
-  const points = [...new Set(cuts.filter((c) => c > 0 && c < buf.length))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (const p of [...points, buf.length]) {
-    parts.push(buf.subarray(last, p));
-    last = p;
-  }
-  return Readable.from(parts.filter((p) => p.length > 0));
-}
+import { chunked } from './helpers.js';
 
 async function viaRecords(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
   const out: [string, number][] = [];

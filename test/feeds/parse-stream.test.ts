@@ -6,19 +6,7 @@ import { FeedError } from '../../src/errors.js';
 import type { ParseOptions } from '../../src/feeds/parse.js';
 import { parseStream, parseStreamBatches, parseText } from '../../src/feeds/parse.js';
 import type { FeedNotice, FormatId, RawRecord } from '../../src/feeds/types.js';
-import { fixture } from './helpers.js';
-
-/** A stream of `buf` cut at the given offsets. */
-function chunked(buf: Buffer, cuts: number[] = []): Readable {
-  const points = [...new Set(cuts.filter((c) => c > 0 && c < buf.length))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (const p of [...points, buf.length]) {
-    parts.push(buf.subarray(last, p));
-    last = p;
-  }
-  return Readable.from(parts.filter((p) => p.length > 0));
-}
+import { fixture, chunked } from './helpers.js';
 
 async function collect(input: Readable, options: ParseOptions) {
   const records: RawRecord[] = [];

@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMikrotikAdapter } from '../../../src/vendors/mikrotik/adapter.js';
-import { connectRouterOs, type RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
+import type { RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
 import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
 import type { Change, DesiredState, FirewallAdapter, TargetConnection } from '../../../src/vendors/types.js';
 import { createAll, DNS, MARKER, V4, V6 } from './adapter-fixtures.js';
-import { startSim, target } from './helpers.js';
+import { startSim, target, adminClient } from './helpers.js';
 
 let sim: MikrotikSimulator | undefined;
 const open: { close(): Promise<void> }[] = [];
@@ -98,14 +98,7 @@ async function setup(options: Record<string, unknown> = {}) {
     open.push(a);
     return a;
   };
-  const admin = await connectRouterOs({
-    endpoint: s.endpoint,
-    username: 'admin',
-    password: 'secret',
-    timeoutMs: 3000,
-    readOnly: false,
-    target: 'admin',
-  });
+  const admin = await adminClient(s.endpoint);
   open.push(admin);
   // The first run, with prefix `iocwall`.
   const old = named('iocwall');

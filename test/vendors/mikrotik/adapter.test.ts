@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReadOnlyViolationError, VendorError } from '../../../src/errors.js';
 import { createMikrotikAdapter } from '../../../src/vendors/mikrotik/adapter.js';
-import { connectRouterOs, type RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
+import type { RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
 import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
 import type { FirewallAdapter, TargetConnection } from '../../../src/vendors/types.js';
 import {
@@ -16,7 +16,7 @@ import {
   V4,
   V6,
 } from './adapter-fixtures.js';
-import { startSim, target } from './helpers.js';
+import { startSim, target, adminClient } from './helpers.js';
 
 let sim: MikrotikSimulator | undefined;
 const open: { close(): Promise<void> }[] = [];
@@ -29,14 +29,7 @@ async function setup(mode: '6.49' | '7.18', simOver = {}, conn: Partial<TargetCo
   const s = await startSim({ mode, ...simOver });
   sim = s.sim;
   const adapter = createMikrotikAdapter(target(s.endpoint, conn), MARKER);
-  const admin = await connectRouterOs({
-    endpoint: s.endpoint,
-    username: 'admin',
-    password: 'secret',
-    timeoutMs: 3000,
-    readOnly: false,
-    target: 'admin',
-  });
+  const admin = await adminClient(s.endpoint);
   open.push(adapter, admin);
   return { adapter, admin, endpoint: s.endpoint };
 }

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import { encodeSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
 import { MikrotikSimulator, type MikrotikSimulatorOptions } from '../../../src/vendors/mikrotik/simulator.js';
 import type { TargetConnection } from '../../../src/vendors/types.js';
+import { connectRouterOs, type RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
 
 /** A raw API connection: writes sentences, reads decoded reply sentences in order. */
 export interface RawSession {
@@ -98,4 +99,16 @@ export function attrs(sentence: string[]): Record<string, string> {
     out[w.slice(1, eq)] = w.slice(eq + 1);
   }
   return out;
+}
+
+/** A logged-in client acting as the router's administrator (hand edits in tests). */
+export function adminClient(endpoint: string): Promise<RouterOsClient> {
+  return connectRouterOs({
+    endpoint,
+    username: 'admin',
+    password: 'secret',
+    timeoutMs: 3000,
+    readOnly: false,
+    target: 'admin',
+  });
 }
