@@ -27,4 +27,5 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -12,7 +12,7 @@
  * Internationalised names become punycode with `node:url` `domainToASCII` (UTS #46).
  */
 import { domainToASCII } from 'node:url';
-import { tldts } from './tldts-lazy.js';
+import { pslIcannTlds } from './psl-fast.js';
 
 /** Special-use top-level names: syntactically valid here, refused by the guard as `guarded`. */
 export const SPECIAL_USE_TLDS: ReadonlySet<string> = new Set([
@@ -39,25 +39,20 @@ export const FILE_EXTENSIONS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Long-delegated ICANN TLDs answered without loading tldts (≈ 70 ms), so the config's allowlist
- * (`3cx.com`) does not load the Public Suffix List for an IPv4-only compile. A subset only: every other
- * TLD asks tldts, and test/indicators/tldts-lazy.test.ts checks each of these against tldts.
+ * Long-delegated ICANN TLDs, answered before even the generated TLD list is read. A subset only;
+ * test/indicators/tldts-lazy.test.ts checks each of these against tldts.
  */
 export const WELL_KNOWN_TLDS: ReadonlySet<string> = new Set(
   'com net org edu gov mil int info biz io eu uk de fr nl ru cn jp br au it es pl ca us ch se'.split(' '),
 );
 
-const tldCache = new Map<string, boolean>();
-
-/** True when `tld` is a delegated top-level domain (ICANN section of the PSL, cached per TLD). */
+/**
+ * True when `tld` is a delegated top-level domain: a rule of the ICANN section of the Public Suffix
+ * List, as tldts ships it. Read from the list psl-fast-data.ts extracts from tldts at build time, so
+ * classifying a name never loads tldts itself; test/indicators/psl-fast.test.ts keeps the two equal.
+ */
 export function isKnownTld(tld: string): boolean {
-  if (WELL_KNOWN_TLDS.has(tld)) return true;
-  let known = tldCache.get(tld);
-  if (known === undefined) {
-    known = tldts().parse(tld).isIcann === true;
-    if (tldCache.size < 10_000) tldCache.set(tld, known);
-  }
-  return known;
+  return WELL_KNOWN_TLDS.has(tld) || pslIcannTlds().has(tld);
 }
 
 /** The outcome of checking a host name's syntax. */
