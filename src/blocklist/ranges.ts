@@ -6,6 +6,7 @@
  * backwards scan (O(log n + k)) whether or not the intervals nest. IPv4 uses numbers in typed
  * arrays, IPv6 bigints.
  */
+import { InternalError } from '../errors.js';
 import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
 import { parseCidr4Into } from './cidr.js';
 
@@ -42,6 +43,42 @@ export interface IPv4Columns {
   labels: string[];
 }
 
+/**
+ * Read-only IPv4 columns: plain arrays ({@link IPv4Columns}) or typed arrays. An index restored from
+ * the warninglist cache keeps views of the cache file here, so nothing is copied per address.
+ */
+export interface IPv4ColumnsView {
+  readonly first: ArrayLike<number>;
+  readonly last: ArrayLike<number>;
+  /** Index into `labels`. */
+  readonly label: ArrayLike<number>;
+  readonly labels: readonly string[];
+}
+
+/**
+ * An {@link IPv4Index} already compiled, in typed arrays only: `state()` gives it and the constructor
+ * takes it back without sorting or visiting a single interval. The warninglist cache stores it
+ * (warninglist-cache.ts) so the 62k public resolvers cost no parsing or sorting at start-up.
+ */
+export interface IPv4IndexState extends IPv4ColumnsView {
+  /** Tells a compiled state from plain columns. */
+  readonly compiled: true;
+  /** The columns as given (insertion order): `size`, `entries()` and `columns()`. */
+  readonly first: Uint32Array;
+  readonly last: Uint32Array;
+  readonly label: Uint32Array;
+  /** The single addresses (`first === last`), ascending; equal ones in insertion order. */
+  readonly points: Uint32Array;
+  /** The label id of each point. */
+  readonly pointLabel: Uint32Array;
+  /** The other intervals' starts, ascending; equal ones in insertion order. */
+  readonly netFirst: Uint32Array;
+  readonly netLast: Uint32Array;
+  /** Running maximum of `netLast`. */
+  readonly netMaxLast: Uint32Array;
+  readonly netLabel: Uint32Array;
+}
+
 /** The columns of `items` (same order). */
 function columnsOf(items: readonly LabelledInterval<number>[]): IPv4Columns {
   const cols: IPv4Columns = { first: [], last: [], label: [], labels: [] };
@@ -60,6 +97,102 @@ function columnsOf(items: readonly LabelledInterval<number>[]): IPv4Columns {
   return cols;
 }
 
+/** The searchable part of an {@link IPv4Index}: the sorted points and networks. */
+interface Compiled4 {
+  points: Float64Array;
+  /**
+   * The label id of each point. Among equal points the first holds the first-inserted label, and a
+   * search lands on the first: the first label given for an address wins.
+   */
+  pointLabel: ArrayLike<number>;
+  starts: Float64Array;
+  lasts: Float64Array;
+  maxLast: Float64Array;
+  netLabel: ArrayLike<number>;
+}
+
+/** `positions` (ascending) ordered by `first[position]`, equal values keeping their order. */
+function orderByFirst(first: ArrayLike<number>, positions: Uint32Array): Uint32Array {
+  const n = positions.length;
+  if (n >= 1 << 20) {
+    return positions.slice().sort((a, b) => (first[a] ?? 0) - (first[b] ?? 0) || a - b);
+  }
+  // A native Float64Array sort of `first × 2^20 + k` keys (exact below 2^53) replaces a comparator
+  // sort of 60k+ entries, a noticeable part of a small compile's start-up.
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) keys[k] = (first[positions[k] ?? 0] ?? 0) * 1048576 + k;
+  keys.sort();
+  const out = new Uint32Array(n);
+  for (let k = 0; k < n; k++) out[k] = positions[(keys[k] ?? 0) % 1048576] ?? 0;
+  return out;
+}
+
+/** Sorts the columns into points and networks: one pass per job, no object per address. */
+function compile4(cols: IPv4ColumnsView): Compiled4 {
+  const { first, last, label } = cols;
+  const count = first.length;
+  let pointCount = 0;
+  for (let i = 0; i < count; i++) if (first[i] === last[i]) pointCount++;
+  const pointAt = new Uint32Array(pointCount);
+  const netAt = new Uint32Array(count - pointCount);
+  for (let i = 0, p = 0, q = 0; i < count; i++) {
+    if (first[i] === last[i]) pointAt[p++] = i;
+    else netAt[q++] = i;
+  }
+  const pointOrder = orderByFirst(first, pointAt);
+  const points = new Float64Array(pointCount);
+  const pointLabel = new Uint32Array(pointCount);
+  for (let k = 0; k < pointCount; k++) {
+    const i = pointOrder[k] ?? 0;
+    points[k] = first[i] ?? 0;
+    pointLabel[k] = label[i] ?? 0;
+  }
+  const netOrder = orderByFirst(first, netAt);
+  const n = netOrder.length;
+  const starts = new Float64Array(n);
+  const lasts = new Float64Array(n);
+  const maxLast = new Float64Array(n);
+  const netLabel = new Uint32Array(n);
+  let max = -1;
+  for (let k = 0; k < n; k++) {
+    const i = netOrder[k] ?? 0;
+    const l = last[i] ?? 0;
+    starts[k] = first[i] ?? 0;
+    lasts[k] = l;
+    max = Math.max(max, l);
+    maxLast[k] = max;
+    netLabel[k] = label[i] ?? 0;
+  }
+  return { points, pointLabel, starts, lasts, maxLast, netLabel };
+}
+
+/** The searchable part of a state, after checking that its lengths agree. */
+function restore4(state: IPv4IndexState): Compiled4 {
+  const count = state.first.length;
+  const points = state.points.length;
+  const nets = state.netFirst.length;
+  if (
+    state.last.length !== count ||
+    state.label.length !== count ||
+    state.pointLabel.length !== points ||
+    state.netLast.length !== nets ||
+    state.netMaxLast.length !== nets ||
+    state.netLabel.length !== nets ||
+    points + nets !== count
+  ) {
+    throw new InternalError('IPv4 index state: the column lengths disagree');
+  }
+  // Typed-array-to-typed-array copies run natively: well under a millisecond for 62k points.
+  return {
+    points: new Float64Array(state.points),
+    pointLabel: state.pointLabel,
+    starts: new Float64Array(state.netFirst),
+    lasts: new Float64Array(state.netLast),
+    maxLast: new Float64Array(state.netMaxLast),
+    netLabel: state.netLabel,
+  };
+}
+
 /**
  * IPv4 intervals over typed arrays: monomorphic number comparisons, so one lookup in the union of
  * every guarded IPv4 range stays a few dozen nanoseconds (the 1M-line fast path). Single addresses
@@ -67,66 +200,37 @@ function columnsOf(items: readonly LabelledInterval<number>[]): IPv4Columns {
  * milliseconds; networks use sorted starts with a running maximum of their ends.
  */
 export class IPv4Index implements IntervalQueries<number> {
-  private readonly cols: IPv4Columns;
+  private readonly cols: IPv4ColumnsView;
   /** The intervals as objects (given, or built by the first `entries()` call). */
   private items: readonly LabelledInterval<number>[] | undefined;
   private readonly points: Float64Array;
-  /** The label of each point, unless every item has the same label (`soleLabel`). */
-  private readonly pointLabels: Map<number, string> | undefined;
-  private readonly soleLabel: string | undefined;
-  private readonly nets: LabelledInterval<number>[];
+  private readonly pointLabel: ArrayLike<number>;
   private readonly starts: Float64Array;
   private readonly lasts: Float64Array;
   private readonly maxLast: Float64Array;
+  private readonly netLabel: ArrayLike<number>;
 
-  /** Builds the index from objects or columns; the input is not modified. */
-  constructor(items: readonly LabelledInterval<number>[] | IPv4Columns) {
-    let cols: IPv4Columns;
+  /**
+   * Builds the index from objects or columns (the input is not modified), or restores one from its
+   * `state()` (kept as given, not copied: its typed arrays must not change afterwards).
+   */
+  constructor(items: readonly LabelledInterval<number>[] | IPv4ColumnsView | IPv4IndexState) {
+    let compiled: Compiled4;
     if (Array.isArray(items)) {
       this.items = items;
-      cols = columnsOf(items);
-    } else cols = items as IPv4Columns;
-    this.cols = cols;
-    const { first, last, label, labels } = cols;
-    const count = first.length;
-    // One pass per job over the columns: no intermediate arrays, sets or objects per address.
-    const label0 = label[0];
-    let sole = count > 0;
-    let pointCount = 0;
-    const nets: LabelledInterval<number>[] = [];
-    for (let i = 0; i < count; i++) {
-      const f = first[i] ?? 0;
-      const l = last[i] ?? 0;
-      if (label[i] !== label0) sole = false;
-      if (f === l) pointCount++;
-      else nets.push({ first: f, last: l, label: labels[label[i] ?? 0] ?? '' });
+      this.cols = columnsOf(items);
+      compiled = compile4(this.cols);
+    } else {
+      const cols = items as IPv4ColumnsView | IPv4IndexState;
+      this.cols = cols;
+      compiled = 'compiled' in cols ? restore4(cols) : compile4(cols);
     }
-    this.soleLabel = sole ? labels[label0 ?? 0] : undefined;
-    const points = new Float64Array(pointCount);
-    let k = 0;
-    for (let i = 0; i < count; i++) if (first[i] === last[i]) points[k++] = first[i] ?? 0;
-    if (!sole) {
-      const byPoint = new Map<number, string>();
-      for (let i = 0; i < count; i++) {
-        const f = first[i] ?? 0;
-        if (f === last[i] && !byPoint.has(f)) byPoint.set(f, labels[label[i] ?? 0] ?? '');
-      }
-      this.pointLabels = byPoint;
-    }
-    this.points = points.sort();
-    this.nets = sortByFirst(nets);
-    const n = this.nets.length;
-    this.starts = new Float64Array(n);
-    this.lasts = new Float64Array(n);
-    this.maxLast = new Float64Array(n);
-    let max = -1;
-    for (let i = 0; i < n; i++) {
-      const item = this.nets[i] as LabelledInterval<number>;
-      this.starts[i] = item.first;
-      this.lasts[i] = item.last;
-      max = Math.max(max, item.last);
-      this.maxLast[i] = max;
-    }
+    this.points = compiled.points;
+    this.pointLabel = compiled.pointLabel;
+    this.starts = compiled.starts;
+    this.lasts = compiled.lasts;
+    this.maxLast = compiled.maxLast;
+    this.netLabel = compiled.netLabel;
   }
 
   get size(): number {
@@ -136,8 +240,8 @@ export class IPv4Index implements IntervalQueries<number> {
   entries(): readonly LabelledInterval<number>[] {
     if (this.items === undefined) {
       const { first, last, label, labels } = this.cols;
-      this.items = first.map((f, i) => ({
-        first: f,
+      this.items = Array.from({ length: first.length }, (_, i) => ({
+        first: first[i] ?? 0,
         last: last[i] ?? 0,
         label: labels[label[i] ?? 0] ?? '',
       }));
@@ -146,8 +250,26 @@ export class IPv4Index implements IntervalQueries<number> {
   }
 
   /** The intervals' starts and ends in columns (no objects; same order as `entries()`). */
-  columns(): Pick<IPv4Columns, 'first' | 'last'> {
+  columns(): Pick<IPv4ColumnsView, 'first' | 'last'> {
     return this.cols;
+  }
+
+  /** The compiled index in typed arrays (copies), which the constructor takes back as is. */
+  state(): IPv4IndexState {
+    const { first, last, label, labels } = this.cols;
+    return {
+      compiled: true,
+      first: new Uint32Array(first),
+      last: new Uint32Array(last),
+      label: new Uint32Array(label),
+      labels: [...labels],
+      points: new Uint32Array(this.points),
+      pointLabel: new Uint32Array(this.pointLabel),
+      netFirst: new Uint32Array(this.starts),
+      netLast: new Uint32Array(this.lasts),
+      netMaxLast: new Uint32Array(this.maxLast),
+      netLabel: new Uint32Array(this.netLabel),
+    };
   }
 
   overlaps(lo: number, hi: number): boolean {
@@ -159,23 +281,24 @@ export class IPv4Index implements IntervalQueries<number> {
 
   find(lo: number, hi: number): string | null {
     for (let j = lastAtOrBelow(this.starts, hi); j >= 0 && (this.maxLast[j] ?? -1) >= lo; j--) {
-      if ((this.lasts[j] ?? -1) >= lo) return this.nets[j]?.label ?? null;
+      if ((this.lasts[j] ?? -1) >= lo) return this.labelOf(this.netLabel[j]);
     }
-    const point = this.points[firstAtOrAbove(this.points, lo)];
-    return point !== undefined && point <= hi ? this.pointLabel(point) : null;
+    const p = firstAtOrAbove(this.points, lo);
+    const point = this.points[p];
+    return point !== undefined && point <= hi ? this.labelOf(this.pointLabel[p]) : null;
   }
 
   findContaining(lo: number, hi: number): string | null {
     for (let j = lastAtOrBelow(this.starts, lo); j >= 0 && (this.maxLast[j] ?? -1) >= hi; j--) {
-      if ((this.lasts[j] ?? -1) >= hi) return this.nets[j]?.label ?? null;
+      if ((this.lasts[j] ?? -1) >= hi) return this.labelOf(this.netLabel[j]);
     }
     if (lo !== hi) return null;
-    const point = this.points[firstAtOrAbove(this.points, lo)];
-    return point === lo ? this.pointLabel(point) : null;
+    const p = firstAtOrAbove(this.points, lo);
+    return this.points[p] === lo ? this.labelOf(this.pointLabel[p]) : null;
   }
 
-  private pointLabel(point: number): string | null {
-    return this.soleLabel ?? this.pointLabels?.get(point) ?? null;
+  private labelOf(id: number | undefined): string | null {
+    return id === undefined ? null : (this.cols.labels[id] ?? '');
   }
 }
 
@@ -222,7 +345,7 @@ export class IPv4Union {
   /** Merges the intervals (any order, overlapping or not): objects, then more in columns. */
   constructor(
     intervals: Iterable<{ first: number; last: number }>,
-    columns: readonly Pick<IPv4Columns, 'first' | 'last'>[] = [],
+    columns: readonly Pick<IPv4ColumnsView, 'first' | 'last'>[] = [],
   ) {
     const firsts: number[] = [];
     const lasts: number[] = [];
@@ -284,24 +407,6 @@ export class IPv4Union {
     }
     return ans >= 0 && (this.ends[ans] ?? -1) >= lo;
   }
-}
-
-/**
- * Intervals sorted by start. A native Float64Array sort of `first × 2^20 + index` keys (exact below
- * 2^53) replaces a comparator sort of 60k+ objects, a noticeable part of a small compile's start-up.
- */
-function sortByFirst<T extends { first: number }>(items: T[]): T[] {
-  const n = items.length;
-  if (n >= 1 << 20) return items.sort((a, b) => a.first - b.first);
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (items[i]?.first ?? 0) * 1048576 + i;
-  keys.sort();
-  const out: T[] = [];
-  for (let k = 0; k < n; k++) {
-    const item = items[(keys[k] ?? 0) % 1048576];
-    if (item !== undefined) out.push(item);
-  }
-  return out;
 }
 
 /** Indices of `firsts` in ascending order of value (stable), by a native sort of packed keys. */
