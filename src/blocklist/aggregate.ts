@@ -69,6 +69,8 @@ export class Aggregator {
     first: [],
   };
   private readonly domainSet: DomainSet;
+  /** The source set of every IPv4 input so far, or -1 once two differ. */
+  private v4OneSet = -1;
 
   constructor(private readonly sets: SourceSets) {
     this.domainSet = new DomainSet(sets);
@@ -76,6 +78,8 @@ export class Aggregator {
 
   /** Adds the IPv4 interval `[start, end]` listed by source set `set`. */
   addV4(start: number, end: number, set: number, expiresAt = Infinity, firstSeen = Infinity): void {
+    if (this.v4.length === 0) this.v4OneSet = set;
+    else if (set !== this.v4OneSet) this.v4OneSet = -1;
     this.v4.push(start, end);
     this.v4Set.push(set);
     this.v4Exp.push(expiresAt);
@@ -99,14 +103,23 @@ export class Aggregator {
     this.domainSet.add(value, set, expiresAt, firstSeen, ldh);
   }
 
+  /**
+   * Adds the canonical domain whose bytes are `src[start, end)` (lowercase LDH, checked by the
+   * caller) with no clocks, and its suffix hash (suffix-table.ts), without making a string of it: the
+   * plain-list fast path.
+   */
+  addDomainBytes(src: Uint8Array, start: number, end: number, set: number, hash: number): void {
+    this.domainSet.addBytes(src, start, end, set, hash);
+  }
+
   /** Every distinct domain so far (sorted), with its source set (-1 once removed or collapsed). */
   domains(): { value: readonly string[]; set: readonly number[] } {
     return this.domainSet.view();
   }
 
-  /** Position of a domain in `domains()`, or undefined when absent (or removed). */
-  domainIndexOf(value: string): number | undefined {
-    return this.domainSet.indexOf(value);
+  /** True when `value` was added and not removed. */
+  hasDomain(value: string): boolean {
+    return this.domainSet.idOf(value) !== undefined;
   }
 
   /** Removes a domain before `finish` (a data error found late); returns its source set, or undefined. */
@@ -149,13 +162,15 @@ export class Aggregator {
     };
     const { order, groupFirst } = merged;
     const setCol = this.v4Set.data;
+    // One source and no clocks (a plain list): every merged run is uniform, no need to look.
+    const allUniform = this.v4OneSet >= 0 && this.v4Exp.data === null && this.v4First.data === null;
     let uniformGroup = -1;
-    let uniform = false;
+    let uniform = allUniform;
     for (let i = 0; i < pieces.length; i++) {
       const g = pieces.parent ? (pieces.parent[i] ?? 0) : i;
       const from = groupFirst[g] ?? 0;
       const to = groupFirst[g + 1] ?? 0;
-      if (uniformGroup !== g) {
+      if (!allUniform && uniformGroup !== g) {
         uniformGroup = g;
         uniform = this.isUniform4(order, from, to);
       }

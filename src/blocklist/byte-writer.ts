@@ -19,6 +19,8 @@ export class ByteWriter {
   private buf = Buffer.allocUnsafe(CAPACITY);
   /** The write position. */
   pos = 0;
+  /** A sink for prefetching reads of the callers (kept so they are not optimised away). */
+  touched = 0;
 
   constructor(private readonly flushFn: FlushFn) {}
 
@@ -27,6 +29,15 @@ export class ByteWriter {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
     if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  /**
+   * Makes room for `n` more bytes and returns the buffer to write them into, at {@link pos}; the
+   * caller advances `pos` by what it wrote (at most `n`). For hot loops that write bytes themselves.
+   */
+  room(n: number): Buffer {
+    this.reserve(n);
+    return this.buf;
   }
 
   /** Hands the buffered bytes to the flush function and starts over. */

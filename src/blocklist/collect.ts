@@ -12,7 +12,9 @@ import { classify } from '../indicators/classify.js';
 import {
   canonicalIPv4Text,
   classifyIPv4Packed,
+  classifyIPv4PackedBytes,
   IPV4_PACK,
+  isCanonicalDomainBytes,
   isCanonicalDomainFast,
 } from '../indicators/fast-path.js';
 import type { NetworkIndicator } from '../indicators/types.js';
@@ -108,6 +110,45 @@ export class Collector {
     this.general({ value, line }, src);
   }
 
+  /**
+   * The plain-list fast path (feeds/plain-bytes.ts): takes the line `b[start, end)` when it is a
+   * canonical IPv4 value or host name — classified, guarded and stored from the bytes — and returns
+   * true; false leaves the line to the reader's text path (then `recordValue`).
+   */
+  recordToken(b: Buffer, start: number, end: number, src: SourceTrack): boolean {
+    if (!this.fast || src.ttlDays !== undefined || src.retention !== undefined) return false;
+    const packed = classifyIPv4PackedBytes(b, start, end);
+    if (packed >= 0) {
+      this.storeIPv4(packed, src, b, start, end);
+      return true;
+    }
+    if (!isCanonicalDomainBytes(b, start, end)) return false;
+    const guard = this.o.guard;
+    const verdict = guard.checkDomainBytes(b, start, end);
+    if (verdict === null) this.aggregator.addDomainBytes(b, start, end, src.set, guard.lastNameHash());
+    else this.rejects.add(b.toString('latin1', start, end), src.set, verdict.reason, verdict.detail);
+    return true;
+  }
+
+  /** Guards and stores a packed IPv4 value (fast-path.ts) whose text is `value` or `b[start, end)`. */
+  private storeIPv4(packed: number, src: SourceTrack, b: Buffer | string, start = 0, end = 0): void {
+    const prefix = packed % IPV4_PACK;
+    const first = (packed - prefix) / IPV4_PACK;
+    const last = first + 2 ** (32 - prefix) - 1;
+    const guard = this.o.guard;
+    const verdict = guard.checkIPv4(first, last, prefix);
+    if (verdict !== null) {
+      // The text is `start/prefix` in canonical form (canonicalIPv4Text): kept as numbers.
+      this.rejects.addIPv4(first, prefix, src.set, verdict.reason, verdict.detail);
+      return;
+    }
+    if (guard.sharedHostIPv4(first, last, prefix) !== null) {
+      const raw = typeof b === 'string' ? b : b.toString('latin1', start, end);
+      this.noteSharedHost(src, canonicalIPv4Text(raw, first, prefix));
+    }
+    this.aggregator.addV4(first, last, src.set, Infinity, Infinity);
+  }
+
   /** The general path of `record`: full classification, then `accept` per indicator. */
   private general(rec: RawRecord, src: SourceTrack): void {
     const c = classify(rec.value, rec.hint);
@@ -127,24 +168,13 @@ export class Collector {
    * indicator object or a re-parse. Returns false when the value needs the general path.
    */
   private fastRecord(value: string, src: SourceTrack): boolean {
-    const guard = this.o.guard;
     const packed = classifyIPv4Packed(value);
     if (packed >= 0) {
-      const prefix = packed % IPV4_PACK;
-      const first = (packed - prefix) / IPV4_PACK;
-      const last = first + 2 ** (32 - prefix) - 1;
-      const verdict = guard.checkIPv4(first, last, prefix);
-      if (verdict !== null) {
-        this.rejects.add(canonicalIPv4Text(value, first, prefix), src.set, verdict.reason, verdict.detail);
-        return true;
-      }
-      if (guard.sharedHostIPv4(first, last, prefix) !== null)
-        this.noteSharedHost(src, canonicalIPv4Text(value, first, prefix));
-      this.aggregator.addV4(first, last, src.set, Infinity, Infinity);
+      this.storeIPv4(packed, src, value);
       return true;
     }
     if (!isCanonicalDomainFast(value)) return false;
-    const verdict = guard.checkDomainName(value);
+    const verdict = this.o.guard.checkDomainName(value);
     if (verdict !== null) this.rejects.add(value, src.set, verdict.reason, verdict.detail);
     else this.aggregator.addDomain(value, src.set, Infinity, Infinity, true);
     return true;

@@ -12,7 +12,8 @@ import { resolveSecret } from '../config/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
 import { FeedError, IocwallError } from '../errors.js';
 import { loadSource, type SourceReport } from '../feeds/load.js';
-import { parsePlainValues, parseStreamBatches } from '../feeds/parse.js';
+import { parseStreamBatches } from '../feeds/parse.js';
+import { readPlainBytes } from '../feeds/plain-bytes.js';
 import type { FeedNotice, FormatId, RawRecord } from '../feeds/types.js';
 import type { Logger } from '../log.js';
 import { loadBuiltinSet, type BuiltinSet } from './builtin.js';
@@ -213,9 +214,16 @@ async function compileInput(
     };
     if (input.format === 'plain') {
       // Plain lists (the million-line case): values go straight to the collector, no record objects.
-      await parsePlainValues(stream, parseOptions, (value, line) => {
-        collector.recordValue(value, line, track);
-        records++;
+      await readPlainBytes(stream, parseOptions, {
+        token(b, start, end) {
+          if (!collector.recordToken(b, start, end, track)) return false;
+          records++;
+          return true;
+        },
+        value(value, line) {
+          collector.recordValue(value, line, track);
+          records++;
+        },
       });
     } else {
       for await (const batch of parseStreamBatches(stream, { ...parseOptions, format: input.format })) {

@@ -21,7 +21,7 @@ export function rejectDataErrors(
 ): string[] {
   const removed: string[] = [];
   for (const [value, error] of known) {
-    if (agg.domainIndexOf(value) === undefined) continue;
+    if (!agg.hasDomain(value)) continue;
     const s = agg.removeDomain(value);
     if (s === undefined) continue;
     for (const source of sets.namesOf(s)) rejects.add(value, sets.source(source), error.rejectAs, error.why);

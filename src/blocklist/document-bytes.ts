@@ -80,28 +80,48 @@ export function writeEntries(agg: Aggregated, sets: SourceSets, w: ByteWriter): 
     return b;
   };
   let n = 0;
-  const names = domains.value;
-  for (let i = 0; i < names.length;) {
-    const run = plainRun(domains, i);
-    if (run > 1) {
-      // A run of plain entries of one source set: one native join writes them all.
-      const tail = tailOf('domain', domains.set[i] ?? 0, Infinity, Infinity);
-      writeDomainRun(w, names.slice(i, i + run), tail, n, domains.plain);
-      n += run;
-      i += run;
+  for (let k = 0; k < domains.length;) {
+    const set = domains.set[k] ?? 0;
+    const first = domains.firstSeen[k] ?? Infinity;
+    const expires = domains.expiresAt[k] ?? Infinity;
+    if (domains.plain && first === Infinity && expires === Infinity) {
+      // A run of plain entries of one source set: the bytes between two names are one constant.
+      let end = k + 1;
+      while (
+        end < domains.length &&
+        domains.set[end] === set &&
+        domains.firstSeen[end] === Infinity &&
+        domains.expiresAt[end] === Infinity
+      )
+        end++;
+      writePlainDomainRun(w, domains, k, end, plainTail('domain', set), n);
+      n += end - k;
+      k = end;
       continue;
     }
     separator(w, n++);
     w.ascii('{"type":"domain","value":');
-    w.jsonString(names[i] ?? '');
-    const set = domains.set[i] ?? 0;
-    const first = domains.firstSeen[i] ?? Infinity;
-    const expires = domains.expiresAt[i] ?? Infinity;
+    w.jsonString(domains.names.text(domains.ids[k] ?? 0));
     if (first === Infinity && expires === Infinity) w.bytes(plainTail('domain', set));
     else w.utf8(tailOf('domain', set, first, expires));
-    i++;
+    k++;
   }
   for (let i = 0; i < v4.length; i++) {
+    const plainSet = v4.set[i] ?? 0;
+    if (v4.firstSeen.get(i) === Infinity && v4.expiresAt.get(i) === Infinity) {
+      let end = i + 1;
+      while (
+        end < v4.length &&
+        v4.set[end] === plainSet &&
+        v4.firstSeen.get(end) === Infinity &&
+        v4.expiresAt.get(end) === Infinity
+      )
+        end++;
+      writePlainIPv4Run(w, v4, i, end, plainTail('ip', plainSet), n);
+      n += end - i;
+      i = end - 1;
+      continue;
+    }
     separator(w, n++);
     w.bytes(IP_HEAD);
     w.ipv4(v4.start[i] ?? 0);
@@ -124,49 +144,113 @@ export function writeEntries(agg: Aggregated, sets: SourceSets, w: ByteWriter): 
   if (n > 0) w.ascii('\n');
 }
 
-/** Longest run of entries this joins at once: big enough to amortise, small enough to stay flat. */
-const RUN = 4096;
-
-/** Anything but printable ASCII (all a JSON tail can hold besides non-ASCII text). */
-const NON_ASCII = /[^ -~]/;
-
-/** Characters `JSON.stringify` would escape (or that are not ASCII): a run holding one is not joined. */
-const NOT_PLAIN = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/;
-
-/** Length of the run of plain entries (no times, same set) starting at `i` (at most {@link RUN}). */
-function plainRun(d: Aggregated['domains'], i: number): number {
-  const set = d.set[i];
-  let j = i;
-  while (
-    j < d.value.length &&
-    j - i < RUN &&
-    d.set[j] === set &&
-    d.firstSeen[j] === Infinity &&
-    d.expiresAt[j] === Infinity
-  )
-    j++;
-  return j - i;
+/** Per octet value: its decimal digits' byte count, then up to three digit bytes. */
+const OCTET_DIGITS = new Uint8Array(256 * 4);
+for (let v = 0; v < 256; v++) {
+  const text = String(v);
+  OCTET_DIGITS[4 * v] = text.length;
+  for (let k = 0; k < text.length; k++) OCTET_DIGITS[4 * v + 1 + k] = text.charCodeAt(k);
 }
 
 /**
- * Writes `names` (consecutive plain domain entries sharing `tail`) as `{"type":"domain","value":"n1"tail,\n…`.
- * Names needing JSON escapes fall back to one entry at a time (`plain`: the set knows there are none).
+ * Writes IPv4 entries `[from, to)` — no times, one source set whose encoded tail is `tail` — like
+ * `writePlainDomainRun`: one constant copy between two values, the dotted quad from a digit table.
  */
-function writeDomainRun(w: ByteWriter, names: string[], tail: string, n: number, plain: boolean): void {
-  const head = '{"type":"domain","value":"';
-  if (!plain && NOT_PLAIN.test(names.join(' '))) {
-    names.forEach((name, k) => {
-      separator(w, n + k);
-      w.ascii('{"type":"domain","value":');
-      w.jsonString(name);
-      w.utf8(tail);
-    });
-    return;
+function writePlainIPv4Run(
+  w: ByteWriter,
+  v4: Aggregated['v4'],
+  from: number,
+  to: number,
+  tail: Buffer,
+  n: number,
+): void {
+  const between = Buffer.concat([Buffer.from('"'), tail, Buffer.from(',\n'), IP_HEAD]);
+  separator(w, n);
+  w.bytes(IP_HEAD);
+  for (let i = from; i < to; i++) {
+    const buf = w.room(between.length + 18);
+    let p = w.pos;
+    if (i > from) {
+      buf.set(between, p);
+      p += between.length;
+    }
+    const a = v4.start[i] ?? 0;
+    for (let shift = 24; shift >= 0; shift -= 8) {
+      const d = 4 * ((a >>> shift) & 255);
+      const len = OCTET_DIGITS[d] ?? 1;
+      buf[p] = OCTET_DIGITS[d + 1] ?? 48;
+      if (len > 1) buf[p + 1] = OCTET_DIGITS[d + 2] ?? 48;
+      if (len > 2) buf[p + 2] = OCTET_DIGITS[d + 3] ?? 48;
+      p += len;
+      if (shift > 0) buf[p++] = 46;
+    }
+    const prefix = v4.prefix[i] ?? 32;
+    if (prefix !== 32) {
+      buf[p++] = 47;
+      const d = 4 * prefix;
+      buf[p++] = OCTET_DIGITS[d + 1] ?? 48;
+      if (prefix > 9) buf[p++] = OCTET_DIGITS[d + 2] ?? 48;
+    }
+    w.pos = p;
   }
-  const text = `${n === 0 ? '\n' : ',\n'}${head}${names.join(`"${tail},\n${head}`)}"${tail}`;
-  // Latin-1 bytes equal UTF-8 ones only for ASCII; a source name like `données` needs real UTF-8.
-  if (NON_ASCII.test(tail)) w.utf8(text);
-  else w.latin1(text);
+  w.ascii('"');
+  w.bytes(tail);
+}
+
+/** Entries per prefetch block of `writePlainDomainRun`. */
+const BLOCK = 1024;
+
+const DOMAIN_HEAD = Buffer.from('{"type":"domain","value":"');
+
+/**
+ * Writes entries `[from, to)` of `domains` — plain names (no JSON escapes), no times, one source set
+ * whose encoded tail is `tail` — as `{"type":"domain","value":"name"tail`, separated like every entry.
+ * Between two names the bytes are always `"` tail `,\n` head, so each entry is one constant copy and
+ * the name's own bytes, straight from the arena.
+ */
+function writePlainDomainRun(
+  w: ByteWriter,
+  domains: Aggregated['domains'],
+  from: number,
+  to: number,
+  tail: Buffer,
+  n: number,
+): void {
+  const between = Buffer.concat([Buffer.from('"'), tail, Buffer.from(',\n'), DOMAIN_HEAD]);
+  const { bytes, off, len } = domains.names;
+  const ids = domains.ids;
+  separator(w, n);
+  w.bytes(DOMAIN_HEAD);
+  const blockOff = new Int32Array(BLOCK);
+  const blockLen = new Int32Array(BLOCK);
+  for (let from0 = from; from0 < to; from0 += BLOCK) {
+    const count = Math.min(BLOCK, to - from0);
+    // Sorted order is random order in the arena: gather the block's positions and touch its bytes
+    // in a tight loop first, where the CPU overlaps the cache misses, then copy from cache.
+    let touched = 0;
+    for (let j = 0; j < count; j++) {
+      const id = ids[from0 + j] ?? 0;
+      const o = off[id] ?? 0;
+      blockOff[j] = o;
+      blockLen[j] = len[id] ?? 0;
+      touched |= bytes[o] ?? 0;
+    }
+    w.touched = touched;
+    for (let j = 0; j < count; j++) {
+      const o = blockOff[j] ?? 0;
+      const l = blockLen[j] ?? 0;
+      const buf = w.room(l + between.length);
+      let p = w.pos;
+      if (from0 + j > from) {
+        buf.set(between, p);
+        p += between.length;
+      }
+      for (let i = 0; i < l; i++) buf[p + i] = bytes[o + i] ?? 0;
+      w.pos = p + l;
+    }
+  }
+  w.ascii('"');
+  w.bytes(tail);
 }
 
 /** The lines of `rejectedChunks`, byte for byte, in the file layout (like `writeEntries`). */
@@ -184,7 +268,17 @@ export function writeRejected(
     const i = order[k] ?? 0;
     separator(w, k);
     w.bytes(head);
-    w.jsonString(rejects.value[i] ?? '');
+    const ip = rejects.ipv4StartAt(i);
+    if (ip >= 0) {
+      w.ascii('"');
+      w.ipv4(ip);
+      const prefix = rejects.ipv4PrefixAt(i);
+      if (prefix !== 32) {
+        w.ascii('/');
+        w.small(prefix);
+      }
+      w.ascii('"');
+    } else w.jsonString(rejects.valueAt(i));
     const slot = (rejects.set[i] ?? 0) * 32 + (rejects.reason[i] ?? 0);
     const byDetail = (tails[slot] ??= new Map());
     const detail = rejects.detail[i];

@@ -112,7 +112,7 @@ function* rejectedChunks(
         tail = full.slice('{"value":""'.length);
         tails.set(key, tail);
       }
-      return `{"value":${JSON.stringify(rejects.value[i])}${tail}`;
+      return `{"value":${JSON.stringify(rejects.valueAt(i))}${tail}`;
     });
   }
 }
@@ -120,7 +120,7 @@ function* rejectedChunks(
 /** Counts of an aggregation and reject log. */
 export function countsOf(agg: Aggregated, rejects: RejectLog): DocumentCounts {
   return {
-    domains: agg.domains.value.length,
+    domains: agg.domains.length,
     ipv4: agg.v4.length,
     ipv6: agg.v6.start.length,
     rejected: rejects.countByReason(),

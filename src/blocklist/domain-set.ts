@@ -1,22 +1,33 @@
 /**
- * The domain half of aggregation, without a per-value hash map: values are appended as they arrive,
- * then sorted once (code-unit order, `sort-strings.ts`) and deduplicated by merging equal neighbours.
- * Lookups (data-error checks) are binary searches in the sorted values; subdomain collapse looks the
- * few candidate parents up in one small Map instead of a binary search per parent.
+ * The domain half of aggregation: names are interned as bytes on arrival (name-arena.ts), so
+ * duplicates merge at once — sources united, the earliest expiry and first sighting kept — and the
+ * sort, subdomain collapse and writer work on bytes. No string is made for a name that came in as
+ * bytes, and a million names cost about 25 bytes each besides their text.
  *
- * Memory: per value one string reference plus an int32 source set; the time columns cost nothing
- * for plain lists (`LazyTimeColumn`), which keeps a million-domain compile well under 300 MB.
+ * A name whose source set is -1 is removed (a data error) or folded into a blocked ancestor.
  */
-import { I32Column, LazyTimeColumn, U8Column } from './columns.js';
+import { LazyTimeColumn } from './columns.js';
+import { NameArena } from './name-arena.js';
 import type { SourceSets } from './provenance.js';
-import { sortStringsTied } from './sort-strings64.js';
+import { sortNameIds } from './sort-names.js';
+import { sortIndicesByString } from './sort-strings.js';
+import { SUFFIX_HASH_SEED, suffixHashStep } from './suffix-table.js';
+
+/** Names interned per batch by `addBytes`. */
+const PENDING = 1024;
 
 /** Characters `JSON.stringify` escapes, and anything outside printable ASCII. */
 const NOT_PLAIN = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/;
 
 /** Aggregated domain entries, ascending by value (code units). Times are ms, `Infinity` for none. */
 export interface DomainEntries {
-  value: string[];
+  /** The number of entries. */
+  readonly length: number;
+  /** Entry `k` is name `ids[k]` of `names` (its bytes: `names.bytes`, `names.off`, `names.len`). */
+  readonly names: NameArena;
+  readonly ids: Uint32Array;
+  /** The entries' values as strings (made on first access: the writer uses the bytes instead). */
+  readonly value: readonly string[];
   set: Int32Array;
   expiresAt: Float64Array;
   firstSeen: Float64Array;
@@ -24,45 +35,113 @@ export interface DomainEntries {
   plain: boolean;
 }
 
-/** Collects domains; `seal()` sorts and dedupes them (called implicitly by the readers). */
+/** Collects domains (see the module comment). */
 export class DomainSet {
-  private value: string[] = [];
-  private set = new I32Column();
-  private exp = new LazyTimeColumn();
-  private first = new LazyTimeColumn();
-  /** 1 for a name of three labels or more (it may collapse into a parent). */
-  private deep = new U8Column();
-  /**
-   * Candidate ancestors (parents of at least two labels of every deep name) → their position once
-   * sealed (-1: not an entry). Collected while the names are hot in cache, resolved during the sort's
-   * dedupe pass, so collapse never searches the sorted million.
-   */
-  private readonly candidates = new Map<string, number>();
+  private readonly names = new NameArena();
+  /** Per name id: its source set (-1: removed or folded). */
+  private set = new Int32Array(1024);
+  private readonly exp = new LazyTimeColumn();
+  private readonly first = new LazyTimeColumn();
+  /** Per name id: 1 for a name of three labels or more (it may fold into a parent). */
+  private deep = new Uint8Array(1024);
+  private deepCount = 0;
   /** False once a value that would need JSON escapes was added (the writer then encodes each one). */
   private plain = true;
-  private sealed = true;
+  /** The sorted ids, until the next add. */
+  private sorted: Uint32Array | undefined;
 
   constructor(private readonly sets: SourceSets) {}
 
-  /** Appends a domain listed by source set `set` (`ldh`: known to need no JSON escapes). */
+  /** Adds a domain listed by source set `set` (`ldh`: known to need no JSON escapes). */
   add(value: string, set: number, expiresAt: number, firstSeen: number, ldh = false): void {
-    this.value.push(value);
-    this.set.push(set);
+    this.flushPending();
+    if (!ldh && this.plain && NOT_PLAIN.test(value)) this.plain = false;
+    this.store(this.names.internString(value), set, expiresAt, firstSeen);
+  }
+
+  /**
+   * Adds the domain whose canonical bytes are `src[start, end)` — lowercase LDH, checked by the
+   * caller (so no JSON escape can be needed) — with its suffix hash `hash`, without making a string.
+   * Names are interned in batches (see `flushPending`); every reader flushes first.
+   */
+  addBytes(src: Uint8Array, start: number, end: number, set: number, hash: number): void {
+    const p = this.pending;
+    const n = end - start;
+    if (p.count === PENDING || p.used + n > p.bytes.length) this.flushPending();
+    const k = p.count++;
+    let at = p.used;
+    p.start[k] = at;
+    for (let i = start; i < end; i++) p.bytes[at++] = src[i] ?? 0;
+    p.used = at;
+    p.end[k] = at;
+    p.hash[k] = hash;
+    p.set[k] = set;
+  }
+
+  /** Names added as bytes, not yet interned. */
+  private readonly pending = {
+    bytes: Buffer.allocUnsafe(PENDING * 64),
+    used: 0,
+    count: 0,
+    start: new Int32Array(PENDING),
+    end: new Int32Array(PENDING),
+    hash: new Int32Array(PENDING),
+    set: new Int32Array(PENDING),
+  };
+
+  /**
+   * Interns the pending names, in arrival order. The batch's hash slots are read first, all at once
+   * (`NameArena.prefetch`): one by one, each new name's lookup would wait on a cache miss.
+   */
+  private flushPending(): void {
+    const p = this.pending;
+    if (p.count === 0) return;
+    this.names.prefetch(p.hash, p.count);
+    for (let k = 0; k < p.count; k++) {
+      const id = this.names.internAscii(p.bytes, p.start[k] ?? 0, p.end[k] ?? 0, p.hash[k] ?? 0);
+      this.store(id, p.set[k] ?? 0, Infinity, Infinity);
+    }
+    p.count = 0;
+    p.used = 0;
+  }
+
+  private store(id: number, set: number, expiresAt: number, firstSeen: number): void {
+    this.sorted = undefined;
+    if (!this.names.added) {
+      const was = this.set[id] ?? 0;
+      // A removed (-1) entry stays removed.
+      if (was >= 0 && set >= 0) this.set[id] = this.sets.union(was, set);
+      this.exp.min(id, expiresAt);
+      this.first.min(id, firstSeen);
+      return;
+    }
+    if (id === this.set.length) this.grow();
+    this.set[id] = set;
     this.exp.push(expiresAt);
     this.first.push(firstSeen);
-    const dot = value.indexOf('.');
-    const deep = dot >= 0 && value.indexOf('.', dot + 1) >= 0;
-    this.deep.push(deep ? 1 : 0);
-    if (deep) {
-      // Every parent except the last label alone (a TLD, never an entry: the guard refuses it).
-      for (let d = dot; d >= 0; d = value.indexOf('.', d + 1)) {
-        if (value.indexOf('.', d + 1) < 0) break;
-        const parent = value.slice(d + 1);
-        if (!this.candidates.has(parent)) this.candidates.set(parent, -1);
-      }
+    if (this.isDeep(id)) {
+      this.deep[id] = 1;
+      this.deepCount++;
     }
-    if (!ldh && this.plain && NOT_PLAIN.test(value)) this.plain = false;
-    this.sealed = false;
+  }
+
+  /** True when name `id` has at least three labels. */
+  private isDeep(id: number): boolean {
+    const { bytes, off, len } = this.names;
+    const o = off[id] ?? 0;
+    const end = o + (len[id] ?? 0);
+    let dots = 0;
+    for (let i = o; i < end; i++) if (bytes[i] === 46 && ++dots === 2) return true;
+    return false;
+  }
+
+  private grow(): void {
+    const set = new Int32Array(this.set.length * 2);
+    set.set(this.set);
+    this.set = set;
+    const deep = new Uint8Array(this.deep.length * 2);
+    deep.set(this.deep);
+    this.deep = deep;
   }
 
   /** True when no value needs a JSON escape (every value is printable ASCII without `"` or `\`). */
@@ -70,88 +149,45 @@ export class DomainSet {
     return this.plain;
   }
 
-  /** Sorts and merges duplicates (union of sources, earliest expiry and first sighting). */
-  seal(): void {
-    if (this.sealed) return;
-    const old = { value: this.value, set: this.set.data, exp: this.exp, first: this.first, deep: this.deep };
-    const n = old.value.length;
-    const candidates = this.candidates;
-    // Which values are candidate ancestors: asked in arrival order, while the strings are still
-    // laid out sequentially in memory (after sorting, every access is a cache miss).
-    const hits: number[] = [];
-    if (candidates.size > 0) {
-      for (let i = 0; i < n; i++) if (candidates.has(old.value[i] ?? '')) hits.push(i);
+  /** Every distinct name id, ascending by value. */
+  private order(): Uint32Array {
+    this.flushPending();
+    if (this.sorted !== undefined) return this.sorted;
+    const n = this.names.count;
+    const ids = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ids[i] = i;
+    if (this.names.ascii) sortNameIds(this.names, ids);
+    else {
+      // Non-ASCII values (never canonical, but the API takes any string): sort their text.
+      const texts = Array.from(ids, (id) => this.names.text(id));
+      ids.set(sortIndicesByString(texts));
     }
-    const pos = hits.length > 0 ? new Int32Array(n) : undefined;
-    const { order, tied } = sortStringsTied(old.value);
-    const value: string[] = [];
-    const set = new I32Column();
-    const exp = new LazyTimeColumn();
-    const first = new LazyTimeColumn();
-    const deep = new U8Column();
-    let last = -1;
-    let lastValue: string | undefined;
-    for (let k = 0; k < n; k++) {
-      const i = order[k] ?? 0;
-      const v = old.value[i] ?? '';
-      const s = old.set[i] ?? 0;
-      // Strings are compared only where the sort's keys could not tell the neighbours apart.
-      if (tied[k] === 1 && v === lastValue) {
-        const ls = set.data[last] ?? 0;
-        // A removed (-1) entry stays removed.
-        if (ls >= 0 && s >= 0) set.data[last] = this.sets.union(ls, s);
-        exp.min(last, old.exp.get(i));
-        first.min(last, old.first.get(i));
-        if (pos) pos[i] = last;
-        continue;
-      }
-      value.push(v);
-      set.push(s);
-      exp.push(old.exp.get(i));
-      first.push(old.first.get(i));
-      deep.push(old.deep.data[i] ?? 0);
-      last++;
-      lastValue = v;
-      if (pos) pos[i] = last;
-    }
-    for (const key of candidates.keys()) candidates.set(key, -1);
-    if (pos) for (const i of hits) candidates.set(old.value[i] ?? '', pos[i] ?? -1);
-    this.deep = deep;
-    this.value = value;
-    this.set = set;
-    this.exp = exp;
-    this.first = first;
-    this.sealed = true;
+    this.sorted = ids;
+    return ids;
   }
 
   /** The sorted, deduplicated values and their source sets (-1: removed or collapsed). */
   view(): { value: readonly string[]; set: readonly number[] } {
-    this.seal();
-    return { value: this.value, set: [...this.set.data.subarray(0, this.set.length)] };
+    const ids = this.order();
+    return {
+      value: Array.from(ids, (id) => this.names.text(id)),
+      set: Array.from(ids, (id) => this.set[id] ?? 0),
+    };
   }
 
-  /** Position of `name` in `view()`, or undefined when absent or removed. */
-  indexOf(name: string): number | undefined {
-    this.seal();
-    const v = this.value;
-    let lo = 0;
-    let hi = v.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = v[mid] ?? '';
-      if (m === name) return (this.set.data[mid] ?? 0) >= 0 ? mid : undefined;
-      if (m < name) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+  /** The name id of `name` when present and not removed. */
+  idOf(name: string): number | undefined {
+    this.flushPending();
+    const id = this.names.findString(name);
+    return id >= 0 && (this.set[id] ?? 0) >= 0 ? id : undefined;
   }
 
   /** Removes a domain (a data error found late); returns its source set, or undefined. */
   remove(name: string): number | undefined {
-    const i = this.indexOf(name);
-    if (i === undefined) return undefined;
-    const s = this.set.data[i] ?? 0;
-    this.set.data[i] = -1;
+    const id = this.idOf(name);
+    if (id === undefined) return undefined;
+    const s = this.set[id] ?? 0;
+    this.set[id] = -1;
     return s;
   }
 
@@ -160,29 +196,37 @@ export class DomainSet {
    * the earliest). Returns how many were folded.
    */
   collapse(): number {
-    this.seal();
-    if (this.candidates.size === 0) return 0;
-    const { value, candidates } = this;
-    const set = this.set.data;
-    const deep = this.deep.data;
+    this.flushPending();
+    if (this.deepCount === 0) return 0;
+    const { bytes, off, len } = this.names;
+    const set = this.set;
     let collapsed = 0;
-    for (let i = 0; i < value.length; i++) {
-      if (deep[i] !== 1 || (set[i] ?? 0) < 0) continue;
-      const d = value[i] ?? '';
+    for (let id = 0; id < this.names.count; id++) {
+      if (this.deep[id] !== 1 || (set[id] ?? 0) < 0) continue;
+      const start = off[id] ?? 0;
+      const end = start + (len[id] ?? 0);
+      // Right to left: the first parent found (of two labels or more) is the shortest, the topmost.
+      // A removed parent (a data error) is no ancestor; a parent folded away has a shorter blocked
+      // ancestor of its own, which is also this name's and is met first.
       let top = -1;
-      for (let dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
-        if (d.indexOf('.', dot + 1) < 0) break;
-        const p = candidates.get(d.slice(dot + 1)) ?? -1;
-        // A removed parent (a data error) is no ancestor; a parent folded earlier in this loop can
-        // only be an intermediate one, and the last hit (the shortest parent) is the topmost.
-        if (p >= 0 && (set[p] ?? 0) >= 0) top = p;
+      let dots = 0;
+      let h = SUFFIX_HASH_SEED;
+      for (let i = end - 1; i > start; i--) {
+        const c = bytes[i] ?? 0;
+        if (c === 46 && ++dots >= 2) {
+          const p = this.names.find(bytes, i + 1, end, h);
+          if (p >= 0 && (set[p] ?? 0) >= 0) {
+            top = p;
+            break;
+          }
+        }
+        h = suffixHashStep(h, c);
       }
       if (top < 0) continue;
-      // The topmost blocked ancestor has no blocked ancestor itself, so it is never folded.
-      set[top] = this.sets.union(set[top] ?? 0, set[i] ?? 0);
-      this.exp.min(top, this.exp.get(i));
-      this.first.min(top, this.first.get(i));
-      set[i] = -1;
+      set[top] = this.sets.union(set[top] ?? 0, set[id] ?? 0);
+      this.exp.min(top, this.exp.get(id));
+      this.first.min(top, this.first.get(id));
+      set[id] = -1;
       collapsed++;
     }
     return collapsed;
@@ -190,36 +234,51 @@ export class DomainSet {
 
   /** The remaining entries in canonical order. */
   entries(): DomainEntries {
-    this.seal();
-    const n = this.value.length;
-    const set = this.set.data;
+    const all = this.order();
+    const n = all.length;
+    // Gathered in one tight loop (the reads are random but independent, so the CPU overlaps them).
+    const sortedSet = new Int32Array(n);
+    for (let k = 0; k < n; k++) sortedSet[k] = this.set[all[k] ?? 0] ?? 0;
     let kept = 0;
-    for (let i = 0; i < n; i++) if ((set[i] ?? 0) >= 0) kept++;
+    for (let k = 0; k < n; k++) if ((sortedSet[k] ?? 0) >= 0) kept++;
     const timed = this.exp.data !== null || this.first.data !== null;
     // Plain lists share one all-`Infinity` column for both times (8 MB per million saved).
     const none = timed ? undefined : new Float64Array(kept).fill(Infinity);
-    const out: DomainEntries = {
-      // Nothing removed or folded: the sorted values are the entries (no 1M-element copy).
-      value: kept === n ? this.value : [],
-      set: kept === n ? set.subarray(0, n) : new Int32Array(kept),
-      expiresAt: none ?? new Float64Array(kept).fill(Infinity),
-      firstSeen: none ?? new Float64Array(kept).fill(Infinity),
+    const expiresAt = none ?? new Float64Array(kept);
+    const firstSeen = none ?? new Float64Array(kept);
+    let ids = all;
+    let outSet = sortedSet;
+    if (kept !== n) {
+      ids = new Uint32Array(kept);
+      outSet = new Int32Array(kept);
+      for (let k = 0, j = 0; k < n; k++) {
+        const s = sortedSet[k] ?? 0;
+        if (s < 0) continue;
+        ids[j] = all[k] ?? 0;
+        outSet[j++] = s;
+      }
+    }
+    if (timed) {
+      for (let k = 0; k < kept; k++) {
+        const id = ids[k] ?? 0;
+        expiresAt[k] = this.exp.get(id);
+        firstSeen[k] = this.first.get(id);
+      }
+    }
+    const names = this.names;
+    let value: string[] | undefined;
+    return {
+      length: kept,
+      names,
+      ids,
+      get value(): readonly string[] {
+        value ??= Array.from(ids, (id) => names.text(id));
+        return value;
+      },
+      set: outSet,
+      expiresAt,
+      firstSeen,
       plain: this.plain,
     };
-    if (kept === n && !timed) return out;
-    for (let i = 0, k = 0; i < n; i++) {
-      const s = set[i] ?? 0;
-      if (s < 0) continue;
-      if (kept !== n) {
-        out.value.push(this.value[i] ?? '');
-        out.set[k] = s;
-      }
-      if (timed) {
-        out.expiresAt[k] = this.exp.get(i);
-        out.firstSeen[k] = this.first.get(i);
-      }
-      k++;
-    }
-    return out;
   }
 }

@@ -8,6 +8,7 @@
  * of the checks and the detail texts are those documented in guard.ts; the property test in
  * test/blocklist/guard-fast.test.ts compares this against the straightforward per-map walk.
  */
+import { pslDeepBases, pslSlowTlds } from '../indicators/psl-fast.js';
 import { tldts } from '../indicators/tldts-lazy.js';
 import type { GuardVerdict } from './guard.js';
 import { SUFFIX_HASH_SEED, suffixHashStep, SuffixTable } from './suffix-table.js';
@@ -52,7 +53,10 @@ const ALLOW_PARENT = 4;
 const EXACT = 5;
 const SUBTREE = 6;
 const WARN_PARENT = 7;
-const COLUMNS = 8;
+/** Public-suffix data (psl-fast.ts): `sld.tld` bases with deeper rules, and TLDs needing tldts. */
+const PSL_DEEP = 8;
+const PSL_SLOW = 9;
+const COLUMNS = 10;
 /** The columns that also match a name's parents. */
 const PARENT_COLUMNS = [SPECIAL, TARGET, ALLOW, SUBTREE] as const;
 
@@ -65,17 +69,33 @@ export class NameGuard {
   // Scratch results of the last scan (synchronous, so instance fields are safe and allocation-free).
   private own = -1;
   private readonly parentHit = new Int32Array(COLUMNS);
+  /** Table ids of the last two labels (`sld.tld`) and of the last label, or -1. */
+  private baseId = -1;
+  private tldId = -1;
+  /** Dots in the scanned name, and the length of its last two labels. */
+  private dots = 0;
+  private baseLength = 0;
+  /** The suffix hash of the whole scanned name. */
+  private nameHash = 0;
 
   constructor(maps: NameGuardMaps) {
+    const psl = new Map<string, string>();
+    for (const base of pslDeepBases()) psl.set(base, base);
+    const slow = new Map<string, string>();
+    for (const tld of pslSlowTlds()) slow.set(tld, tld);
     const byColumn: NameMap[] = [
       maps.special,
       maps.targetNames,
       maps.targetParents,
       maps.allowNames,
       maps.allowParents,
+      maps.lists?.exact ?? new Map(),
+      maps.lists?.subtree ?? new Map(),
+      maps.lists?.parents ?? new Map(),
+      psl,
+      slow,
     ];
     this.hasLists = maps.lists !== undefined;
-    if (maps.lists !== undefined) byColumn.push(maps.lists.exact, maps.lists.subtree, maps.lists.parents);
     const ids = byColumn.map((map) => Array.from(map.keys(), (name) => this.table.add(name)));
     // Dense columns (allocated full, then assigned) keep V8's fast elements for 50k+ keys.
     this.cols = Array.from({ length: COLUMNS }, (_, col) => {
@@ -89,19 +109,54 @@ export class NameGuard {
 
   /**
    * The verdict for one domain. `canonical`: the caller guarantees canonical syntax (as `classify`
-   * produces it), which lets tldts skip its own validation; otherwise tldts runs with its defaults.
+   * produces it), which lets the public-suffix question skip tldts' own validation (and tldts itself
+   * when psl-fast.ts knows the answer); otherwise tldts runs with its defaults.
    */
   check(name: string, canonical = false): GuardVerdict {
     this.scan(name);
+    return this.verdict(name, undefined, 0, canonical);
+  }
+
+  /**
+   * {@link check} for a canonical name given as its ASCII bytes `b[start, end)` (the plain-list fast
+   * path): the same scan over bytes; a string is made only when tldts has to be asked.
+   */
+  checkBytes(b: Uint8Array, start: number, end: number): GuardVerdict {
+    this.scanBytes(b, start, end);
+    return this.verdict(undefined, b, start, true, end);
+  }
+
+  /** The suffix hash of the last checked name (suffix-table.ts): the aggregator reuses it. */
+  get lastHash(): number {
+    return this.nameHash;
+  }
+
+  /** The verdict from the hits of the last scan; the name is `name` or `b[start, end)`. */
+  private verdict(
+    name: string | undefined,
+    b: Uint8Array | undefined,
+    start: number,
+    canonical: boolean,
+    end = 0,
+  ): GuardVerdict {
     const special = this.ownOrParent(SPECIAL) ?? null;
     if (special !== null) return { reason: 'guarded', detail: special };
     const target = this.ownOrParent(TARGET) ?? this.ownValue(TARGET_PARENT);
     if (target !== undefined) return { reason: 'guarded', detail: `target address ${target}` };
-    const psl = canonical ? PSL_CANONICAL_OPTIONS : PSL_OPTIONS;
-    const lib = tldts();
-    const domain = lib.getDomain(name, psl);
-    if (domain === null) {
-      return { reason: 'public-suffix', detail: `public suffix ${lib.getPublicSuffix(name, psl) ?? name}` };
+    let domainLength = this.fastDomainLength(canonical);
+    if (domainLength < 0) {
+      const text =
+        name ??
+        Buffer.from(b?.buffer ?? new ArrayBuffer(0), (b?.byteOffset ?? 0) + start, end - start).toString(
+          'latin1',
+        );
+      const psl = canonical ? PSL_CANONICAL_OPTIONS : PSL_OPTIONS;
+      const lib = tldts();
+      const domain = lib.getDomain(text, psl);
+      if (domain === null) {
+        return { reason: 'public-suffix', detail: `public suffix ${lib.getPublicSuffix(text, psl) ?? text}` };
+      }
+      domainLength = domain.length;
     }
     const allowed = this.ownOrParent(ALLOW) ?? this.ownValue(ALLOW_PARENT);
     if (allowed !== undefined) return { reason: 'allowlisted', detail: `allowlist ${allowed}` };
@@ -110,31 +165,86 @@ export class NameGuard {
     const listed =
       this.ownValue(EXACT) ??
       this.ownValue(SUBTREE) ??
-      this.parentValue(SUBTREE, domain.length) ??
+      this.parentValue(SUBTREE, domainLength) ??
       this.ownValue(WARN_PARENT);
     return listed === undefined ? null : { reason: 'warninglisted', detail: listed };
   }
 
-  /** One backwards pass: the table id of the name itself and the nearest parent hit of each column. */
-  private scan(name: string): void {
+  /**
+   * The registrable domain's length when psl-fast.ts knows it (the last two labels: no deeper rule
+   * under them, no wildcard or exception under the TLD), else -1 (ask tldts). Canonical names only.
+   */
+  private fastDomainLength(canonical: boolean): number {
+    if (!canonical || this.dots === 0) return -1;
+    if (this.tldId >= 0 && this.cols[PSL_SLOW]?.[this.tldId] !== undefined) return -1;
+    if (this.baseId >= 0 && this.cols[PSL_DEEP]?.[this.baseId] !== undefined) return -1;
+    return this.baseLength;
+  }
+
+  /** Resets the scratch results before a scan. */
+  private reset(): void {
     // Four stores beat a `fill` builtin call on this per-name path.
     const hit = this.parentHit;
     hit[SPECIAL] = -1;
     hit[TARGET] = -1;
     hit[ALLOW] = -1;
     hit[SUBTREE] = -1;
-    this.own = -1;
+    this.baseId = -1;
+    this.tldId = -1;
+    this.dots = 0;
+  }
+
+  /** Notes the table id of the suffix after a dot (`length` characters, `dots` dots so far). */
+  private atDot(id: number, length: number): void {
+    const dots = ++this.dots;
+    if (dots === 1) this.tldId = id;
+    else if (dots === 2) {
+      this.baseId = id;
+      this.baseLength = length;
+    }
+    if (id >= 0) this.noteParent(id);
+  }
+
+  /** After the name itself was looked up (`length` characters). */
+  private atName(length: number): void {
+    if (this.dots === 1) {
+      this.baseId = this.own;
+      this.baseLength = length;
+    }
+  }
+
+  /** One backwards pass: the table id of the name itself and the nearest parent hit of each column. */
+  private scan(name: string): void {
+    this.reset();
+    const table = this.table;
+    const end = name.length;
     let h = SUFFIX_HASH_SEED;
-    for (let i = name.length - 1; i >= 0; i--) {
+    for (let i = end - 1; i >= 0; i--) {
       const c = name.charCodeAt(i);
       if (c === 46) {
         // name[i + 1..] is a parent; scanning leftwards, later hits are nearer ones and overwrite.
-        const id = this.table.find(name, i + 1, h);
-        if (id >= 0) this.noteParent(id);
+        this.atDot(table.mayHave(h) ? table.find(name, i + 1, h) : -1, end - i - 1);
       }
       h = suffixHashStep(h, c);
     }
-    this.own = this.table.find(name, 0, h);
+    this.nameHash = h;
+    this.own = table.mayHave(h) ? table.find(name, 0, h) : -1;
+    this.atName(end);
+  }
+
+  /** {@link scan} over ASCII bytes. */
+  private scanBytes(b: Uint8Array, start: number, end: number): void {
+    this.reset();
+    const table = this.table;
+    let h = SUFFIX_HASH_SEED;
+    for (let i = end - 1; i >= start; i--) {
+      const c = b[i] ?? 0;
+      if (c === 46) this.atDot(table.mayHave(h) ? table.findBytes(b, i + 1, end, h) : -1, end - i - 1);
+      h = suffixHashStep(h, c);
+    }
+    this.nameHash = h;
+    this.own = table.mayHave(h) ? table.findBytes(b, start, end, h) : -1;
+    this.atName(end - start);
   }
 
   private noteParent(id: number): void {

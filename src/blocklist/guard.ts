@@ -82,6 +82,10 @@ export interface Guard {
    * outside the top-level label, punycode for IDN, no trailing dot); skips tldts' own validation.
    */
   checkDomainName(name: string): GuardVerdict;
+  /** {@link checkDomainName} for a canonical name given as its ASCII bytes `b[start, end)`. */
+  checkDomainBytes(b: Uint8Array, start: number, end: number): GuardVerdict;
+  /** The suffix hash (suffix-table.ts) of the name last given to {@link checkDomainBytes}. */
+  lastNameHash(): number;
   /** Allowlisted IPs/CIDRs (canonical) inside a wider accepted CIDR: the aggregator carves these holes. */
   readonly allowlistNetworks: readonly string[];
   /**
@@ -241,7 +245,7 @@ export function createGuard(options: GuardOptions): Guard {
 
   // Built on the first domain: merging the name lists costs a few ms that IP-only feeds never pay.
   let names: NameGuard | undefined;
-  const checkDomain = (name: string, canonical = false): GuardVerdict =>
+  const nameGuard = (): NameGuard =>
     (names ??= new NameGuard({
       special: SPECIAL_NAMES,
       targetNames: targetNames.names,
@@ -249,13 +253,16 @@ export function createGuard(options: GuardOptions): Guard {
       allowNames: allowNames.names,
       allowParents: allowNames.parents,
       lists: nameWarn(),
-    })).check(name, canonical);
+    }));
+  const checkDomain = (name: string, canonical = false): GuardVerdict => nameGuard().check(name, canonical);
 
   return {
     allowlistNetworks,
     check: (indicator) => (indicator.type === 'ip' ? checkIp(indicator.value) : checkDomain(indicator.value)),
     checkIPv4,
     checkDomainName: (name) => checkDomain(name, true),
+    checkDomainBytes: (b, start, end) => nameGuard().checkBytes(b, start, end),
+    lastNameHash: () => nameGuard().lastHash,
     sharedHostIPv4(first, last, prefix) {
       if (options.sharedHostPolicy !== 'warn' || prefix !== 32) return null;
       const lists = ipWarn();

@@ -1,7 +1,12 @@
 /**
  * The rejected-values log of a compile, in columns (a feed full of RFC 1918 addresses rejects
- * hundreds of thousands of values; they should cost a few references each, not an object).
+ * hundreds of thousands of values; they should cost a few numbers each, not an object or a string).
+ *
+ * IPv4 values rejected on the fast path are kept as numbers (network start and prefix) and only
+ * become text when written; canonical order is still code-unit order of the text, which for dotted
+ * quads is the order of their octets' decimal strings (`ipv4TextKey`), so they sort as numbers.
  */
+import { formatIPv4 } from '../indicators/ip.js';
 import { REJECT_REASONS, type RejectReason } from './types.js';
 import { compareCodeUnits, type SourceSets } from './provenance.js';
 import { sortStringsTied } from './sort-strings64.js';
@@ -10,14 +15,33 @@ const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]
 
 /** Every value not in `entries`, with its one reason and source. */
 export class RejectLog {
-  readonly value: string[] = [];
+  /** The value's text; undefined for an IPv4 row (see `ipStart`). */
+  private readonly text: (string | undefined)[] = [];
+  /** IPv4 rows: the network start (unsigned); -1 for a text row. */
+  private readonly ipStart: number[] = [];
+  /** IPv4 rows: the prefix length (32: a single address, written without `/32`). */
+  private readonly ipPrefix: number[] = [];
   readonly set: number[] = [];
   readonly reason: number[] = [];
   readonly detail: (string | undefined)[] = [];
 
   /** Records one rejected value from source set `set` (a single source). */
   add(value: string, set: number, reason: RejectReason, detail?: string): void {
-    this.value.push(value);
+    this.text.push(value);
+    this.ipStart.push(-1);
+    this.ipPrefix.push(0);
+    this.push(set, reason, detail);
+  }
+
+  /** Records a rejected IPv4 network `start/prefix` (host bits clear) without making its text. */
+  addIPv4(start: number, prefix: number, set: number, reason: RejectReason, detail?: string): void {
+    this.text.push(undefined);
+    this.ipStart.push(start);
+    this.ipPrefix.push(prefix);
+    this.push(set, reason, detail);
+  }
+
+  private push(set: number, reason: RejectReason, detail: string | undefined): void {
     this.set.push(set);
     this.reason.push(REASON_INDEX.get(reason) ?? 0);
     this.detail.push(detail);
@@ -25,7 +49,26 @@ export class RejectLog {
 
   /** Number of rejected values. */
   get length(): number {
-    return this.value.length;
+    return this.text.length;
+  }
+
+  /** The text of rejected value `i`. */
+  valueAt(i: number): string {
+    const t = this.text[i];
+    if (t !== undefined) return t;
+    const prefix = this.ipPrefix[i] ?? 32;
+    const address = formatIPv4(this.ipStart[i] ?? 0);
+    return prefix === 32 ? address : `${address}/${prefix}`;
+  }
+
+  /** The network start of IPv4 row `i`, or -1 for a text row; its prefix is {@link ipv4PrefixAt}. */
+  ipv4StartAt(i: number): number {
+    return this.ipStart[i] ?? -1;
+  }
+
+  /** The prefix length of IPv4 row `i`. */
+  ipv4PrefixAt(i: number): number {
+    return this.ipPrefix[i] ?? 32;
   }
 
   /** The reason of rejected value `i`. */
@@ -35,10 +78,9 @@ export class RejectLog {
 
   /** Drops everything from `length` on (a source rolled back). */
   truncate(length: number): void {
-    this.value.length = Math.min(this.value.length, length);
-    this.set.length = this.value.length;
-    this.reason.length = this.value.length;
-    this.detail.length = this.value.length;
+    const n = Math.min(this.text.length, length);
+    for (const column of [this.text, this.ipStart, this.ipPrefix, this.set, this.reason, this.detail])
+      column.length = n;
   }
 
   /** Counts by reason (every reason present, zero when none). */
@@ -53,26 +95,148 @@ export class RejectLog {
 
   /** Indices in canonical order (value, source, reason, detail; code units) with exact duplicates removed. */
   canonicalOrder(sets: SourceSets): number[] {
-    const v = this.value;
-    const { order: byValue, tied } = sortStringsTied(v);
     const rest = (a: number, b: number): number =>
       compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
       compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
       compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? '');
+    const textRuns = this.textRuns();
+    const ipRuns = this.ipRuns();
     const out: number[] = [];
-    for (let start = 0; start < byValue.length;) {
-      let end = start + 1;
-      // `tied` 0: the sort's keys already told the neighbours apart, no string comparison needed.
-      while (end < byValue.length && tied[end] === 1 && v[byValue[end] ?? 0] === v[byValue[start] ?? 0])
-        end++;
-      const run = end - start > 1 ? [...byValue.subarray(start, end)].sort(rest) : [byValue[start] ?? 0];
+    const emit = (run: number[]): void => {
+      if (run.length > 1) run.sort(rest);
       let prev = -1;
       for (const i of run) {
         if (prev < 0 || rest(prev, i) !== 0) out.push(i);
         prev = i;
       }
-      start = end;
+    };
+    // Merge the two sorted lists of runs; an IPv4 run's text is made only where it is compared.
+    let k = 0;
+    for (const run of textRuns) {
+      const value = this.valueAt(run[0] ?? 0);
+      const at = lowerBound(ipRuns, k, (r) => compareCodeUnits(this.valueAt(r[0] ?? 0), value) < 0);
+      while (k < at) emit(ipRuns[k++] ?? []);
+      // The same text listed once as text and once as numbers: one run.
+      if (k < ipRuns.length && this.valueAt(ipRuns[k]?.[0] ?? 0) === value)
+        emit([...run, ...(ipRuns[k++] ?? [])]);
+      else emit(run);
     }
+    while (k < ipRuns.length) emit(ipRuns[k++] ?? []);
     return out;
   }
+
+  /** Text rows grouped by equal value, ascending. */
+  private textRuns(): number[][] {
+    const rows: number[] = [];
+    const values: string[] = [];
+    this.text.forEach((t, i) => {
+      if (t !== undefined) {
+        rows.push(i);
+        values.push(t);
+      }
+    });
+    const { order, tied } = sortStringsTied(values);
+    const runs: number[][] = [];
+    for (let k = 0; k < order.length; k++) {
+      const i = rows[order[k] ?? 0] ?? 0;
+      const last = runs[runs.length - 1];
+      // `tied` 0: the sort's keys already told the neighbours apart, no string comparison needed.
+      if (last !== undefined && tied[k] === 1 && values[order[k] ?? 0] === values[order[k - 1] ?? 0])
+        last.push(i);
+      else runs.push([i]);
+    }
+    return runs;
+  }
+
+  /** IPv4 rows grouped by equal value, ascending by text (sorted as numbers, see `ipv4TextKey`). */
+  private ipRuns(): number[][] {
+    const rows: number[] = [];
+    for (let i = 0; i < this.ipStart.length; i++) if ((this.ipStart[i] ?? -1) >= 0) rows.push(i);
+    const n = rows.length;
+    const keys = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = rows[k] ?? 0;
+      keys[k] = ipv4TextKey(this.ipStart[i] ?? 0, this.ipPrefix[i] ?? 32);
+    }
+    const order = sortByKey(keys);
+    const runs: number[][] = [];
+    for (let k = 0; k < n; k++) {
+      const i = rows[order[k] ?? 0] ?? 0;
+      const last = runs[runs.length - 1];
+      if (last !== undefined && keys[order[k] ?? 0] === keys[order[k - 1] ?? 0]) last.push(i);
+      else runs.push([i]);
+    }
+    return runs;
+  }
+}
+
+/** Fits in the low word of a sort key beside the 6-bit prefix rank. */
+const MAX_NATIVE_ROWS = 1 << 26;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Positions `0..n-1` ascending by `keys` (38-bit `ipv4TextKey`s). Natively sorted 64-bit words —
+ * the 32-bit octet part above, the prefix rank and the position below — written through a
+ * `Uint32Array` view, so no BigInt is made; a comparator sort only beyond 2^26 rows.
+ */
+function sortByKey(keys: Float64Array): Uint32Array {
+  const n = keys.length;
+  if (n >= MAX_NATIVE_ROWS || !LITTLE_ENDIAN) {
+    return Uint32Array.from({ length: n }, (_, k) => k).sort(
+      (a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b,
+    );
+  }
+  const words = new BigUint64Array(n);
+  const halves = new Uint32Array(words.buffer);
+  for (let k = 0; k < n; k++) {
+    const key = keys[k] ?? 0;
+    const quad = Math.floor(key / 64);
+    halves[2 * k] = (key - quad * 64) * MAX_NATIVE_ROWS + k;
+    halves[2 * k + 1] = quad;
+  }
+  words.sort();
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = (halves[2 * k] ?? 0) % MAX_NATIVE_ROWS;
+  return order;
+}
+
+/** First index in `[from, items.length)` where `before(item)` is false (`before` is monotone). */
+function lowerBound<T>(items: readonly T[], from: number, before: (item: T) => boolean): number {
+  let lo = from;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(items[mid] as T)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Rank of each number 0–255 among their decimal strings in code-unit order ("0" < "1" < "10" < …). */
+const OCTET_RANK = rankOfDecimalStrings(256);
+/** The same for prefix lengths 0–31 (32 is written without a prefix). */
+const PREFIX_RANK = rankOfDecimalStrings(32);
+
+function rankOfDecimalStrings(n: number): Uint16Array {
+  const byText = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    compareCodeUnits(String(a), String(b)),
+  );
+  const rank = new Uint16Array(n);
+  byText.forEach((v, r) => (rank[v] = r));
+  return rank;
+}
+
+/**
+ * A number ordered like the text of `start/prefix` (`1.2.3.4`, `10.0.0.0/8`) in code units: the
+ * octets' string ranks, then no prefix before any prefix, prefixes by their string rank. Exact
+ * because `.`, `/` and the end of the text all sort before every digit, so the texts compare octet
+ * string by octet string.
+ */
+export function ipv4TextKey(start: number, prefix: number): number {
+  const quad =
+    (OCTET_RANK[start >>> 24] ?? 0) * 16777216 +
+    (OCTET_RANK[(start >>> 16) & 255] ?? 0) * 65536 +
+    (OCTET_RANK[(start >>> 8) & 255] ?? 0) * 256 +
+    (OCTET_RANK[start & 255] ?? 0);
+  return quad * 64 + (prefix === 32 ? 0 : 1 + (PREFIX_RANK[prefix] ?? 0));
 }

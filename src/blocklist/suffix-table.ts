@@ -22,6 +22,10 @@ export function suffixHash(key: string): number {
   return h;
 }
 
+const BLOOM_BITS = 1 << 20;
+const BLOOM_MASK = BLOOM_BITS - 1;
+const BLOOM_WORDS = BLOOM_BITS >>> 5;
+
 /** Keys → dense ids (0, 1, 2, … in insertion order); open addressing, linear probing. */
 export class SuffixTable {
   private readonly keys: string[] = [];
@@ -29,6 +33,17 @@ export class SuffixTable {
   /** Slot → key id + 1 (0: empty). */
   private slots = new Int32Array(16);
   private mask = 15;
+  /**
+   * One bit per hash (bits 11–30, 128 KiB): most suffixes of a feed's names are no key, and this
+   * answers "certainly not" from L2 cache where a probe would miss into the slots and hashes.
+   */
+  private readonly bloom = new Int32Array(BLOOM_WORDS);
+
+  /** False when no key has suffix hash `hash` (true: maybe; {@link find} decides). */
+  mayHave(hash: number): boolean {
+    const bit = (hash >>> 11) & BLOOM_MASK;
+    return ((this.bloom[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+  }
 
   /** The number of keys. */
   get size(): number {
@@ -53,6 +68,8 @@ export class SuffixTable {
       this.hashes = next;
     }
     this.hashes[id] = h;
+    const bit = (h >>> 11) & BLOOM_MASK;
+    this.bloom[bit >>> 5] = (this.bloom[bit >>> 5] ?? 0) | (1 << (bit & 31));
     if ((id + 1) * 2 > this.slots.length) this.grow();
     else this.place(id, h);
     return id;
@@ -71,6 +88,21 @@ export class SuffixTable {
         const key = this.keys[id] ?? '';
         if (key.length === want && name.startsWith(key, start)) return id;
       }
+    }
+  }
+
+  /** {@link find} for a name given as ASCII bytes: the id of the key equal to `b[start, end)`, or -1. */
+  findBytes(b: Uint8Array, start: number, end: number, hash: number): number {
+    const want = end - start;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const id = (this.slots[slot] ?? 0) - 1;
+      if (id < 0) return -1;
+      if (this.hashes[id] !== hash) continue;
+      const key = this.keys[id] ?? '';
+      if (key.length !== want) continue;
+      let k = 0;
+      while (k < want && key.charCodeAt(k) === b[start + k]) k++;
+      if (k === want) return id;
     }
   }
 

@@ -111,3 +111,125 @@ export function isCanonicalDomainFast(s: string): boolean {
   if (FILE_EXTENSIONS.has(tld)) return false;
   return isKnownTld(tld) || SPECIAL_USE_TLDS.has(tld);
 }
+
+/**
+ * {@link classifyIPv4Packed} for the ASCII bytes `b[start, end)` of a value (the plain-list reader
+ * hands bytes, so a million addresses never become strings). Same answers, byte for byte.
+ */
+export function classifyIPv4PackedBytes(b: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len < 7 || len > 18) return -1;
+  let n = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let leadingZero = false;
+  let i = start;
+  for (; i < end; i++) {
+    const c = b[i] ?? 0;
+    if (c >= 48 && c <= 57) {
+      if (digits === 0) leadingZero = c === 48;
+      else if (leadingZero) return -1;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else break;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  n = n * 256 + octet;
+  if (i === end) return n * IPV4_PACK + 32;
+  // `/len`: one or two digits, no leading zero, at most 32; the address part at least 7 bytes.
+  if (b[i] !== 47 || i - start < 7) return -1;
+  const plen = end - i - 1;
+  if (plen < 1 || plen > 2) return -1;
+  const d0 = (b[i + 1] ?? 0) - 48;
+  if (d0 < 0 || d0 > 9) return -1;
+  let prefix = d0;
+  if (plen === 2) {
+    const d1 = (b[i + 2] ?? 0) - 48;
+    if (d0 === 0 || d1 < 0 || d1 > 9) return -1;
+    prefix = d0 * 10 + d1;
+    if (prefix > 32) return -1;
+  }
+  const size = 2 ** (32 - prefix);
+  return (n - (n % size)) * IPV4_PACK + prefix;
+}
+
+/** Verdicts per top-level label (keyed by its letters in base 27; see `tldKey`). */
+const tldVerdicts = new Map<number, boolean>();
+
+/** The TLD rule of {@link isCanonicalDomainFast}: not a file extension, known or special-use. */
+function tldAllowed(tld: string): boolean {
+  return !FILE_EXTENSIONS.has(tld) && (isKnownTld(tld) || SPECIAL_USE_TLDS.has(tld));
+}
+
+// Byte classes of isCanonicalDomainBytes, OR-ed per label and per name (no branch per letter).
+const HYPHEN = 1;
+const DIGIT = 2;
+const UNDERSCORE = 4;
+/** A letter after `f`: the name cannot be hexadecimal (an `a-b` range shape). */
+const NOT_HEX = 8;
+const BAD = 16;
+const DOT = 32;
+const BYTE_CLASS = new Uint8Array(256).fill(BAD);
+for (let c = 97; c <= 102; c++) BYTE_CLASS[c] = 0;
+for (let c = 103; c <= 122; c++) BYTE_CLASS[c] = NOT_HEX;
+for (let c = 48; c <= 57; c++) BYTE_CLASS[c] = DIGIT;
+BYTE_CLASS[45] = HYPHEN;
+BYTE_CLASS[95] = UNDERSCORE;
+BYTE_CLASS[46] = DOT;
+
+/**
+ * {@link isCanonicalDomainFast} for the bytes `b[start, end)`: the same rules, with the byte classes
+ * of each label OR-ed together instead of branching per character. The top-level label's verdict is
+ * cached by a number made of its letters (at most 11 of them fit exactly in a double), so the common
+ * case makes no string at all.
+ */
+export function isCanonicalDomainBytes(b: Uint8Array, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 3 || len > 253) return false;
+  let labelStart = start;
+  let all = 0;
+  let label = 0;
+  let hyphens = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const f = BYTE_CLASS[b[i] ?? 0] ?? BAD;
+    if (f === DOT) {
+      const labelLen = i - labelStart;
+      if (labelLen === 0 || labelLen > 63 || b[i - 1] === 45 || b[labelStart] === 45) return false;
+      labelStart = i + 1;
+      label = 0;
+      dots++;
+      continue;
+    }
+    all |= f;
+    label |= f;
+    hyphens += f & HYPHEN;
+  }
+  const tldLen = end - labelStart;
+  // The top-level label: letters only (no digit, hyphen or underscore), 1–63 of them.
+  if ((all & BAD) !== 0 || dots === 0 || tldLen === 0 || tldLen > 63) return false;
+  if ((label & (HYPHEN | DIGIT | UNDERSCORE)) !== 0) return false;
+  if (hyphens > 0) {
+    // One hyphen in an all-hex name is an `a-b` range (`cafe-bad.be`); `xn--` needs the general path.
+    if (hyphens === 1 && (all & (NOT_HEX | UNDERSCORE)) === 0) return false;
+    for (let i = start + 3; i < end; i++) {
+      if (b[i] === 45 && b[i - 1] === 45 && b[i - 2] === 110 && b[i - 3] === 120) return false;
+    }
+  }
+  if (tldLen > 11)
+    return tldAllowed(Buffer.from(b.buffer, b.byteOffset + labelStart, tldLen).toString('latin1'));
+  let key = 0;
+  for (let i = labelStart; i < end; i++) key = key * 27 + ((b[i] ?? 0) - 96);
+  let verdict = tldVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = tldAllowed(Buffer.from(b.buffer, b.byteOffset + labelStart, tldLen).toString('latin1'));
+    tldVerdicts.set(key, verdict);
+  }
+  return verdict;
+}

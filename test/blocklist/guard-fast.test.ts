@@ -10,6 +10,7 @@ import {
 import { SPECIAL_USE_NAMES } from '../../src/blocklist/ranges.js';
 import { loadNameWarninglists, type NameWarninglists } from '../../src/blocklist/warninglists.js';
 import { SPECIAL_USE_TLDS } from '../../src/indicators/domain.js';
+import { pslDeepBases, pslSlowTlds } from '../../src/indicators/psl-fast.js';
 import { formatIPv4 } from '../../src/indicators/ip.js';
 
 const options: GuardOptions = {
@@ -107,7 +108,24 @@ describe('guard fast entry points agree with the general ones', () => {
       'partner.com',
       'assets.org',
     ];
-    const suffix = fc.constantFrom(...sample, ...special, 'com', 'co.uk', 'github.io', 'blogspot.com', 'xyz');
+    // Public-suffix data of the fast path (psl-fast.ts): names on and under deep bases, under TLDs
+    // with wildcard or exception rules, and plain ones.
+    // (ASCII ones: canonical names are punycode, never Unicode.)
+    const psl = [...pslDeepBases()].filter((b, i) => i % 11 === 0 && /^[\x21-\x7e]+$/.test(b));
+    const suffix = fc.constantFrom(
+      ...sample,
+      ...special,
+      ...psl,
+      ...pslSlowTlds(),
+      'com',
+      'co.uk',
+      'github.io',
+      'blogspot.com',
+      'xyz',
+      'www.ck',
+      'city.kawasaki.jp',
+      'kawasaki.jp',
+    );
     const label = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,8}[a-z0-9]$/);
     const name = fc.oneof(
       suffix,
@@ -124,10 +142,14 @@ describe('guard fast entry points agree with the general ones', () => {
     );
     fc.assert(
       fc.property(name, (n) => {
-        expect(guard.checkDomainName(n)).toEqual(referenceCheckDomain(n, lists));
-        expect(guard.check({ type: 'domain', value: n, wildcard: false })).toEqual(
-          referenceCheckDomain(n, lists),
-        );
+        const expected = referenceCheckDomain(n, lists);
+        expect(guard.checkDomainName(n)).toEqual(expected);
+        expect(guard.check({ type: 'domain', value: n, wildcard: false })).toEqual(expected);
+        // The byte form (for ASCII names, which canonical ones are), inside a larger buffer.
+        if (/^[\x21-\x7e]+$/.test(n)) {
+          const b = Buffer.from(`x.${n}.y`, 'latin1');
+          expect(guard.checkDomainBytes(b, 2, 2 + n.length)).toEqual(expected);
+        }
       }),
       { numRuns: 5000 },
     );
@@ -137,6 +159,11 @@ describe('guard fast entry points agree with the general ones', () => {
     const all = [...lists.exact.keys(), ...lists.subtree.keys(), ...lists.parents.keys()];
     for (const n of all) {
       expect(guard.checkDomainName(n)).toEqual(referenceCheckDomain(n, lists));
+      if (/^[\x21-\x7e]+$/.test(n)) {
+        expect(guard.checkDomainBytes(Buffer.from(n, 'latin1'), 0, n.length)).toEqual(
+          referenceCheckDomain(n, lists),
+        );
+      }
       expect(guard.checkDomainName(`www.${n}`)).toEqual(referenceCheckDomain(`www.${n}`, lists));
     }
   });

@@ -5,7 +5,9 @@ import { classify, classifyWithoutFastPaths } from '../../src/indicators/classif
 import {
   canonicalIPv4Text,
   classifyIPv4Packed,
+  classifyIPv4PackedBytes,
   IPV4_PACK,
+  isCanonicalDomainBytes,
   isCanonicalDomainFast,
 } from '../../src/indicators/fast-path.js';
 
@@ -117,5 +119,48 @@ describe('isCanonicalDomainFast', () => {
     ['a_b.c_d', false],
   ])('%s → %s', (s, expected) => {
     expect(isCanonicalDomainFast(s)).toBe(expected);
+  });
+});
+
+describe('the byte forms of the fast paths', () => {
+  /** `s` as ASCII bytes inside a larger buffer, so reads outside `[start, end)` would show. */
+  function embedded(s: string, pad: string): { b: Buffer; start: number; end: number } {
+    const b = Buffer.from(`${pad}${s}${pad}`, 'latin1');
+    return { b, start: pad.length, end: pad.length + s.length };
+  }
+  const pad = fc.constantFrom('', '-', 'xn--', '.', '1', '/', '\n', 'a.b-');
+  const printable = fc.stringMatching(/^[\x21-\x7e]{0,40}$/);
+
+  it('property: classifyIPv4PackedBytes equals classifyIPv4Packed', () => {
+    fc.assert(
+      fc.property(fc.oneof(ipv4ish, printable), pad, (s, p) => {
+        const { b, start, end } = embedded(s, p);
+        expect(classifyIPv4PackedBytes(b, start, end)).toBe(classifyIPv4Packed(s));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('property: isCanonicalDomainBytes equals isCanonicalDomainFast', () => {
+    fc.assert(
+      fc.property(fc.oneof(nameish, printable), pad, (s, p) => {
+        const { b, start, end } = embedded(s, p);
+        expect(isCanonicalDomainBytes(b, start, end)).toBe(isCanonicalDomainFast(s));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    'abc.com',
+    'cafe-bad.be',
+    'xn--bcher-kva.com',
+    'a.xn--p1ai',
+    'ab-xn--c.com',
+    'a-b-c.be',
+    'x.verylongtldname',
+  ])('%s: same verdict as the string form', (s) => {
+    const { b, start, end } = embedded(s, '-');
+    expect(isCanonicalDomainBytes(b, start, end)).toBe(isCanonicalDomainFast(s));
   });
 });

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SourceSets } from '../../src/blocklist/provenance.js';
+import { ipv4TextKey, RejectLog } from '../../src/blocklist/rejects.js';
+import { formatIPv4 } from '../../src/indicators/ip.js';
+
+const text = (start: number, prefix: number): string =>
+  prefix === 32 ? formatIPv4(start) : `${formatIPv4(start)}/${prefix}`;
+
+/** Networks whose texts share prefixes (`1.2.3.4` / `1.2.3.40` / `1.2.3.4/30` / `10.…`). */
+const network = fc
+  .tuple(
+    fc.array(fc.constantFrom(0, 1, 2, 4, 10, 12, 40, 100, 200, 255), { minLength: 4, maxLength: 4 }),
+    fc.constantFrom(32, 32, 30, 8, 16, 3, 0),
+  )
+  .map(([o, p]) => {
+    const n = ((o[0]! << 24) | (o[1]! << 16) | (o[2]! << 8) | o[3]!) >>> 0;
+    const size = 2 ** (32 - p);
+    return [n - (n % size), p] as const;
+  });
+
+describe('RejectLog', () => {
+  it('property: ipv4TextKey orders networks like their texts (code units)', () => {
+    fc.assert(
+      fc.property(network, network, ([s1, p1], [s2, p2]) => {
+        const [t1, t2] = [text(s1, p1), text(s2, p2)];
+        const byText = t1 < t2 ? -1 : t1 > t2 ? 1 : 0;
+        expect(Math.sign(ipv4TextKey(s1, p1) - ipv4TextKey(s2, p2))).toBe(byText);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('property: numeric IPv4 rows sort, merge and dedupe exactly as the same rows as text', () => {
+    const row = fc.tuple(
+      fc.oneof(
+        network.map((n) => ({ ip: n })),
+        fc
+          .constantFrom('evil.com', '1.2.3.4', '10.0.0.0/8', '1.2.3.40x', '0bad', 'zzz', '')
+          .map((t) => ({ t })),
+      ),
+      fc.constantFrom('feed-a', 'feed-b'),
+      fc.constantFrom<'guarded' | 'warninglisted'>('guarded', 'warninglisted'),
+      fc.constantFrom(undefined, 'rfc1918', 'public-dns'),
+    );
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 120 }), (rows) => {
+        const sets = new SourceSets();
+        const mixed = new RejectLog();
+        const asText = new RejectLog();
+        for (const [value, source, reason, detail] of rows) {
+          const set = sets.source(source);
+          if ('ip' in value) {
+            mixed.addIPv4(value.ip[0], value.ip[1], set, reason, detail);
+            asText.add(text(value.ip[0], value.ip[1]), set, reason, detail);
+          } else {
+            mixed.add(value.t, set, reason, detail);
+            asText.add(value.t, set, reason, detail);
+          }
+        }
+        const render = (log: RejectLog): string[] =>
+          log
+            .canonicalOrder(sets)
+            .map(
+              (i) =>
+                `${log.valueAt(i)}|${sets.sourceName(log.set[i]!)}|${log.reasonAt(i)}|${log.detail[i] ?? ''}`,
+            );
+        const expected = render(asText);
+        expect(render(mixed)).toEqual(expected);
+        // The reference itself: sorted by (value, source, reason, detail) in code units, no duplicates.
+        expect(expected).toEqual(
+          [...new Set(expected)].sort((a, b) => {
+            const [x, y] = [a.split('|'), b.split('|')];
+            for (let k = 0; k < 4; k++) if (x[k] !== y[k]) return x[k]! < y[k]! ? -1 : 1;
+            return 0;
+          }),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps IPv4 rows as numbers until written, and truncates every column', () => {
+    const sets = new SourceSets();
+    const log = new RejectLog();
+    log.addIPv4(0x0a000000, 8, sets.source('a'), 'guarded', 'rfc1918');
+    log.add('evil.local', sets.source('a'), 'guarded');
+    expect(log.valueAt(0)).toBe('10.0.0.0/8');
+    expect(log.ipv4StartAt(0)).toBe(0x0a000000);
+    expect(log.ipv4StartAt(1)).toBe(-1);
+    log.truncate(1);
+    expect(log.length).toBe(1);
+    expect(log.countByReason().guarded).toBe(1);
+  });
+});
