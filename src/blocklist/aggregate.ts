@@ -71,6 +71,8 @@ export class Aggregator {
   private readonly domainSet: DomainSet;
   /** The source set of every IPv4 input so far, or -1 once two differ. */
   private v4OneSet = -1;
+  /** Expected number of values (a size hint), applied to a column on its first value. */
+  private expected = 0;
 
   constructor(private readonly sets: SourceSets) {
     this.domainSet = new DomainSet(sets);
@@ -78,8 +80,11 @@ export class Aggregator {
 
   /** Adds the IPv4 interval `[start, end]` listed by source set `set`. */
   addV4(start: number, end: number, set: number, expiresAt = Infinity, firstSeen = Infinity): void {
-    if (this.v4.length === 0) this.v4OneSet = set;
-    else if (set !== this.v4OneSet) this.v4OneSet = -1;
+    if (this.v4.length === 0) {
+      this.v4OneSet = set;
+      this.v4.reserve(this.expected);
+      this.v4Set.reserve(this.expected);
+    } else if (set !== this.v4OneSet) this.v4OneSet = -1;
     this.v4.push(start, end);
     this.v4Set.push(set);
     this.v4Exp.push(expiresAt);
@@ -104,6 +109,16 @@ export class Aggregator {
   }
 
   /**
+   * Announces about how many values are coming (from an input's size): the first IPv4 value or host
+   * name sizes its columns for that many, instead of growing them by doubling (each copy of a large
+   * typed array is garbage the collector has to chase). Only a hint; nothing depends on it.
+   */
+  expect(values: number): void {
+    this.expected = Math.max(this.expected, Math.min(Math.floor(values), 1 << 26));
+    this.domainSet.expect(this.expected);
+  }
+
+  /**
    * Adds the canonical domain whose bytes are `src[start, end)` (lowercase LDH, checked by the
    * caller) with no clocks, and its suffix hash (suffix-table.ts), without making a string of it: the
    * plain-list fast path.
@@ -115,6 +130,11 @@ export class Aggregator {
   /** Every distinct domain so far (sorted), with its source set (-1 once removed or collapsed). */
   domains(): { value: readonly string[]; set: readonly number[] } {
     return this.domainSet.view();
+  }
+
+  /** True when any domain was added. */
+  get hasDomains(): boolean {
+    return this.domainSet.size > 0;
   }
 
   /** True when `value` was added and not removed. */

@@ -132,18 +132,19 @@ export function isPlainAscii(s: string): boolean {
 }
 
 /**
- * Compacts `src` minus its newline bytes into `dst` (at least as long); returns the length. The
+ * Removes every newline byte from `bytes` in place (moving the rest left); returns the new length. The
  * digest covers the entries joined with `,` while the file puts `,\n` between them, and canonical
  * JSON never holds a raw newline inside a value, so dropping every newline turns one into the other.
  */
-export function withoutNewlines(src: Buffer, dst: Buffer): number {
-  // indexOf + set are native: about three times faster than a byte loop over the same bytes.
+export function dropNewlines(bytes: Uint8Array): number {
+  // indexOf + copyWithin are native (memchr, memmove) and allocate nothing: about twice as fast as
+  // copying subarrays into a second buffer, and three times a byte loop.
   let j = 0;
   let from = 0;
   for (;;) {
-    const nl = src.indexOf(10, from);
-    const end = nl < 0 ? src.length : nl;
-    dst.set(src.subarray(from, end), j);
+    const nl = bytes.indexOf(10, from);
+    const end = nl < 0 ? bytes.length : nl;
+    if (j !== from) bytes.copyWithin(j, from, end);
     j += end - from;
     if (nl < 0) return j;
     from = nl + 1;
@@ -156,12 +157,10 @@ export function withoutNewlines(src: Buffer, dst: Buffer): number {
  */
 export class BodyHasher {
   private readonly hash = createHash('sha256').update('[');
-  private scratch = Buffer.allocUnsafe(0);
 
-  /** Adds a part of the body. */
+  /** Adds a part of the body. Consumes `bytes`: they are overwritten (a flushed buffer is reused anyway). */
   add(bytes: Buffer): void {
-    if (this.scratch.length < bytes.length) this.scratch = Buffer.allocUnsafe(bytes.length);
-    this.hash.update(this.scratch.subarray(0, withoutNewlines(bytes, this.scratch)));
+    this.hash.update(bytes.subarray(0, dropNewlines(bytes)));
   }
 
   /** `sha256:<hex>`. */

@@ -191,7 +191,8 @@ export function largestBlock(s: number, last: number): number {
 
 /** The prefix length of an IPv4 block of `size` addresses (a power of two). */
 export function prefixOfSize(size: number): number {
-  return 32 - Math.round(Math.log2(size));
+  // clz32 of a power of two below 2^32 is 31 - log2(size); 2^32 itself (the whole space) is /0.
+  return size >= 4294967296 ? 0 : Math.clz32(size) + 1;
 }
 
 /** Canonical text of one block: a plain address for a /32, else `a.b.c.d/len`. */
@@ -233,20 +234,26 @@ export class IntervalList4 implements Intervals4 {
   end = new Uint32Array(1024);
   length = 0;
 
+  /** Makes room for `capacity` intervals in all (a size hint: fewer copies while growing). */
+  reserve(capacity: number): void {
+    if (capacity > this.start.length) this.resize(capacity);
+  }
+
   /** Appends `[s, e]`; returns its index. */
   push(s: number, e: number): number {
-    if (this.length === this.start.length) {
-      const cap = this.length * 2;
-      const ns = new Uint32Array(cap);
-      ns.set(this.start);
-      const ne = new Uint32Array(cap);
-      ne.set(this.end);
-      this.start = ns;
-      this.end = ne;
-    }
+    if (this.length === this.start.length) this.resize(this.length * 2);
     this.start[this.length] = s;
     this.end[this.length] = e;
     return this.length++;
+  }
+
+  private resize(cap: number): void {
+    const ns = new Uint32Array(cap);
+    ns.set(this.start);
+    const ne = new Uint32Array(cap);
+    ne.set(this.end);
+    this.start = ns;
+    this.end = ne;
   }
 
   /** Appends a canonical value (`a.b.c.d[/len]`); false when it does not parse. */

@@ -9,12 +9,16 @@ export class U32Column {
 
   /** Appends a value. */
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.reserve(this.length * 2);
     this.data[this.length++] = v;
+  }
+
+  /** Makes room for `capacity` values in all (a size hint: fewer copies while growing). */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Uint32Array(capacity);
+    next.set(this.data);
+    this.data = next;
   }
 
   /** Drops everything from `length` on. */

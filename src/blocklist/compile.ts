@@ -6,7 +6,7 @@
  * through the collector into typed-array columns; the canonical text is built from those columns, and
  * `blocklist` (the object form) is only materialised when a caller asks for it.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { resolveSecret } from '../config/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -169,7 +169,10 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
       `${source}: ${s.count} address(es) inside CDN/platform ranges kept (sharedHostPolicy warn), e.g. ${s.example}`,
     );
   }
-  const dataErrors = rejectDataErrors(collector.aggregator, sets, collector.rejects, knownDataErrors());
+  // Data errors are host names: an address-only compile need not read the shipped sets for them.
+  const dataErrors = collector.aggregator.hasDomains
+    ? rejectDataErrors(collector.aggregator, sets, collector.rejects, knownDataErrors())
+    : [];
   if (dataErrors.length > 0) log.info({ dataErrors }, 'rejected known data errors');
   const agg = collector.aggregator.finish(guard.allowlistNetworks);
   const document = buildDocument(agg, collector.rejects, sets, o.now.toISOString());
@@ -213,6 +216,8 @@ async function compileInput(
       },
     };
     if (input.format === 'plain') {
+      // A line of a big plain list is about 15 bytes: size the columns once (a hint only).
+      if (input.path !== '-') collector.aggregator.expect(fileSize(input.path) / 15);
       // Plain lists (the million-line case): values go straight to the collector, no record objects.
       await readPlainBytes(stream, parseOptions, {
         token(b, start, end) {
@@ -243,4 +248,13 @@ async function compileInput(
     if ('destroy' in stream && input.path !== '-') stream.destroy();
   }
   return { name, origin: 'file', records, notices };
+}
+
+/** The size of file `path` in bytes, 0 when it cannot be read (the read itself then reports why). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

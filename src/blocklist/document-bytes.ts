@@ -153,6 +153,30 @@ for (let v = 0; v < 256; v++) {
 }
 
 /**
+ * Writes the text of `start/prefix` (no `/32`) into `buf` at `p` from the digit table; returns the
+ * position after it. At most 18 bytes.
+ */
+function writeIPv4Text(buf: Buffer, at: number, start: number, prefix: number): number {
+  let p = at;
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const d = 4 * ((start >>> shift) & 255);
+    const len = OCTET_DIGITS[d] ?? 1;
+    buf[p] = OCTET_DIGITS[d + 1] ?? 48;
+    if (len > 1) buf[p + 1] = OCTET_DIGITS[d + 2] ?? 48;
+    if (len > 2) buf[p + 2] = OCTET_DIGITS[d + 3] ?? 48;
+    p += len;
+    if (shift > 0) buf[p++] = 46;
+  }
+  if (prefix !== 32) {
+    buf[p++] = 47;
+    const d = 4 * prefix;
+    buf[p++] = OCTET_DIGITS[d + 1] ?? 48;
+    if (prefix > 9) buf[p++] = OCTET_DIGITS[d + 2] ?? 48;
+  }
+  return p;
+}
+
+/**
  * Writes IPv4 entries `[from, to)` — no times, one source set whose encoded tail is `tail` — like
  * `writePlainDomainRun`: one constant copy between two values, the dotted quad from a digit table.
  */
@@ -174,23 +198,7 @@ function writePlainIPv4Run(
       buf.set(between, p);
       p += between.length;
     }
-    const a = v4.start[i] ?? 0;
-    for (let shift = 24; shift >= 0; shift -= 8) {
-      const d = 4 * ((a >>> shift) & 255);
-      const len = OCTET_DIGITS[d] ?? 1;
-      buf[p] = OCTET_DIGITS[d + 1] ?? 48;
-      if (len > 1) buf[p + 1] = OCTET_DIGITS[d + 2] ?? 48;
-      if (len > 2) buf[p + 2] = OCTET_DIGITS[d + 3] ?? 48;
-      p += len;
-      if (shift > 0) buf[p++] = 46;
-    }
-    const prefix = v4.prefix[i] ?? 32;
-    if (prefix !== 32) {
-      buf[p++] = 47;
-      const d = 4 * prefix;
-      buf[p++] = OCTET_DIGITS[d + 1] ?? 48;
-      if (prefix > 9) buf[p++] = OCTET_DIGITS[d + 2] ?? 48;
-    }
+    p = writeIPv4Text(buf, p, v4.start[i] ?? 0, v4.prefix[i] ?? 32);
     w.pos = p;
   }
   w.ascii('"');
@@ -270,14 +278,11 @@ export function writeRejected(
     w.bytes(head);
     const ip = rejects.ipv4StartAt(i);
     if (ip >= 0) {
-      w.ascii('"');
-      w.ipv4(ip);
-      const prefix = rejects.ipv4PrefixAt(i);
-      if (prefix !== 32) {
-        w.ascii('/');
-        w.small(prefix);
-      }
-      w.ascii('"');
+      const buf = w.room(20);
+      buf[w.pos] = 34;
+      const end = writeIPv4Text(buf, w.pos + 1, ip, rejects.ipv4PrefixAt(i));
+      buf[end] = 34;
+      w.pos = end + 1;
     } else w.jsonString(rejects.valueAt(i));
     const slot = (rejects.set[i] ?? 0) * 32 + (rejects.reason[i] ?? 0);
     const byDetail = (tails[slot] ??= new Map());

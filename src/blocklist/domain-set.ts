@@ -42,9 +42,6 @@ export class DomainSet {
   private set = new Int32Array(1024);
   private readonly exp = new LazyTimeColumn();
   private readonly first = new LazyTimeColumn();
-  /** Per name id: 1 for a name of three labels or more (it may fold into a parent). */
-  private deep = new Uint8Array(1024);
-  private deepCount = 0;
   /** False once a value that would need JSON escapes was added (the writer then encodes each one). */
   private plain = true;
   /** The sorted ids, until the next add. */
@@ -55,6 +52,7 @@ export class DomainSet {
   /** Adds a domain listed by source set `set` (`ldh`: known to need no JSON escapes). */
   add(value: string, set: number, expiresAt: number, firstSeen: number, ldh = false): void {
     this.flushPending();
+    this.applyHint();
     if (!ldh && this.plain && NOT_PLAIN.test(value)) this.plain = false;
     this.store(this.names.internString(value), set, expiresAt, firstSeen);
   }
@@ -96,6 +94,7 @@ export class DomainSet {
   private flushPending(): void {
     const p = this.pending;
     if (p.count === 0) return;
+    this.applyHint();
     this.names.prefetch(p.hash, p.count);
     for (let k = 0; k < p.count; k++) {
       const id = this.names.internAscii(p.bytes, p.start[k] ?? 0, p.end[k] ?? 0, p.hash[k] ?? 0);
@@ -119,29 +118,40 @@ export class DomainSet {
     this.set[id] = set;
     this.exp.push(expiresAt);
     this.first.push(firstSeen);
-    if (this.isDeep(id)) {
-      this.deep[id] = 1;
-      this.deepCount++;
-    }
-  }
-
-  /** True when name `id` has at least three labels. */
-  private isDeep(id: number): boolean {
-    const { bytes, off, len } = this.names;
-    const o = off[id] ?? 0;
-    const end = o + (len[id] ?? 0);
-    let dots = 0;
-    for (let i = o; i < end; i++) if (bytes[i] === 46 && ++dots === 2) return true;
-    return false;
   }
 
   private grow(): void {
     const set = new Int32Array(this.set.length * 2);
     set.set(this.set);
     this.set = set;
-    const deep = new Uint8Array(this.deep.length * 2);
-    deep.set(this.deep);
-    this.deep = deep;
+  }
+
+  /** Applies the size hint before the first name is interned. */
+  private applyHint(): void {
+    if (this.expected === 0) return;
+    this.reserve(this.expected);
+    this.expected = 0;
+  }
+
+  private reserve(names: number): void {
+    if (names > this.set.length) {
+      const set = new Int32Array(names);
+      set.set(this.set);
+      this.set = set;
+    }
+    this.names.reserve(names);
+  }
+
+  /** A size hint (see `Aggregator.expect`), applied when the first name arrives. */
+  expect(names: number): void {
+    this.expected = names;
+  }
+
+  private expected = 0;
+
+  /** The number of names added (distinct once interned; pending ones counted as added). */
+  get size(): number {
+    return this.names.count + this.pending.count;
   }
 
   /** True when no value needs a JSON escape (every value is printable ASCII without `"` or `\`). */
@@ -197,12 +207,11 @@ export class DomainSet {
    */
   collapse(): number {
     this.flushPending();
-    if (this.deepCount === 0) return 0;
     const { bytes, off, len } = this.names;
     const set = this.set;
     let collapsed = 0;
     for (let id = 0; id < this.names.count; id++) {
-      if (this.deep[id] !== 1 || (set[id] ?? 0) < 0) continue;
+      if ((set[id] ?? 0) < 0) continue;
       const start = off[id] ?? 0;
       const end = start + (len[id] ?? 0);
       // Right to left: the first parent found (of two labels or more) is the shortest, the topmost.

@@ -93,6 +93,22 @@ export class NameArena {
     return this.internBytes(bytes, 0, bytes.length);
   }
 
+  /**
+   * Sizes the columns and hash table for `names` names (a hint: saves the copies and rehashes of
+   * growing by steps). Call before the first name.
+   */
+  reserve(names: number): void {
+    if (this.count > 0 || names <= this.off.length) return;
+    this.off = new Int32Array(names);
+    this.len = new Uint16Array(names);
+    this.hash = new Int32Array(names);
+    let slots = this.mask + 1;
+    while (names * 2 > slots - 1) slots *= 2;
+    this.mask = slots - 1;
+    this.slots = new Int32Array(2 * slots);
+    if (names * 16 > this.bytes.length) this.bytes = Buffer.allocUnsafe(names * 16);
+  }
+
   /** The id of the name whose bytes are `src[start, end)` and whose suffix hash is `hash`, or -1. */
   find(src: Uint8Array, start: number, end: number, hash: number): number {
     const n = end - start;

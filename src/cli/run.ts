@@ -2,7 +2,6 @@
  * Runs iocwall: builds the command tree, runs it, and maps every error to an exit code in one place
  * (`exit-codes.ts`). `main.ts` is the process entry point around it.
  */
-import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { createLogger } from '../log.js';

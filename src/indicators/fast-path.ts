@@ -120,39 +120,44 @@ export function classifyIPv4PackedBytes(b: Uint8Array, start: number, end: numbe
   const len = end - start;
   if (len < 7 || len > 18) return -1;
   let n = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  let leadingZero = false;
   let i = start;
-  for (; i < end; i++) {
-    const c = b[i] ?? 0;
-    if (c >= 48 && c <= 57) {
-      if (digits === 0) leadingZero = c === 48;
-      else if (leadingZero) return -1;
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      n = n * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else break;
+  // Four octets, unrolled per digit: 1–3 digits, no leading zero, at most 255, `.` between.
+  for (let part = 0; part < 4; part++) {
+    const d0 = (b[i] ?? 0) - 48;
+    if (i >= end || d0 < 0 || d0 > 9) return -1;
+    let octet = d0;
+    i++;
+    if (d0 !== 0 && i < end) {
+      const d1 = (b[i] ?? 0) - 48;
+      if (d1 >= 0 && d1 <= 9) {
+        octet = octet * 10 + d1;
+        i++;
+        const d2 = i < end ? (b[i] ?? 0) - 48 : -1;
+        if (d2 >= 0 && d2 <= 9) {
+          octet = octet * 10 + d2;
+          i++;
+          if (octet > 255) return -1;
+        }
+      }
+    }
+    n = n * 256 + octet;
+    if (part < 3) {
+      if (i >= end || b[i] !== 46) return -1;
+      i++;
+    }
   }
-  if (digits === 0 || dots !== 3) return -1;
-  n = n * 256 + octet;
   if (i === end) return n * IPV4_PACK + 32;
-  // `/len`: one or two digits, no leading zero, at most 32; the address part at least 7 bytes.
-  if (b[i] !== 47 || i - start < 7) return -1;
+  // `/len`: one or two digits, no leading zero, at most 32.
+  if (b[i] !== 47) return -1;
   const plen = end - i - 1;
   if (plen < 1 || plen > 2) return -1;
-  const d0 = (b[i + 1] ?? 0) - 48;
-  if (d0 < 0 || d0 > 9) return -1;
-  let prefix = d0;
+  const p0 = (b[i + 1] ?? 0) - 48;
+  if (p0 < 0 || p0 > 9) return -1;
+  let prefix = p0;
   if (plen === 2) {
-    const d1 = (b[i + 2] ?? 0) - 48;
-    if (d0 === 0 || d1 < 0 || d1 > 9) return -1;
-    prefix = d0 * 10 + d1;
+    const p1 = (b[i + 2] ?? 0) - 48;
+    if (p0 === 0 || p1 < 0 || p1 > 9) return -1;
+    prefix = p0 * 10 + p1;
     if (prefix > 32) return -1;
   }
   const size = 2 ** (32 - prefix);

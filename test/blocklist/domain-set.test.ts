@@ -117,4 +117,24 @@ describe('DomainSet byte path', () => {
     expect(d.entries().value).toEqual([...names].sort(byCodeUnits));
     expect(d.allPlain).toBe(false);
   });
+
+  it('gives the same entries whatever the size hint (it only sizes the columns)', () => {
+    const sets = new SourceSets();
+    const [a, b] = [sets.source('a'), sets.source('b')];
+    const names = Array.from({ length: 3000 }, (_, i) => `n${(i * 7) % 2000}.sub${i % 3}.example.com`);
+    const build = (hint: number): DomainSet => {
+      const d = new DomainSet(sets);
+      d.expect(hint);
+      names.forEach((n, i) => {
+        const buf = Buffer.from(n, 'latin1');
+        d.addBytes(buf, 0, buf.length, i % 2 === 0 ? a : b, suffixHash(n));
+      });
+      d.add('example.com', a, Infinity, Infinity);
+      d.collapse();
+      return d;
+    };
+    const expected = rows(build(0).entries(), sets);
+    expect(expected).toEqual([['example.com', ['a', 'b'], Infinity, Infinity]]);
+    for (const hint of [1, 100, 3000, 100_000]) expect(rows(build(hint).entries(), sets)).toEqual(expected);
+  });
 });
