@@ -180,6 +180,10 @@ export class Aggregator {
       expiresAt: new LazyTimeColumn(),
       firstSeen: new LazyTimeColumn(),
     };
+    // At least one block per piece: size the columns once.
+    out.start.reserve(pieces.length);
+    out.prefix.reserve(pieces.length);
+    out.set.reserve(pieces.length);
     const { order, groupFirst } = merged;
     const setCol = this.v4Set.data;
     // One source and no clocks (a plain list): every merged run is uniform, no need to look.

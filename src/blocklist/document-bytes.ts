@@ -236,26 +236,31 @@ function writePlainDomainRun(
     // Sorted order is random order in the arena: gather the block's positions and touch its bytes
     // in a tight loop first, where the CPU overlaps the cache misses, then copy from cache.
     let touched = 0;
+    let size = 0;
     for (let j = 0; j < count; j++) {
       const id = ids[from0 + j] ?? 0;
       const o = off[id] ?? 0;
+      const l = len[id] ?? 0;
       blockOff[j] = o;
-      blockLen[j] = len[id] ?? 0;
+      blockLen[j] = l;
+      size += l;
       touched |= bytes[o] ?? 0;
     }
     w.touched = touched;
+    // Room for the whole block at once, then plain stores.
+    const buf = w.room(size + count * between.length);
+    let p = w.pos;
     for (let j = 0; j < count; j++) {
       const o = blockOff[j] ?? 0;
       const l = blockLen[j] ?? 0;
-      const buf = w.room(l + between.length);
-      let p = w.pos;
       if (from0 + j > from) {
         buf.set(between, p);
         p += between.length;
       }
       for (let i = 0; i < l; i++) buf[p + i] = bytes[o + i] ?? 0;
-      w.pos = p + l;
+      p += l;
     }
+    w.pos = p;
   }
   w.ascii('"');
   w.bytes(tail);

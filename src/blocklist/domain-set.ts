@@ -38,6 +38,9 @@ export interface DomainEntries {
 /** Collects domains (see the module comment). */
 export class DomainSet {
   private readonly names = new NameArena();
+  /** Per name id: 1 for a name of three labels or more (it may fold into a parent). */
+  private deep = new Uint8Array(1024);
+  private anyDeep = false;
   /** Per name id: its source set (-1: removed or folded). */
   private set = new Int32Array(1024);
   private readonly exp = new LazyTimeColumn();
@@ -54,7 +57,9 @@ export class DomainSet {
     this.flushPending();
     this.applyHint();
     if (!ldh && this.plain && NOT_PLAIN.test(value)) this.plain = false;
-    this.store(this.names.internString(value), set, expiresAt, firstSeen);
+    const dot = value.indexOf('.');
+    const deep = dot >= 0 && value.includes('.', dot + 1);
+    this.store(this.names.internString(value), set, expiresAt, firstSeen, deep);
   }
 
   /**
@@ -69,11 +74,18 @@ export class DomainSet {
     const k = p.count++;
     let at = p.used;
     p.start[k] = at;
-    for (let i = start; i < end; i++) p.bytes[at++] = src[i] ?? 0;
+    // Counting dots while copying: a name of three labels or more may fold into a parent.
+    let dots = 0;
+    for (let i = start; i < end; i++) {
+      const c = src[i] ?? 0;
+      p.bytes[at++] = c;
+      dots += c === 46 ? 1 : 0;
+    }
     p.used = at;
     p.end[k] = at;
     p.hash[k] = hash;
     p.set[k] = set;
+    p.deep[k] = dots >= 2 ? 1 : 0;
   }
 
   /** Names added as bytes, not yet interned. */
@@ -85,6 +97,7 @@ export class DomainSet {
     end: new Int32Array(PENDING),
     hash: new Int32Array(PENDING),
     set: new Int32Array(PENDING),
+    deep: new Uint8Array(PENDING),
   };
 
   /**
@@ -98,13 +111,13 @@ export class DomainSet {
     this.names.prefetch(p.hash, p.count);
     for (let k = 0; k < p.count; k++) {
       const id = this.names.internAscii(p.bytes, p.start[k] ?? 0, p.end[k] ?? 0, p.hash[k] ?? 0);
-      this.store(id, p.set[k] ?? 0, Infinity, Infinity);
+      this.store(id, p.set[k] ?? 0, Infinity, Infinity, p.deep[k] === 1);
     }
     p.count = 0;
     p.used = 0;
   }
 
-  private store(id: number, set: number, expiresAt: number, firstSeen: number): void {
+  private store(id: number, set: number, expiresAt: number, firstSeen: number, deep: boolean): void {
     this.sorted = undefined;
     if (!this.names.added) {
       const was = this.set[id] ?? 0;
@@ -115,15 +128,26 @@ export class DomainSet {
       return;
     }
     if (id === this.set.length) this.grow();
+    if (deep) {
+      this.deep[id] = 1;
+      this.anyDeep = true;
+    }
     this.set[id] = set;
     this.exp.push(expiresAt);
     this.first.push(firstSeen);
   }
 
   private grow(): void {
-    const set = new Int32Array(this.set.length * 2);
+    this.resizeColumns(this.set.length * 2);
+  }
+
+  private resizeColumns(size: number): void {
+    const set = new Int32Array(size);
     set.set(this.set);
     this.set = set;
+    const deep = new Uint8Array(size);
+    deep.set(this.deep);
+    this.deep = deep;
   }
 
   /** Applies the size hint before the first name is interned. */
@@ -134,11 +158,7 @@ export class DomainSet {
   }
 
   private reserve(names: number): void {
-    if (names > this.set.length) {
-      const set = new Int32Array(names);
-      set.set(this.set);
-      this.set = set;
-    }
+    if (names > this.set.length) this.resizeColumns(names);
     this.names.reserve(names);
   }
 
@@ -207,11 +227,13 @@ export class DomainSet {
    */
   collapse(): number {
     this.flushPending();
+    if (!this.anyDeep) return 0;
     const { bytes, off, len } = this.names;
     const set = this.set;
+    const deep = this.deep;
     let collapsed = 0;
     for (let id = 0; id < this.names.count; id++) {
-      if ((set[id] ?? 0) < 0) continue;
+      if (deep[id] !== 1 || (set[id] ?? 0) < 0) continue;
       const start = off[id] ?? 0;
       const end = start + (len[id] ?? 0);
       // Right to left: the first parent found (of two labels or more) is the shortest, the topmost.
