@@ -12,23 +12,13 @@
  * - **Layout.** Compact JSON with one entry / rejected value per line (diff-friendly, valid JSON).
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatIssues } from '../config/load.js';
 import { FeedError } from '../errors.js';
 import { parseIpInterval } from '../indicators/ip.js';
 import { BodyHasher, ByteWriter } from './byte-writer.js';
 import { compareCodeUnits } from './provenance.js';
-import { blocklistSchema, type Blocklist, type BlocklistEntry, type RejectedValue } from './types.js';
+import type { Blocklist, BlocklistEntry, RejectedValue } from './types.js';
 
 /** The schema id written into every blocklist. */
 export const BLOCKLIST_SCHEMA = 'iocwall.blocklist/v1';
@@ -281,32 +271,4 @@ function writeBody(fd: number, doc: BlocklistDocument): string {
 /** `writeSync` until every byte is written (a short write is legal for any fd). */
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-}
-
-/** Reads and validates a blocklist file; FeedError with a one-line reason when it is not one (or tampered). */
-export function readBlocklist(path: string): Blocklist {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new FeedError(`cannot read blocklist ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new FeedError(`blocklist ${path} is not JSON`);
-  }
-  const parsed = blocklistSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new FeedError(
-      `blocklist ${path} is not an ${BLOCKLIST_SCHEMA} file: ${formatIssues(parsed.error)}`,
-    );
-  const digest = computeDigest(parsed.data.entries);
-  if (digest !== parsed.data.digest) {
-    throw new FeedError(
-      `blocklist ${path}: digest mismatch (file says ${parsed.data.digest}, entries give ${digest})`,
-    );
-  }
-  return parsed.data;
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { blocklistEntrySchema, type BlocklistEntry } from './types.js';
+import { blocklistEntrySchema } from './schema.js';
+import type { BlocklistEntry } from './types.js';
 
 const pushedEntrySchema = z.object({
   entry: blocklistEntrySchema,

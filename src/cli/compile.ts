@@ -42,12 +42,15 @@ export async function resolveInputs(opts: InputOptions): Promise<{
   inputs: CompileInput[];
   includeConfigSources: boolean;
 }> {
-  const { defaultConfig, loadConfig } = await import('../config/load.js');
   const { uniqueInputNames } = await import('../blocklist/compile.js');
   if (opts.format !== 'auto' && !(FORMAT_IDS as readonly string[]).includes(opts.format)) {
     throw new ConfigError(`unknown --format ${opts.format} (expected auto, ${FORMAT_IDS.join(', ')})`);
   }
-  const loaded = opts.config !== undefined ? loadConfig(opts.config) : defaultConfig();
+  // Without a config the default is used as written out (no zod, no schema to load).
+  const loaded =
+    opts.config !== undefined
+      ? (await import('../config/load.js')).loadConfig(opts.config)
+      : (await import('../config/default-config.js')).defaultConfig();
   const names = uniqueInputNames(opts.input);
   const inputs = opts.input.map((path, i) => ({
     name: names[i] ?? path,

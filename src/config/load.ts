@@ -71,17 +71,4 @@ export function loadConfig(path: string): LoadedConfig {
   return validateConfig(raw, dirname(abs), abs);
 }
 
-/**
- * The embedded default: the shipped 3CX set, no targets. `compile` with no `--config` and no `--input`
- * uses it, so a fresh install compiles the reference incident with no network.
- */
-export function defaultConfig(cwd = process.cwd()): LoadedConfig {
-  return validateConfig(
-    {
-      sources: [{ name: '3cx', builtin: '3cx' }],
-      allowlist: { domains: ['3cx.com'], ips: [] },
-    },
-    cwd,
-    null,
-  );
-}
+export { defaultConfig } from './default-config.js';

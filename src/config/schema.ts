@@ -7,7 +7,12 @@ import IPCIDR from 'ip-cidr';
 import { z } from 'zod';
 import { sourceSchema } from '../feeds/source-schema.js';
 import { VENDOR_IDS } from '../vendors/types.js';
-import { secretRefSchema } from './secrets.js';
+import { SECRET_REF } from './secrets.js';
+
+/** zod schema of a secret reference; an inline value fails with a message that says what to do. */
+export const secretRefSchema = z
+  .string()
+  .regex(SECRET_REF, { error: 'inline secrets are refused: use env:NAME or file:PATH' });
 
 /** IOC sets shipped inside iocwall (`iocs/`), compiled with no network. */
 export const BUILTIN_SETS = ['3cx', 'unc4736-related'] as const;

@@ -4,16 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
 /** Matches a secret reference. */
 export const SECRET_REF = /^(env|file):(.+)$/;
-
-/** zod schema of a secret reference; an inline value fails with a message that says what to do. */
-export const secretRefSchema = z
-  .string()
-  .regex(SECRET_REF, { error: 'inline secrets are refused: use env:NAME or file:PATH' });
 
 /** Every secret value resolved so far, so the logger and reports can redact them wherever they appear. */
 const resolvedSecrets = new Set<string>();

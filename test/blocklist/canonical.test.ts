@@ -8,10 +8,10 @@ import {
   digestOf,
   documentOf,
   documentText,
-  readBlocklist,
   serializeBlocklist,
   writeBlocklistAtomic,
 } from '../../src/blocklist/canonical.js';
+import { readBlocklist } from '../../src/blocklist/read.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from '../../src/blocklist/types.js';
 import { FeedError } from '../../src/errors.js';
 

@@ -142,7 +142,7 @@ describe('readPlainBytes', () => {
       Readable.from([long.subarray(0, 70_000), long.subarray(70_000)]),
       {},
       {
-        token: () => undefined,
+        token: () => false,
         value: () => undefined,
       },
     );
@@ -158,7 +158,7 @@ describe('readPlainBytes', () => {
     await readPlainBytes(
       Readable.from([Buffer.from('1.2.3.4\n')]),
       { onFormat: (f) => (format = f) },
-      { token: () => undefined, value: () => undefined },
+      { token: () => false, value: () => undefined },
     );
     expect(format).toBe('plain');
   });
