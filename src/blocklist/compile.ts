@@ -19,6 +19,7 @@ import type { BuiltinSet } from './builtin.js';
 import { documentText, type BlocklistDocument } from './canonical.js';
 import { Collector, type Outcome, type SourceTrack } from './collect.js';
 import { rejectDataErrors } from './data-errors.js';
+import { knownDataErrors } from './shipped.js';
 import { buildDocument, countsOf, type DocumentCounts } from './document.js';
 import { createGuard } from './guard.js';
 import { guardOptionsFromConfig } from './guard-options.js';
@@ -178,12 +179,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   }
   // Data errors are host names: an address-only compile need not read the shipped sets for them.
   const dataErrors = collector.aggregator.hasDomains
-    ? rejectDataErrors(
-        collector.aggregator,
-        sets,
-        collector.rejects,
-        (await import('./builtin.js')).knownDataErrors(),
-      )
+    ? rejectDataErrors(collector.aggregator, sets, collector.rejects, knownDataErrors())
     : [];
   if (dataErrors.length > 0) log.info({ dataErrors }, 'rejected known data errors');
   const agg = collector.aggregator.finish(guard.allowlistNetworks);

@@ -5,7 +5,7 @@
  * rejected in every compile whichever feed brings them.
  */
 import type { Aggregator } from './aggregate.js';
-import type { KnownDataError } from './builtin.js';
+import type { KnownDataError } from './shipped.js';
 import type { SourceSets } from './provenance.js';
 import type { RejectLog } from './rejects.js';
 

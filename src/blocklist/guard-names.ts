@@ -62,9 +62,13 @@ const PARENT_COLUMNS = [SPECIAL, TARGET, ALLOW, SUBTREE] as const;
 
 /** The compiled name checks (see the module comment). */
 export class NameGuard {
-  private readonly table = new SuffixTable();
-  /** `cols[c][id]`: the value map `c` gives key `id`, if any. */
-  private readonly cols: (string | undefined)[][];
+  private readonly table: SuffixTable;
+  /**
+   * `index[c][id]`: where the value map `c` gives key `id` sits in `values[c]`, or -1. Typed columns:
+   * 55k keys × 10 maps built in a few ms, where arrays of strings cost tens of ms at start-up.
+   */
+  private readonly index: Int32Array[];
+  private readonly values: string[][];
   private readonly hasLists: boolean;
   // Scratch results of the last scan (synchronous, so instance fields are safe and allocation-free).
   private own = -1;
@@ -96,13 +100,13 @@ export class NameGuard {
       slow,
     ];
     this.hasLists = maps.lists !== undefined;
+    this.table = new SuffixTable(byColumn.reduce((n, map) => n + map.size, 0));
     const ids = byColumn.map((map) => Array.from(map.keys(), (name) => this.table.add(name)));
-    // Dense columns (allocated full, then assigned) keep V8's fast elements for 50k+ keys.
-    this.cols = Array.from({ length: COLUMNS }, (_, col) => {
-      const column = Array.from<string | undefined>({ length: this.table.size });
-      const keys = ids[col] ?? [];
-      let k = 0;
-      for (const value of byColumn[col]?.values() ?? []) column[keys[k++] ?? 0] = value;
+    const size = this.table.size;
+    this.values = byColumn.map((map) => [...map.values()]);
+    this.index = ids.map((keys) => {
+      const column = new Int32Array(size).fill(-1);
+      keys.forEach((id, k) => (column[id] = k));
       return column;
     });
   }
@@ -176,8 +180,8 @@ export class NameGuard {
    */
   private fastDomainLength(canonical: boolean): number {
     if (!canonical || this.dots === 0) return -1;
-    if (this.tldId >= 0 && this.cols[PSL_SLOW]?.[this.tldId] !== undefined) return -1;
-    if (this.baseId >= 0 && this.cols[PSL_DEEP]?.[this.baseId] !== undefined) return -1;
+    if (this.tldId >= 0 && this.has(PSL_SLOW, this.tldId)) return -1;
+    if (this.baseId >= 0 && this.has(PSL_DEEP, this.baseId)) return -1;
     return this.baseLength;
   }
 
@@ -249,19 +253,30 @@ export class NameGuard {
 
   private noteParent(id: number): void {
     for (const col of PARENT_COLUMNS) {
-      if (this.cols[col]?.[id] !== undefined) this.parentHit[col] = id;
+      if (this.has(col, id)) this.parentHit[col] = id;
     }
   }
 
+  /** True when map `col` has key `id`. */
+  private has(col: number, id: number): boolean {
+    return (this.index[col]?.[id] ?? -1) >= 0;
+  }
+
+  /** The value map `col` gives key `id`, if any. */
+  private valueOf(col: number, id: number): string | undefined {
+    const k = this.index[col]?.[id] ?? -1;
+    return k < 0 ? undefined : this.values[col]?.[k];
+  }
+
   private ownValue(col: number): string | undefined {
-    return this.own < 0 ? undefined : this.cols[col]?.[this.own];
+    return this.own < 0 ? undefined : this.valueOf(col, this.own);
   }
 
   /** The nearest parent's value, when that parent is at least `minLength` long (else none). */
   private parentValue(col: number, minLength = 0): string | undefined {
     const id = this.parentHit[col] ?? -1;
     if (id < 0 || this.table.keyOf(id).length < minLength) return undefined;
-    return this.cols[col]?.[id];
+    return this.valueOf(col, id);
   }
 
   private ownOrParent(col: number): string | undefined {

@@ -39,6 +39,15 @@ export class SuffixTable {
    */
   private readonly bloom = new Int32Array(BLOOM_WORDS);
 
+  /** `expectedKeys`: sizes the table once for that many keys (it still grows past them). */
+  constructor(expectedKeys = 0) {
+    let slots = 16;
+    while (slots < expectedKeys * 2) slots *= 2;
+    this.slots = new Int32Array(slots);
+    this.mask = slots - 1;
+    this.hashes = new Int32Array(Math.max(16, expectedKeys));
+  }
+
   /** False when no key has suffix hash `hash` (true: maybe; {@link find} decides). */
   mayHave(hash: number): boolean {
     const bit = (hash >>> 11) & BLOOM_MASK;
