@@ -69,6 +69,8 @@ export class NameGuard {
    */
   private readonly index: Int32Array[];
   private readonly values: string[][];
+  /** Per key: bit `b` set when map `PARENT_COLUMNS[b]` has it (what a parent hit must record). */
+  private readonly parentMask: Uint8Array;
   private readonly hasLists: boolean;
   // Scratch results of the last scan (synchronous, so instance fields are safe and allocation-free).
   private own = -1;
@@ -108,6 +110,10 @@ export class NameGuard {
       const column = new Int32Array(size).fill(-1);
       keys.forEach((id, k) => (column[id] = k));
       return column;
+    });
+    this.parentMask = new Uint8Array(size);
+    PARENT_COLUMNS.forEach((col, bit) => {
+      for (const id of ids[col] ?? []) this.parentMask[id] = (this.parentMask[id] ?? 0) | (1 << bit);
     });
   }
 
@@ -252,9 +258,12 @@ export class NameGuard {
   }
 
   private noteParent(id: number): void {
-    for (const col of PARENT_COLUMNS) {
-      if (this.has(col, id)) this.parentHit[col] = id;
-    }
+    // One byte read per hit: most hits are TLDs and platform parents that start no guard column.
+    const mask = this.parentMask[id] ?? 0;
+    if (mask === 0) return;
+    PARENT_COLUMNS.forEach((col, bit) => {
+      if ((mask & (1 << bit)) !== 0) this.parentHit[col] = id;
+    });
   }
 
   /** True when map `col` has key `id`. */
