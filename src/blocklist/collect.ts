@@ -14,8 +14,9 @@ import {
   classifyIPv4Packed,
   classifyIPv4PackedBytes,
   IPV4_PACK,
-  isCanonicalDomainBytes,
   isCanonicalDomainFast,
+  NameScan,
+  scanCanonicalDomain,
 } from '../indicators/fast-path.js';
 import type { NetworkIndicator } from '../indicators/types.js';
 import { Aggregator } from './aggregate.js';
@@ -72,6 +73,9 @@ export class Collector {
   /** Accepted single addresses inside CDN ranges (`sharedHostPolicy: warn`), per source. */
   readonly sharedHosts = new Map<string, { count: number; example: string }>();
 
+  /** Dots and suffix hashes of the last host name scanned from bytes (reused: no allocation per name). */
+  private readonly scan = new NameScan();
+
   /** True when nobody observes outcomes, so canonical values need no indicator objects. */
   private readonly fast: boolean;
 
@@ -122,10 +126,10 @@ export class Collector {
       this.storeIPv4(packed, src, b, start, end);
       return true;
     }
-    if (!isCanonicalDomainBytes(b, start, end)) return false;
-    const guard = this.o.guard;
-    const verdict = guard.checkDomainBytes(b, start, end);
-    if (verdict === null) this.aggregator.addDomainBytes(b, start, end, src.set, guard.lastNameHash());
+    const scan = this.scan;
+    if (!scanCanonicalDomain(b, start, end, scan)) return false;
+    const verdict = this.o.guard.checkDomainScanned(b, start, end, scan);
+    if (verdict === null) this.aggregator.addDomainBytes(b, start, end, src.set, scan.hash);
     else this.rejects.add(b.toString('latin1', start, end), src.set, verdict.reason, verdict.detail);
     return true;
   }

@@ -276,27 +276,45 @@ export function writeRejected(
   // Tails by set and reason, then by detail: details are a handful of shared label strings, so this
   // is two array reads and one Map hit per row, with no key string built.
   const tails: Map<string | undefined, Buffer>[] = [];
-  const head = Buffer.from('{"value":');
+  // `\n{"value":` before the first row, `,\n{"value":` before the others.
+  const firstHead = Buffer.from('\n{"value":');
+  const head = Buffer.from(',\n{"value":');
+  // Sorted rows come in runs of one source, reason and detail: the last tail is reused as it is.
+  let lastSlot = -1;
+  let lastDetail: string | undefined;
+  let tail: Buffer = Buffer.alloc(0);
   for (let k = 0; k < order.length; k++) {
     const i = order[k] ?? 0;
-    separator(w, k);
-    w.bytes(head);
+    const slot = (rejects.set[i] ?? 0) * 32 + (rejects.reason[i] ?? 0);
+    const detail = rejects.detail[i];
+    if (slot !== lastSlot || detail !== lastDetail) {
+      const byDetail = (tails[slot] ??= new Map());
+      let found = byDetail.get(detail);
+      if (found === undefined) {
+        found = rejectedTail(rejects, i, sets);
+        byDetail.set(detail, found);
+      }
+      tail = found;
+      lastSlot = slot;
+      lastDetail = detail;
+    }
     const ip = rejects.ipv4StartAt(i);
     if (ip >= 0) {
-      const buf = w.room(20);
-      buf[w.pos] = 34;
-      const end = writeIPv4Text(buf, w.pos + 1, ip, rejects.ipv4PrefixAt(i));
-      buf[end] = 34;
-      w.pos = end + 1;
-    } else w.jsonString(rejects.valueAt(i));
-    const slot = (rejects.set[i] ?? 0) * 32 + (rejects.reason[i] ?? 0);
-    const byDetail = (tails[slot] ??= new Map());
-    const detail = rejects.detail[i];
-    let tail = byDetail.get(detail);
-    if (tail === undefined) {
-      tail = rejectedTail(rejects, i, sets);
-      byDetail.set(detail, tail);
+      // An address row: head, quoted dotted quad and tail straight into the buffer.
+      const buf = w.room(head.length + 20 + tail.length);
+      let p = w.pos;
+      const h = k === 0 ? firstHead : head;
+      buf.set(h, p);
+      p += h.length;
+      buf[p++] = 34;
+      p = writeIPv4Text(buf, p, ip, rejects.ipv4PrefixAt(i));
+      buf[p++] = 34;
+      buf.set(tail, p);
+      w.pos = p + tail.length;
+      continue;
     }
+    w.bytes(k === 0 ? firstHead : head);
+    w.jsonString(rejects.valueAt(i));
     w.bytes(tail);
   }
   if (order.length > 0) w.ascii('\n');

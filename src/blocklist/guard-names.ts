@@ -8,6 +8,7 @@
  * of the checks and the detail texts are those documented in guard.ts; the property test in
  * test/blocklist/guard-fast.test.ts compares this against the straightforward per-map walk.
  */
+import type { NameScan } from '../indicators/fast-path.js';
 import { pslDeepBases, pslSlowTlds } from '../indicators/psl-fast.js';
 import { tldts } from '../indicators/tldts-lazy.js';
 import type { GuardVerdict } from './guard.js';
@@ -81,8 +82,6 @@ export class NameGuard {
   /** Dots in the scanned name, and the length of its last two labels. */
   private dots = 0;
   private baseLength = 0;
-  /** The suffix hash of the whole scanned name. */
-  private nameHash = 0;
 
   constructor(maps: NameGuardMaps) {
     const psl = new Map<string, string>();
@@ -136,9 +135,21 @@ export class NameGuard {
     return this.verdict(undefined, b, start, true, end);
   }
 
-  /** The suffix hash of the last checked name (suffix-table.ts): the aggregator reuses it. */
-  get lastHash(): number {
-    return this.nameHash;
+  /**
+   * {@link checkBytes} for a name the classifier already scanned (`scanCanonicalDomain`): its dots and
+   * suffix hashes come from `scan`, so only the table probes are left.
+   */
+  checkScanned(b: Uint8Array, start: number, end: number, scan: NameScan): GuardVerdict {
+    this.reset();
+    const table = this.table;
+    for (let k = 0; k < scan.dots; k++) {
+      const dot = scan.dotAt[k] ?? 0;
+      const h = scan.hashAt[k] ?? 0;
+      this.atDot(table.mayHave(h) ? table.findBytes(b, dot + 1, end, h) : -1, end - dot - 1);
+    }
+    this.own = table.mayHave(scan.hash) ? table.findBytes(b, start, end, scan.hash) : -1;
+    this.atName(end - start);
+    return this.verdict(undefined, b, start, true, end);
   }
 
   /** The verdict from the hits of the last scan; the name is `name` or `b[start, end)`. */
@@ -237,7 +248,6 @@ export class NameGuard {
       }
       h = suffixHashStep(h, c);
     }
-    this.nameHash = h;
     this.own = table.mayHave(h) ? table.find(name, 0, h) : -1;
     this.atName(end);
   }
@@ -252,7 +262,6 @@ export class NameGuard {
       if (c === 46) this.atDot(table.mayHave(h) ? table.findBytes(b, i + 1, end, h) : -1, end - i - 1);
       h = suffixHashStep(h, c);
     }
-    this.nameHash = h;
     this.own = table.mayHave(h) ? table.findBytes(b, start, end, h) : -1;
     this.atName(end - start);
   }

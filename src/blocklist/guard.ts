@@ -14,6 +14,7 @@
 import { ConfigError } from '../errors.js';
 import { SPECIAL_USE_TLDS } from '../indicators/domain.js';
 import { classify } from '../indicators/classify.js';
+import type { NameScan } from '../indicators/fast-path.js';
 import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
 import type { DomainIndicator, NetworkIndicator } from '../indicators/types.js';
 import { NameGuard } from './guard-names.js';
@@ -84,8 +85,11 @@ export interface Guard {
   checkDomainName(name: string): GuardVerdict;
   /** {@link checkDomainName} for a canonical name given as its ASCII bytes `b[start, end)`. */
   checkDomainBytes(b: Uint8Array, start: number, end: number): GuardVerdict;
-  /** The suffix hash (suffix-table.ts) of the name last given to {@link checkDomainBytes}. */
-  lastNameHash(): number;
+  /**
+   * {@link checkDomainBytes} for a name `scanCanonicalDomain` (fast-path.ts) accepted into `scan`: its
+   * dots and suffix hashes are reused, so the name's bytes are not read again.
+   */
+  checkDomainScanned(b: Uint8Array, start: number, end: number, scan: NameScan): GuardVerdict;
   /** Allowlisted IPs/CIDRs (canonical) inside a wider accepted CIDR: the aggregator carves these holes. */
   readonly allowlistNetworks: readonly string[];
   /**
@@ -262,7 +266,7 @@ export function createGuard(options: GuardOptions): Guard {
     checkIPv4,
     checkDomainName: (name) => checkDomain(name, true),
     checkDomainBytes: (b, start, end) => nameGuard().checkBytes(b, start, end),
-    lastNameHash: () => nameGuard().lastHash,
+    checkDomainScanned: (b, start, end, scan) => nameGuard().checkScanned(b, start, end, scan),
     sharedHostIPv4(first, last, prefix) {
       if (options.sharedHostPolicy !== 'warn' || prefix !== 32) return null;
       const lists = ipWarn();

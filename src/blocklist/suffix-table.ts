@@ -7,13 +7,9 @@
  * way, and a hit is confirmed with `startsWith(key, start)` (native, no allocation).
  */
 
-/** One step of the right-to-left suffix hash (FNV-style multiply, kept in int32). */
-export function suffixHashStep(hash: number, code: number): number {
-  return Math.imul(hash ^ code, 0x01000193);
-}
+import { SUFFIX_HASH_SEED, suffixHashStep } from '../indicators/name-hash.js';
 
-/** The seed of {@link suffixHashStep}. */
-export const SUFFIX_HASH_SEED = 0x811c9dc5 | 0;
+export { SUFFIX_HASH_SEED, suffixHashStep };
 
 /** The suffix hash of all of `key`. */
 export function suffixHash(key: string): number {

@@ -9,6 +9,7 @@
  */
 import { FILE_EXTENSIONS, isKnownTld, SPECIAL_USE_TLDS } from './domain.js';
 import { parseIPv4At } from './ip.js';
+import { SUFFIX_HASH_SEED, suffixHashStep } from './name-hash.js';
 
 /** `packed % 64` is the prefix length, `Math.floor(packed / 64)` the network start (a double: 38 bits). */
 export const IPV4_PACK = 64;
@@ -188,38 +189,65 @@ BYTE_CLASS[45] = HYPHEN;
 BYTE_CLASS[95] = UNDERSCORE;
 BYTE_CLASS[46] = DOT;
 
+/** Where the dots of a scanned name are and the suffix hash after each (see {@link scanCanonicalDomain}). */
+export class NameScan {
+  /** Number of dots. */
+  dots = 0;
+  /** `dotAt[k]`: position of the k-th dot from the right. */
+  readonly dotAt = new Int32Array(128);
+  /** `hashAt[k]`: suffix hash (name-hash.ts) of the bytes after that dot (a parent of the name). */
+  readonly hashAt = new Int32Array(128);
+  /** Suffix hash of the whole name. */
+  hash = 0;
+}
+
+const SCRATCH = new NameScan();
+
 /**
- * {@link isCanonicalDomainFast} for the bytes `b[start, end)`: the same rules, with the byte classes
- * of each label OR-ed together instead of branching per character. The top-level label's verdict is
- * cached by a number made of its letters (at most 11 of them fit exactly in a double), so the common
- * case makes no string at all.
+ * {@link isCanonicalDomainFast} for the bytes `b[start, end)`: the same rules, checked right to left
+ * with the byte classes of each label OR-ed together instead of branching per character, while the
+ * same pass records each dot and the suffix hash after it in `scan` — all the name guard needs
+ * (blocklist/guard-names.ts), so a million names are read once, not twice. The top-level label's
+ * verdict is cached by a number made of its letters (at most 11 of them fit exactly in a double).
  */
-export function isCanonicalDomainBytes(b: Uint8Array, start: number, end: number): boolean {
+export function scanCanonicalDomain(b: Uint8Array, start: number, end: number, scan: NameScan): boolean {
   const len = end - start;
   if (len < 3 || len > 253) return false;
-  let labelStart = start;
   let all = 0;
   let label = 0;
   let hyphens = 0;
   let dots = 0;
-  for (let i = start; i < end; i++) {
-    const f = BYTE_CLASS[b[i] ?? 0] ?? BAD;
+  let labelEnd = end;
+  let tldStart = -1;
+  let h = SUFFIX_HASH_SEED;
+  for (let i = end - 1; i >= start; i--) {
+    const c = b[i] ?? 0;
+    const f = BYTE_CLASS[c] ?? BAD;
     if (f === DOT) {
-      const labelLen = i - labelStart;
-      if (labelLen === 0 || labelLen > 63 || b[i - 1] === 45 || b[labelStart] === 45) return false;
-      labelStart = i + 1;
-      label = 0;
+      const labelLen = labelEnd - i - 1;
+      if (labelLen === 0 || labelLen > 63 || b[i + 1] === 45 || b[labelEnd - 1] === 45) return false;
+      if (dots === 0) {
+        // The top-level label: letters only (no digit, hyphen or underscore).
+        if ((label & (HYPHEN | DIGIT | UNDERSCORE)) !== 0) return false;
+        tldStart = i + 1;
+      }
+      scan.dotAt[dots] = i;
+      scan.hashAt[dots] = h;
       dots++;
-      continue;
+      labelEnd = i;
+      label = 0;
+    } else {
+      all |= f;
+      label |= f;
+      hyphens += f & HYPHEN;
     }
-    all |= f;
-    label |= f;
-    hyphens += f & HYPHEN;
+    h = suffixHashStep(h, c);
   }
-  const tldLen = end - labelStart;
-  // The top-level label: letters only (no digit, hyphen or underscore), 1–63 of them.
-  if ((all & BAD) !== 0 || dots === 0 || tldLen === 0 || tldLen > 63) return false;
-  if ((label & (HYPHEN | DIGIT | UNDERSCORE)) !== 0) return false;
+  const firstLen = labelEnd - start;
+  if ((all & BAD) !== 0 || dots === 0 || firstLen === 0 || firstLen > 63) return false;
+  if (b[start] === 45 || b[labelEnd - 1] === 45) return false;
+  scan.dots = dots;
+  scan.hash = h;
   if (hyphens > 0) {
     // One hyphen in an all-hex name is an `a-b` range (`cafe-bad.be`); `xn--` needs the general path.
     if (hyphens === 1 && (all & (NOT_HEX | UNDERSCORE)) === 0) return false;
@@ -227,14 +255,20 @@ export function isCanonicalDomainBytes(b: Uint8Array, start: number, end: number
       if (b[i] === 45 && b[i - 1] === 45 && b[i - 2] === 110 && b[i - 3] === 120) return false;
     }
   }
+  const tldLen = end - tldStart;
   if (tldLen > 11)
-    return tldAllowed(Buffer.from(b.buffer, b.byteOffset + labelStart, tldLen).toString('latin1'));
+    return tldAllowed(Buffer.from(b.buffer, b.byteOffset + tldStart, tldLen).toString('latin1'));
   let key = 0;
-  for (let i = labelStart; i < end; i++) key = key * 27 + ((b[i] ?? 0) - 96);
+  for (let i = tldStart; i < end; i++) key = key * 27 + ((b[i] ?? 0) - 96);
   let verdict = tldVerdicts.get(key);
   if (verdict === undefined) {
-    verdict = tldAllowed(Buffer.from(b.buffer, b.byteOffset + labelStart, tldLen).toString('latin1'));
+    verdict = tldAllowed(Buffer.from(b.buffer, b.byteOffset + tldStart, tldLen).toString('latin1'));
     tldVerdicts.set(key, verdict);
   }
   return verdict;
+}
+
+/** {@link isCanonicalDomainFast} for the bytes `b[start, end)` ({@link scanCanonicalDomain}, scan discarded). */
+export function isCanonicalDomainBytes(b: Uint8Array, start: number, end: number): boolean {
+  return scanCanonicalDomain(b, start, end, SCRATCH);
 }

@@ -10,6 +10,7 @@ import {
 import { SPECIAL_USE_NAMES } from '../../src/blocklist/ranges.js';
 import { loadNameWarninglists, type NameWarninglists } from '../../src/blocklist/warninglists.js';
 import { SPECIAL_USE_TLDS } from '../../src/indicators/domain.js';
+import { NameScan, scanCanonicalDomain } from '../../src/indicators/fast-path.js';
 import { pslDeepBases, pslSlowTlds } from '../../src/indicators/psl-fast.js';
 import { formatIPv4 } from '../../src/indicators/ip.js';
 
@@ -98,6 +99,7 @@ describe('guard fast entry points agree with the general ones', () => {
   });
 
   it('property: the suffix-table domain check equals the per-map walk', () => {
+    const scan = new NameScan();
     const known = [...lists.exact.keys(), ...lists.subtree.keys(), ...lists.parents.keys()];
     const sample = known.filter((_, i) => i % 7 === 0);
     const special = [
@@ -149,6 +151,10 @@ describe('guard fast entry points agree with the general ones', () => {
         if (/^[\x21-\x7e]+$/.test(n)) {
           const b = Buffer.from(`x.${n}.y`, 'latin1');
           expect(guard.checkDomainBytes(b, 2, 2 + n.length)).toEqual(expected);
+          // The compile path: the classifier's scan, then the guard on its dots and hashes.
+          if (scanCanonicalDomain(b, 2, 2 + n.length, scan)) {
+            expect(guard.checkDomainScanned(b, 2, 2 + n.length, scan)).toEqual(expected);
+          }
         }
       }),
       { numRuns: 5000 },

@@ -9,7 +9,10 @@ import {
   IPV4_PACK,
   isCanonicalDomainBytes,
   isCanonicalDomainFast,
+  NameScan,
+  scanCanonicalDomain,
 } from '../../src/indicators/fast-path.js';
+import { suffixHash } from '../../src/blocklist/suffix-table.js';
 
 /** Strings shaped like IPv4 values, valid or not: digits, dots, at most a slash or two. */
 const ipv4ish = fc.oneof(
@@ -162,5 +165,24 @@ describe('the byte forms of the fast paths', () => {
   ])('%s: same verdict as the string form', (s) => {
     const { b, start, end } = embedded(s, '-');
     expect(isCanonicalDomainBytes(b, start, end)).toBe(isCanonicalDomainFast(s));
+  });
+
+  it('property: an accepted scan records every dot and the suffix hash after it', () => {
+    const scan = new NameScan();
+    fc.assert(
+      fc.property(nameish, pad, (s, p) => {
+        const { b, start, end } = embedded(s, p);
+        if (!scanCanonicalDomain(b, start, end, scan)) return;
+        const dots: number[] = [];
+        for (let i = s.length - 1; i >= 0; i--) if (s[i] === '.') dots.push(i);
+        expect(scan.dots).toBe(dots.length);
+        dots.forEach((at, k) => {
+          expect(scan.dotAt[k]).toBe(start + at);
+          expect(scan.hashAt[k]).toBe(suffixHash(s.slice(at + 1)));
+        });
+        expect(scan.hash).toBe(suffixHash(s));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
