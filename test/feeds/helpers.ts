@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parsePlainValues } from '../../src/feeds/parse.js';
 import type { RawRecord, ValueHint } from '../../src/feeds/types.js';
 
 /** The project's fixture folder for IOC files. */
@@ -41,4 +42,11 @@ export function chunked(buf: Buffer, cuts: number[] = []): Readable {
     last = p;
   }
   return Readable.from(parts.filter((p) => p.length > 0));
+}
+
+/** The values and line numbers `parsePlainValues` gives for `buf` cut into chunks at `cuts`. */
+export async function plainValuesOf(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
+  const out: [string, number][] = [];
+  await parsePlainValues(chunked(buf, cuts), {}, (value, line) => out.push([value, line]));
+  return out;
 }

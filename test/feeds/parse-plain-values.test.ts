@@ -3,18 +3,12 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePlainValues, parseStreamBatches } from '../../src/feeds/parse.js';
-import { chunked } from './helpers.js';
+import { chunked, plainValuesOf } from './helpers.js';
 
 async function viaRecords(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
   const out: [string, number][] = [];
   for await (const batch of parseStreamBatches(chunked(buf, cuts), { format: 'plain' }))
     for (const r of batch) out.push([r.value, r.line]);
-  return out;
-}
-
-async function viaValues(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
-  const out: [string, number][] = [];
-  await parsePlainValues(chunked(buf, cuts), {}, (value, line) => out.push([value, line]));
   return out;
 }
 
@@ -43,7 +37,7 @@ describe('parsePlainValues', () => {
         async (lines, cuts, gzip) => {
           const text = Buffer.from(lines.join('\n'));
           const buf = gzip ? gzipSync(text) : text;
-          expect(await viaValues(buf, cuts)).toEqual(await viaRecords(buf, cuts));
+          expect(await plainValuesOf(buf, cuts)).toEqual(await viaRecords(buf, cuts));
         },
       ),
       { numRuns: 200 },

@@ -6,16 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../../src/errors.js';
 import { MAX_LINE_CHARS } from '../../src/feeds/line-driver.js';
-import { parsePlainValues } from '../../src/feeds/parse.js';
 import { readPlainBytes } from '../../src/feeds/plain-bytes.js';
-import { chunked } from './helpers.js';
-
-/** Values and line numbers via the text path, the reference. */
-async function viaText(buf: Buffer, cuts: number[]): Promise<[string, number][]> {
-  const out: [string, number][] = [];
-  await parsePlainValues(chunked(buf, cuts), {}, (value, line) => out.push([value, line]));
-  return out;
-}
+import { chunked, plainValuesOf } from './helpers.js';
 
 /** What a sink may take (PlainSink.token): one bare printable-ASCII token, not starting with `!`. */
 const BARE = /^[\x21-\x22\x24-\x3a\x3c-\x7e][\x21-\x22\x24-\x3a\x3c-\x7e]*$/;
@@ -104,7 +96,7 @@ describe('readPlainBytes', () => {
           if (finalNewline) parts.push(Buffer.from('\n'));
           const text = Buffer.concat(parts);
           const buf = gzip ? gzipSync(text) : text;
-          const expected = await viaText(buf, cuts);
+          const expected = await plainValuesOf(buf, cuts);
           expect((await viaBytes(buf, cuts)).values).toEqual(expected);
           expect((await viaBytes(buf, cuts, false)).values).toEqual(expected);
         },
@@ -132,7 +124,9 @@ describe('readPlainBytes', () => {
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const buf = readFileSync(file);
-      expect((await viaBytes(buf, [1000, 4097])).values, file).toEqual(await viaText(buf, [1000, 4097]));
+      expect((await viaBytes(buf, [1000, 4097])).values, file).toEqual(
+        await plainValuesOf(buf, [1000, 4097]),
+      );
     }
   });
 
@@ -150,7 +144,7 @@ describe('readPlainBytes', () => {
     await expect(run).rejects.toThrow(/line 2 is longer than/);
     // Multi-byte characters: 1.5 MB of bytes is fewer than the limit in characters, so accepted.
     const wide = Buffer.from(`${'é'.repeat(MAX_LINE_CHARS * 0.75)}\n`);
-    expect((await viaBytes(wide, [65536])).values).toEqual(await viaText(wide, [65536]));
+    expect((await viaBytes(wide, [65536])).values).toEqual(await plainValuesOf(wide, [65536]));
   });
 
   it('reports the format', async () => {
