@@ -25,6 +25,9 @@ import { LazyTimeColumn, U32Column } from './columns.js';
 import { DomainSet, type DomainEntries } from './domain-set.js';
 import type { SourceSets } from './provenance.js';
 
+/** The largest size hint applied: 4M values, at most ≈ 200 MB reserved for host names (a 60 MB list). */
+const MAX_EXPECTED = 1 << 22;
+
 /** Aggregated IPv4 entries, ascending by address. Times are ms, `Infinity` for none. */
 export interface V4Entries {
   start: Uint32Array;
@@ -114,7 +117,8 @@ export class Aggregator {
    * typed array is garbage the collector has to chase). Only a hint; nothing depends on it.
    */
   expect(values: number): void {
-    this.expected = Math.max(this.expected, Math.min(Math.floor(values), 1 << 26));
+    // Capped: a hint sizes memory up front, and a huge file of comments must not reserve gigabytes.
+    this.expected = Math.max(this.expected, Math.min(Math.floor(values), MAX_EXPECTED));
     this.domainSet.expect(this.expected);
   }
 
