@@ -2,7 +2,7 @@
  * The domain half of aggregation: names are interned as bytes on arrival (name-arena.ts), so
  * duplicates merge at once — sources united, the earliest expiry and first sighting kept — and the
  * sort, subdomain collapse and writer work on bytes. No string is made for a name that came in as
- * bytes, and a million names cost about 25 bytes each besides their text.
+ * bytes, and a million names cost about 30 bytes each besides their text.
  *
  * A name whose source set is -1 is removed (a data error) or folded into a blocked ancestor.
  */

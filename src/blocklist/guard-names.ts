@@ -4,9 +4,13 @@
  * Every name map the guard consults (special-use names, target names and their parents, allowlisted
  * names and their parents, the warninglists' exact / subtree / parent maps) is merged into one
  * {@link SuffixTable}: one backwards pass over a name finds, for the name itself and for each of its
- * parents, every map that knows it — no parent strings, no generator, one probe per label. The order
- * of the checks and the detail texts are those documented in guard.ts; the property test in
- * test/blocklist/guard-fast.test.ts compares this against the straightforward per-map walk.
+ * parents, every map that knows it — no parent strings, no generator, one probe per label (most
+ * probes end at a Bloom filter). The public-suffix data of psl-fast.ts sits in the same table, so the
+ * registrable domain of most names is known from the same pass; tldts is asked only for names under
+ * deeper suffix rules. Names come as strings (`check`), as bytes (`checkBytes`), or already scanned by
+ * the classifier (`checkScanned`, the compile path: no second pass over the bytes). The order of the
+ * checks and the detail texts are those documented in guard.ts; the property test in
+ * test/blocklist/guard-fast.test.ts compares all three against the straightforward per-map walk.
  */
 import type { NameScan } from '../indicators/fast-path.js';
 import { pslDeepBases, pslSlowTlds } from '../indicators/psl-fast.js';
