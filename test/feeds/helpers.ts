@@ -1,5 +1,6 @@
 /** Shared helpers of the feed tests: fixture loading (from test/fixtures only) and record shorthands. */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,3 +51,27 @@ export async function plainValuesOf(buf: Buffer, cuts: number[]): Promise<[strin
   await parsePlainValues(chunked(buf, cuts), {}, (value, line) => out.push([value, line]));
   return out;
 }
+
+/** Lines of a plain list that exercise every rule of the text path (comments, scores, CR, BOM, NBSP, …). */
+export const plainLine = fc.oneof(
+  fc.constantFrom(
+    '',
+    '# comment',
+    '; c',
+    '! adblock',
+    '!x.example',
+    '  1.2.3.4  # c2',
+    'evil.com;90',
+    '1.2.3.4\t12',
+    'a b c',
+    'x.org\r',
+    'x.org\r\r',
+    'a\rb.example',
+    '\r',
+    'hxxp://evil[.]example/a#b',
+  ),
+  fc.constantFrom('zürich.example', '\uFEFFbom.example', '\u00a0nbsp.example', 'a\u00a0b', '\u2028x.example'),
+  fc.ipV4(),
+  fc.domain(),
+  fc.stringMatching(/^[\x20-\x7e\t\r]{0,30}$/),
+);
