@@ -16,6 +16,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSyn
 import { dirname } from 'node:path';
 import { FeedError } from '../errors.js';
 import { parseIpInterval } from '../indicators/ip.js';
+import { BodyThread } from './body-thread.js';
 import { BodyHasher, ByteWriter } from './byte-writer.js';
 import { compareCodeUnits } from './provenance.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from './types.js';
@@ -42,6 +43,8 @@ export interface BlocklistDocument {
   writeEntries?(w: ByteWriter): void;
   /** Optional byte form of `rejectedChunks`, in the same layout as `writeEntries`. */
   writeRejected?(w: ByteWriter): void;
+  /** How many entries `writeEntries` writes, when known: big bodies are hashed on a second thread. */
+  entryCount?: number;
 }
 
 /** One entry's canonical JSON, from already-JSON-encoded parts (shared by both serialisation paths). */
@@ -246,19 +249,13 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
 /** Writes entries and rejected values after the header; returns the digest of the entries. */
 function writeBody(fd: number, doc: BlocklistDocument): string {
   if (doc.writeEntries !== undefined && doc.writeRejected !== undefined) {
-    const hasher = new BodyHasher();
-    const entries = new ByteWriter((bytes) => {
-      writeAll(fd, bytes);
-      hasher.add(bytes);
-    });
-    doc.writeEntries(entries);
-    entries.flush();
+    const digest = writeEntryBytes(fd, doc.writeEntries.bind(doc), doc.entryCount ?? 0);
     writeSync(fd, '],"rejected":[');
     const rejected = new ByteWriter((bytes) => writeAll(fd, bytes));
     doc.writeRejected(rejected);
     rejected.flush();
     writeSync(fd, ']}\n');
-    return hasher.digest();
+    return digest;
   }
   const hasher = new EntryHasher();
   for (const part of bodyParts(doc.entryChunks(), (lines) => hasher.add(lines))) writeSync(fd, part);
@@ -266,6 +263,33 @@ function writeBody(fd: number, doc: BlocklistDocument): string {
   for (const part of bodyParts(doc.rejectedChunks())) writeSync(fd, part);
   writeSync(fd, ']}\n');
   return hasher.digest();
+}
+
+/** Entries from which the body is written and hashed on a second thread (body-thread.ts). */
+const BODY_THREAD_MIN_ENTRIES = 50_000;
+
+/** Writes the entries' bytes at the file position and returns their digest. */
+function writeEntryBytes(fd: number, write: (w: ByteWriter) => void, entryCount: number): string {
+  const thread = entryCount >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd) : undefined;
+  if (thread === undefined) {
+    const hasher = new BodyHasher();
+    const w = new ByteWriter((bytes) => {
+      writeAll(fd, bytes);
+      hasher.add(bytes);
+    });
+    write(w);
+    w.flush();
+    return hasher.digest();
+  }
+  try {
+    const w = new ByteWriter((bytes) => thread.add(bytes));
+    write(w);
+    w.flush();
+    return thread.finish();
+  } catch (err) {
+    thread.abort();
+    throw err;
+  }
 }
 
 /** `writeSync` until every byte is written (a short write is legal for any fd). */

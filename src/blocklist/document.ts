@@ -37,6 +37,7 @@ export function buildDocument(
     entryChunks: () => entryChunks(agg, sets),
     rejectedChunks: () => rejectedChunks(rejects, order(), sets),
     writeEntries: (w) => writeEntries(agg, sets, w),
+    entryCount: agg.domains.length + agg.v4.length + agg.v6.start.length,
     writeRejected: (w) => writeRejected(rejects, order(), sets, w),
   };
 }
