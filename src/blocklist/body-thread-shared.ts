@@ -1,23 +1,20 @@
 /**
- * The memory layout shared by the body-writer thread (body-thread-worker.ts) and its owner
- * (body-thread.ts): a ring of byte slots in one SharedArrayBuffer, two counters and a result area.
+ * What the body-writer thread (body-thread-worker.ts) and its owner (body-thread.ts) share: a few
+ * control words in a SharedArrayBuffer, and the shape of the messages between them.
  *
- * The owner fills slots in order and bumps `PRODUCED`; the worker writes each slot to the file,
- * hashes it and bumps `CONSUMED`. Each counter has one writer, so no lock is needed: `Atomics`
- * loads and stores order the slot bytes before the counter that publishes them.
+ * Filled buffers travel to the worker as transferred memory (no copy) and come back the same way to
+ * be filled again. The owner is synchronous, so it cannot wait for a message event: it polls its
+ * port with `receiveMessageOnPort` and sleeps on `RETURNED` (which the worker bumps after each
+ * returned buffer) with `Atomics.wait`.
  */
 
-/** Bytes per slot: a multiple of the ByteWriter's flush size, so a flush fills whole slots. */
-export const SLOT_BYTES = 2 << 20;
-/** Slots in the ring: 16 MiB lets the owner run ahead while the thread starts (≈ 45 ms). */
-export const SLOTS = 8;
+import type { MessagePort } from 'node:worker_threads';
 
 /** Indexes into the control words. */
-export const PRODUCED = 0;
-export const CONSUMED = 1;
-export const STATE = 2;
+export const RETURNED = 0;
+export const STATE = 1;
 /** The result text's length in bytes (digest or error message). */
-export const RESULT_LENGTH = 3;
+export const RESULT_LENGTH = 2;
 const CONTROL_WORDS = 4;
 
 /** `STATE` values. */
@@ -25,36 +22,34 @@ export const RUNNING = 0;
 export const DONE = 1;
 export const FAILED = 2;
 
-/** A slot length that ends the stream. */
-export const END_OF_BODY = -1;
-
 /** Room for the result: `sha256:<64 hex>` or an error message (truncated). */
-export const RESULT_BYTES = 512;
+const RESULT_BYTES = 512;
 
-/** Views on one shared buffer, laid out the same way on both sides. */
-export interface BodyRing {
+/** Views on the shared control buffer, laid out the same way on both sides. */
+export interface BodyControl {
   readonly buffer: SharedArrayBuffer;
-  readonly control: Int32Array;
-  readonly lengths: Int32Array;
+  readonly words: Int32Array;
   readonly result: Uint8Array;
-  readonly data: Uint8Array;
 }
 
-/** Lays out (or, given `buffer`, re-reads the layout of) a ring. */
-export function bodyRing(buffer?: SharedArrayBuffer): BodyRing {
-  const controlBytes = 4 * (CONTROL_WORDS + SLOTS);
-  const sab = buffer ?? new SharedArrayBuffer(controlBytes + RESULT_BYTES + SLOTS * SLOT_BYTES);
+/** Lays out (or, given `buffer`, re-reads the layout of) the control buffer. */
+export function bodyControl(buffer?: SharedArrayBuffer): BodyControl {
+  const sab = buffer ?? new SharedArrayBuffer(4 * CONTROL_WORDS + RESULT_BYTES);
   return {
     buffer: sab,
-    control: new Int32Array(sab, 0, CONTROL_WORDS),
-    lengths: new Int32Array(sab, 4 * CONTROL_WORDS, SLOTS),
-    result: new Uint8Array(sab, controlBytes, RESULT_BYTES),
-    data: new Uint8Array(sab, controlBytes + RESULT_BYTES, SLOTS * SLOT_BYTES),
+    words: new Int32Array(sab, 0, CONTROL_WORDS),
+    result: new Uint8Array(sab, 4 * CONTROL_WORDS, RESULT_BYTES),
   };
 }
 
+/** Owner → worker: bytes to write at the file position (`hashed`: part of the digest), or the end. */
+export type BodyMessage =
+  { kind: 'bytes'; buffer: ArrayBuffer; length: number; hashed: boolean } | { kind: 'end' };
+
 /** What the worker is started with. */
 export interface BodyThreadData {
-  buffer: SharedArrayBuffer;
+  control: SharedArrayBuffer;
   fd: number;
+  /** The worker's end of the channel: owner's messages in, emptied buffers out. */
+  port: MessagePort;
 }

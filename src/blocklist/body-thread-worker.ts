@@ -1,73 +1,60 @@
 /**
- * The body-writer thread (started by body-thread.ts): writes each filled slot of the shared ring to
- * the file, then hashes it in its digest form, while the main thread formats the next entries. It
- * imports nothing but Node built-ins and the newline filter, so it is ready in tens of milliseconds.
+ * The body-writer thread (started by body-thread.ts): writes each buffer it is sent at the file
+ * position, hashes the digested ones in their newline-free form, and sends the buffer back to be
+ * filled again, while the main thread formats the next entries. It imports nothing but Node
+ * built-ins and the newline filter, so it is ready in tens of milliseconds.
  */
 import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import {
-  bodyRing,
-  CONSUMED,
+  bodyControl,
   DONE,
-  END_OF_BODY,
   FAILED,
-  PRODUCED,
   RESULT_LENGTH,
-  SLOT_BYTES,
-  SLOTS,
+  RETURNED,
   STATE,
+  type BodyMessage,
   type BodyThreadData,
 } from './body-thread-shared.js';
 import { dropNewlines } from './byte-writer.js';
 
-const { buffer, fd } = workerData as BodyThreadData;
-const ring = bodyRing(buffer);
-const { control, lengths, result } = ring;
-// A Buffer view: its `indexOf` is native memchr, where a Uint8Array's walks element by element.
-const data = Buffer.from(ring.data.buffer, ring.data.byteOffset, ring.data.length);
-/**
- * The slot is copied here before its newlines are dropped: `copyWithin` on shared memory takes a
- * slow element-wise path (measured: 200–400 ms for 100 MB, against 30 ms on private memory).
- */
-const own = Buffer.allocUnsafe(SLOT_BYTES);
+const { control: sab, fd, port } = workerData as BodyThreadData;
+const { words, result } = bodyControl(sab);
+// Same start as BodyHasher: the digest covers `[` entries joined by `,` `]`.
+const hash = createHash('sha256').update('[');
 
-/** Publishes the outcome and wakes the owner (it waits on `STATE`). */
+/** Publishes the outcome and wakes the owner, whichever word it sleeps on. */
 function finish(state: number, text: string): void {
   const bytes = Buffer.from(text, 'utf8').subarray(0, result.length);
   result.set(bytes);
-  Atomics.store(control, RESULT_LENGTH, bytes.length);
-  Atomics.store(control, STATE, state);
-  Atomics.notify(control, STATE);
-  // The owner may be waiting for a free slot instead: wake it too, it checks STATE first.
-  Atomics.notify(control, CONSUMED);
+  Atomics.store(words, RESULT_LENGTH, bytes.length);
+  Atomics.store(words, STATE, state);
+  Atomics.notify(words, STATE);
+  Atomics.notify(words, RETURNED);
 }
 
-try {
-  // Same start as BodyHasher: the digest covers `[` entries joined by `,` `]`.
-  const hash = createHash('sha256').update('[');
-  for (let consumed = 0; ;) {
-    const produced = Atomics.load(control, PRODUCED);
-    if (consumed === produced) {
-      Atomics.wait(control, PRODUCED, produced);
-      continue;
-    }
-    const slot = consumed % SLOTS;
-    const length = Atomics.load(lengths, slot);
-    if (length === END_OF_BODY) {
-      finish(DONE, `sha256:${hash.update(']').digest('hex')}`);
-      break;
-    }
-    const bytes = data.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + length);
-    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-    const copy = own.subarray(0, length);
-    copy.set(bytes);
-    hash.update(copy.subarray(0, dropNewlines(copy)));
-    consumed++;
-    Atomics.store(control, CONSUMED, consumed);
-    Atomics.notify(control, CONSUMED);
+function handle(message: BodyMessage): void {
+  if (message.kind === 'end') {
+    finish(DONE, `sha256:${hash.update(']').digest('hex')}`);
+    port.close();
+    return;
   }
-} catch (err) {
-  const e = err as NodeJS.ErrnoException;
-  finish(FAILED, e.code ?? e.message);
+  const bytes = Buffer.from(message.buffer, 0, message.length);
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+  if (message.hashed) hash.update(bytes.subarray(0, dropNewlines(bytes)));
+  port.postMessage(message.buffer, [message.buffer]);
+  Atomics.add(words, RETURNED, 1);
+  Atomics.notify(words, RETURNED);
 }
+
+port.on('message', (message: BodyMessage) => {
+  if (Atomics.load(words, STATE) !== 0) return;
+  try {
+    handle(message);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    finish(FAILED, e.code ?? e.message);
+    port.close();
+  }
+});

@@ -3,48 +3,51 @@
  *
  * Formatting a million entries, writing the 100 MB they make and hashing them are each a few hundred
  * milliseconds; the last two need nothing from the first but its bytes. So the main thread formats
- * into a shared ring (body-thread-shared.ts) and a worker writes and hashes behind it, on the other
- * core. The file gets the same bytes in the same order and the digest is the same as in-thread
- * (test/cli/body-thread.test.ts compares the two).
+ * into buffers that it hands to a worker (their memory is transferred, not copied), and the worker
+ * writes and hashes behind it on the other core and hands the buffers back. The file gets the same
+ * bytes in the same order and the digest is the same as in-thread (test/cli/body-thread.test.ts
+ * compares the two).
  *
- * Everything stays synchronous for the caller: it blocks (`Atomics.wait`) only when the ring is full
- * and at the end, for the digest. The worker script is the built `.js` beside this module; when it is
- * absent (running from TypeScript sources), {@link BodyThread.start} returns undefined and the caller
- * hashes in-thread.
+ * Everything stays synchronous for the caller: it blocks (`Atomics.wait`) only when all its buffers
+ * are with the worker, and at the end for the digest. The worker script is the built `.js` beside
+ * this module; when it is absent (running from TypeScript sources), {@link BodyThread.start} returns
+ * undefined and the caller writes in-thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
-  bodyRing,
-  CONSUMED,
-  END_OF_BODY,
+  bodyControl,
   FAILED,
-  PRODUCED,
   RESULT_LENGTH,
+  RETURNED,
   RUNNING,
-  SLOT_BYTES,
-  SLOTS,
   STATE,
-  type BodyRing,
+  type BodyControl,
+  type BodyMessage,
   type BodyThreadData,
 } from './body-thread-shared.js';
+import { BYTE_WRITER_CAPACITY, ByteWriter } from './byte-writer.js';
 
 const WORKER_URL = new URL('./body-thread-worker.js', import.meta.url);
 
+/** Buffers in circulation: 16 MiB lets the owner run ahead while the worker starts (≈ 45 ms). */
+const BUFFERS = 16;
+
 /**
- * How long the owner waits without the worker taking a single slot before giving up. Generous: a
- * slot is 2 MiB, which even a slow network disk writes in well under this.
+ * How long the owner waits without the worker answering before giving up. Generous: a buffer is
+ * 1 MiB, which even a slow network disk writes in well under this.
  */
 const STALL_MS = 30_000;
 
 /** A worker writing a body to `fd` and hashing it (see the module comment). */
 export class BodyThread {
-  private produced = 0;
+  private allocated = 0;
   private finished = false;
 
   private constructor(
-    private readonly ring: BodyRing,
+    private readonly control: BodyControl,
+    private readonly port: MessagePort,
     private readonly worker: Worker,
   ) {}
 
@@ -54,77 +57,99 @@ export class BodyThread {
    */
   static start(fd: number): BodyThread | undefined {
     if (WORKER_URL.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_URL))) return undefined;
-    const ring = bodyRing();
+    const control = bodyControl();
+    const { port1, port2 } = new MessageChannel();
     try {
-      const workerData: BodyThreadData = { buffer: ring.buffer, fd };
-      const worker = new Worker(WORKER_URL, { workerData, stdout: false, stderr: false });
-      // Failures are reported through the ring; an 'error' event with no listener would crash the process.
+      const workerData: BodyThreadData = { control: control.buffer, fd, port: port2 };
+      const worker = new Worker(WORKER_URL, {
+        workerData,
+        transferList: [port2],
+        stdout: false,
+        stderr: false,
+      });
+      // Failures are reported through the control words; an 'error' event with no listener would
+      // crash the process.
       worker.on('error', () => undefined);
-      return new BodyThread(ring, worker);
+      return new BodyThread(control, port1, worker);
     } catch {
+      port1.close();
       return undefined;
     }
   }
 
-  /** Queues `bytes` (copied; the caller may reuse them at once). Throws when the worker failed. */
-  add(bytes: Uint8Array): void {
-    for (let off = 0; off < bytes.length;) {
-      const slot = this.nextSlot();
-      const n = Math.min(SLOT_BYTES, bytes.length - off);
-      this.ring.data.set(bytes.subarray(off, off + n), slot * SLOT_BYTES);
-      this.publish(slot, n);
-      off += n;
-    }
+  /** A writer whose bytes go to the file through this thread (`hashed`: they count in the digest). */
+  writer(hashed: boolean): ByteWriter {
+    return ByteWriter.handingOff((bytes) => this.send(bytes, hashed), this.freeBuffer());
   }
 
-  /** Ends the body, waits for the worker and returns the digest (`sha256:<hex>`). */
+  /** Ends the body, waits for the worker and returns the digest (`sha256:<hex>`) of the hashed bytes. */
   finish(): string {
-    this.publish(this.nextSlot(), END_OF_BODY);
-    const { control } = this.ring;
-    let waited = 0;
-    while (Atomics.load(control, STATE) === RUNNING) {
-      if (Atomics.wait(control, STATE, RUNNING, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS)
-        this.fail('the body-writer thread stopped answering');
-    }
-    if (Atomics.load(control, STATE) === FAILED) this.fail(this.resultText());
+    this.post({ kind: 'end' });
     this.finished = true;
+    this.waitWhile(STATE, () => Atomics.load(this.control.words, STATE) === RUNNING);
+    if (Atomics.load(this.control.words, STATE) === FAILED) this.fail();
+    this.port.close();
     return this.resultText();
   }
 
-  /** Stops the worker (after an error on either side); the file is then discarded by the caller. */
+  /** Stops the worker (after an error on either side); the caller then discards the file. */
   abort(): void {
     this.finished = true;
+    this.port.close();
     void this.worker.terminate();
   }
 
-  /** Waits for a free slot and returns its index. */
-  private nextSlot(): number {
-    const { control } = this.ring;
-    let waited = 0;
-    for (;;) {
-      if (Atomics.load(control, STATE) === FAILED) this.fail(this.resultText());
-      const consumed = Atomics.load(control, CONSUMED);
-      if (this.produced - consumed < SLOTS) return this.produced % SLOTS;
-      if (Atomics.wait(control, CONSUMED, consumed, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS)
-        this.fail('the body-writer thread stopped answering');
+  /** Hands `bytes` (a view from the start of a buffer of ours) to the worker; returns a buffer to go on with. */
+  private send(bytes: Buffer, hashed: boolean): Buffer {
+    const buffer = bytes.buffer as ArrayBuffer;
+    this.post({ kind: 'bytes', buffer, length: bytes.length, hashed }, [buffer]);
+    return this.freeBuffer();
+  }
+
+  private post(message: BodyMessage, transfer: ArrayBuffer[] = []): void {
+    if (this.finished) throw new Error('the body was already finished');
+    if (Atomics.load(this.control.words, STATE) === FAILED) this.fail();
+    this.port.postMessage(message, transfer);
+  }
+
+  /** A buffer back from the worker, a new one while fewer than {@link BUFFERS} exist, or waits. */
+  private freeBuffer(): Buffer {
+    let returned = receiveMessageOnPort(this.port);
+    if (returned === undefined && this.allocated < BUFFERS) {
+      this.allocated++;
+      return Buffer.allocUnsafeSlow(BYTE_WRITER_CAPACITY);
+    }
+    while (returned === undefined) {
+      const seen = Atomics.load(this.control.words, RETURNED);
+      returned = receiveMessageOnPort(this.port);
+      if (returned !== undefined) break;
+      if (Atomics.load(this.control.words, STATE) === FAILED) this.fail();
+      this.waitWhile(RETURNED, () => Atomics.load(this.control.words, RETURNED) === seen);
+    }
+    return Buffer.from(returned.message as ArrayBuffer);
+  }
+
+  /** Sleeps on control word `index` while `blocked()`; fails after {@link STALL_MS} without change. */
+  private waitWhile(index: number, blocked: () => boolean): void {
+    const { words } = this.control;
+    for (let waited = 0; blocked();) {
+      const value = Atomics.load(words, index);
+      if (!blocked()) return;
+      if (Atomics.wait(words, index, value, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
+        this.abort();
+        throw new Error('the body-writer thread stopped answering');
+      }
+      if (Atomics.load(words, STATE) === FAILED) return;
     }
   }
 
-  private publish(slot: number, length: number): void {
-    if (this.finished) throw new Error('body already finished');
-    const { control, lengths } = this.ring;
-    Atomics.store(lengths, slot, length);
-    this.produced++;
-    Atomics.store(control, PRODUCED, this.produced);
-    Atomics.notify(control, PRODUCED);
-  }
-
   private resultText(): string {
-    const n = Atomics.load(this.ring.control, RESULT_LENGTH);
-    return Buffer.from(this.ring.result.subarray(0, n)).toString('utf8');
+    const n = Atomics.load(this.control.words, RESULT_LENGTH);
+    return Buffer.from(this.control.result.subarray(0, n)).toString('utf8');
   }
 
-  private fail(reason: string): never {
+  private fail(): never {
+    const reason = this.resultText();
     this.abort();
     // The caller wraps this as `cannot write <path>: <reason>` (an errno code such as ENOSPC).
     throw new Error(reason);

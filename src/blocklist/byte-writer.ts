@@ -9,26 +9,43 @@
 import { createHash } from 'node:crypto';
 
 /** Bytes per flush: large enough that `writeSync` and `hash.update` calls are few. */
-const CAPACITY = 1 << 20;
+export const BYTE_WRITER_CAPACITY = 1 << 20;
+const CAPACITY = BYTE_WRITER_CAPACITY;
 
 /** Receives each filled part of the buffer; the bytes are only valid during the call. */
 export type FlushFn = (bytes: Buffer) => void;
 
+/**
+ * Instead of a {@link FlushFn}: takes the filled part of the buffer for good (it may transfer the
+ * memory to another thread) and returns the buffer to go on with.
+ */
+export type HandOffFn = (bytes: Buffer) => Buffer;
+
 /** A growable-on-demand byte writer that flushes in {@link CAPACITY} steps. */
 export class ByteWriter {
-  private buf = Buffer.allocUnsafe(CAPACITY);
+  private buf: Buffer = Buffer.allocUnsafe(CAPACITY);
   /** The write position. */
   pos = 0;
   /** A sink for prefetching reads of the callers (kept so they are not optimised away). */
   touched = 0;
 
-  constructor(private readonly flushFn: FlushFn) {}
+  constructor(
+    private readonly flushFn: FlushFn,
+    private readonly handOff?: HandOffFn,
+  ) {}
+
+  /** A writer whose filled buffers are handed off (see {@link HandOffFn}) instead of reused. */
+  static handingOff(handOff: HandOffFn, first: Buffer): ByteWriter {
+    const w = new ByteWriter(() => undefined, handOff);
+    w.buf = first;
+    return w;
+  }
 
   /** Makes room for `n` more bytes (flushing what is buffered). */
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n);
   }
 
   /**
@@ -42,7 +59,11 @@ export class ByteWriter {
 
   /** Hands the buffered bytes to the flush function and starts over. */
   flush(): void {
-    if (this.pos > 0) this.flushFn(this.buf.subarray(0, this.pos));
+    if (this.pos > 0) {
+      const filled = this.buf.subarray(0, this.pos);
+      if (this.handOff === undefined) this.flushFn(filled);
+      else this.buf = this.handOff(filled);
+    }
     this.pos = 0;
   }
 

@@ -249,13 +249,19 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
 /** Writes entries and rejected values after the header; returns the digest of the entries. */
 function writeBody(fd: number, doc: BlocklistDocument): string {
   if (doc.writeEntries !== undefined && doc.writeRejected !== undefined) {
-    const digest = writeEntryBytes(fd, doc.writeEntries.bind(doc), doc.entryCount ?? 0);
-    writeSync(fd, '],"rejected":[');
-    const rejected = new ByteWriter((bytes) => writeAll(fd, bytes));
-    doc.writeRejected(rejected);
-    rejected.flush();
-    writeSync(fd, ']}\n');
-    return digest;
+    const writeRejected = doc.writeRejected.bind(doc);
+    const thread = (doc.entryCount ?? 0) >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd) : undefined;
+    if (thread !== undefined) return writeBytesOffThread(thread, doc.writeEntries.bind(doc), writeRejected);
+    const hasher = new BodyHasher();
+    const entries = new ByteWriter((bytes) => {
+      writeAll(fd, bytes);
+      hasher.add(bytes);
+    });
+    doc.writeEntries(entries);
+    entries.flush();
+    const rest = new ByteWriter((bytes) => writeAll(fd, bytes));
+    writeTail(rest, writeRejected);
+    return hasher.digest();
   }
   const hasher = new EntryHasher();
   for (const part of bodyParts(doc.entryChunks(), (lines) => hasher.add(lines))) writeSync(fd, part);
@@ -268,28 +274,30 @@ function writeBody(fd: number, doc: BlocklistDocument): string {
 /** Entries from which the body is written and hashed on a second thread (body-thread.ts). */
 const BODY_THREAD_MIN_ENTRIES = 50_000;
 
-/** Writes the entries' bytes at the file position and returns their digest. */
-function writeEntryBytes(fd: number, write: (w: ByteWriter) => void, entryCount: number): string {
-  const thread = entryCount >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd) : undefined;
-  if (thread === undefined) {
-    const hasher = new BodyHasher();
-    const w = new ByteWriter((bytes) => {
-      writeAll(fd, bytes);
-      hasher.add(bytes);
-    });
-    write(w);
-    w.flush();
-    return hasher.digest();
-  }
+/** {@link writeBody}'s byte path with the writing and hashing on `thread`. */
+function writeBytesOffThread(
+  thread: BodyThread,
+  writeEntries: (w: ByteWriter) => void,
+  writeRejected: (w: ByteWriter) => void,
+): string {
   try {
-    const w = new ByteWriter((bytes) => thread.add(bytes));
-    write(w);
-    w.flush();
+    const entries = thread.writer(true);
+    writeEntries(entries);
+    entries.flush();
+    writeTail(thread.writer(false), writeRejected);
     return thread.finish();
   } catch (err) {
     thread.abort();
     throw err;
   }
+}
+
+/** Everything after the entries: the rejected values and the end of the document. */
+function writeTail(w: ByteWriter, writeRejected: (w: ByteWriter) => void): void {
+  w.ascii('],"rejected":[');
+  writeRejected(w);
+  w.ascii(']}\n');
+  w.flush();
 }
 
 /** `writeSync` until every byte is written (a short write is legal for any fd). */

@@ -77,19 +77,27 @@ describe('writing a big body on a second thread', () => {
     const ok = openSync(path, 'w');
     const good = BodyThread.start(ok);
     expect(good).toBeDefined();
-    good?.add(Buffer.from('\n{"a":1},\n{"b":2}\n'));
-    expect(good?.finish()).toBe(`sha256:${createHash('sha256').update('[{"a":1},{"b":2}]').digest('hex')}`);
+    if (good === undefined) return;
+    const hashed = good.writer(true);
+    hashed.ascii('\n{"a":1},\n{"b":2}\n');
+    hashed.flush();
+    const tail = good.writer(false);
+    tail.ascii('],"rejected":[]}\n');
+    tail.flush();
+    expect(good.finish()).toBe(`sha256:${createHash('sha256').update('[{"a":1},{"b":2}]').digest('hex')}`);
     closeSync(ok);
-    expect(readFileSync(path, 'utf8')).toBe('\n{"a":1},\n{"b":2}\n');
+    expect(readFileSync(path, 'utf8')).toBe('\n{"a":1},\n{"b":2}\n],"rejected":[]}\n');
 
     // A descriptor opened for reading: the worker's write fails with EBADF.
     const readOnly = openSync(path, 'r');
     const bad = BodyThread.start(readOnly);
     expect(bad).toBeDefined();
     expect(() => {
-      // More than the ring holds, so `add` itself meets the failure if `finish` has not yet.
-      const chunk = Buffer.alloc(4 << 20, 0x61);
-      for (let i = 0; i < 8; i++) bad?.add(chunk);
+      // More than the buffers in circulation, so the writer meets the failure before `finish` if
+      // the worker reported it by then.
+      const w = bad?.writer(true);
+      for (let i = 0; i < 40; i++) w?.ascii('x'.repeat(1 << 20));
+      w?.flush();
       bad?.finish();
     }).toThrow(/EBADF/);
     closeSync(readOnly);
