@@ -13,9 +13,9 @@
  * test/blocklist/guard-fast.test.ts compares all three against the straightforward per-map walk.
  */
 import type { NameScan } from '../indicators/fast-path.js';
-import { pslDeepBases, pslSlowTlds } from '../indicators/psl-fast.js';
 import { tldts } from '../indicators/tldts-lazy.js';
 import type { GuardVerdict } from './guard.js';
+import { nameTableBaseOf, PSL_DEEP_BIT, PSL_SLOW_BIT } from './guard-name-table.js';
 import { SUFFIX_HASH_SEED, suffixHashStep, SuffixTable } from './suffix-table.js';
 import type { NameWarninglists } from './warninglists.js';
 
@@ -49,7 +49,8 @@ const PSL_CANONICAL_OPTIONS = {
 };
 
 // Column ids: which map a table key belongs to. "Own" columns only apply to the name itself; the
-// others apply to the name and, nearest first, to its parents.
+// others apply to the name and, nearest first, to its parents. The first five come from the config
+// (added per guard), the rest from the shipped base table (guard-name-table.ts).
 const SPECIAL = 0;
 const TARGET = 1;
 const TARGET_PARENT = 2;
@@ -58,10 +59,7 @@ const ALLOW_PARENT = 4;
 const EXACT = 5;
 const SUBTREE = 6;
 const WARN_PARENT = 7;
-/** Public-suffix data (psl-fast.ts): `sld.tld` bases with deeper rules, and TLDs needing tldts. */
-const PSL_DEEP = 8;
-const PSL_SLOW = 9;
-const COLUMNS = 10;
+const COLUMNS = 8;
 /** The columns that also match a name's parents. */
 const PARENT_COLUMNS = [SPECIAL, TARGET, ALLOW, SUBTREE] as const;
 
@@ -70,12 +68,14 @@ export class NameGuard {
   private readonly table: SuffixTable;
   /**
    * `index[c][id]`: where the value map `c` gives key `id` sits in `values[c]`, or -1. Typed columns:
-   * 55k keys × 10 maps built in a few ms, where arrays of strings cost tens of ms at start-up.
+   * 55k keys × 8 maps built in a few ms, where arrays of strings cost tens of ms at start-up.
    */
   private readonly index: Int32Array[];
-  private readonly values: string[][];
+  private readonly values: (readonly string[])[];
   /** Per key: bit `b` set when map `PARENT_COLUMNS[b]` has it (what a parent hit must record). */
   private readonly parentMask: Uint8Array;
+  /** Per key: the public-suffix bits of guard-name-table.ts. */
+  private readonly psl: Uint8Array;
   private readonly hasLists: boolean;
   // Scratch results of the last scan (synchronous, so instance fields are safe and allocation-free).
   private own = -1;
@@ -88,35 +88,39 @@ export class NameGuard {
   private baseLength = 0;
 
   constructor(maps: NameGuardMaps) {
-    const psl = new Map<string, string>();
-    for (const base of pslDeepBases()) psl.set(base, base);
-    const slow = new Map<string, string>();
-    for (const tld of pslSlowTlds()) slow.set(tld, tld);
-    const byColumn: NameMap[] = [
-      maps.special,
-      maps.targetNames,
-      maps.targetParents,
-      maps.allowNames,
-      maps.allowParents,
-      maps.lists?.exact ?? new Map(),
-      maps.lists?.subtree ?? new Map(),
-      maps.lists?.parents ?? new Map(),
-      psl,
-      slow,
-    ];
+    const base = nameTableBaseOf(maps.lists);
     this.hasLists = maps.lists !== undefined;
-    this.table = new SuffixTable(byColumn.reduce((n, map) => n + map.size, 0));
-    const ids = byColumn.map((map) => Array.from(map.keys(), (name) => this.table.add(name)));
+    this.table = SuffixTable.fromState(base.table);
+    const own = [maps.special, maps.targetNames, maps.targetParents, maps.allowNames, maps.allowParents];
+    const ownIds = own.map((map) => Array.from(map.keys(), (name) => this.table.add(name)));
     const size = this.table.size;
-    this.values = byColumn.map((map) => [...map.values()]);
-    this.index = ids.map((keys) => {
+    // Columns span every key, the config's own included (an own key may be new to the table).
+    const sized = (from: Int32Array | Uint8Array, fill: number): Int32Array => {
+      const column = new Int32Array(size).fill(fill);
+      column.set(from);
+      return column;
+    };
+    const ownIndex = ownIds.map((ids) => {
       const column = new Int32Array(size).fill(-1);
-      keys.forEach((id, k) => (column[id] = k));
+      ids.forEach((id, k) => (column[id] = k));
       return column;
     });
+    this.index = [...ownIndex, sized(base.exact, -1), sized(base.subtree, -1), sized(base.parents, -1)];
+    this.values = [...own.map((map) => [...map.values()]), base.labels, base.labels, base.labels];
+    this.psl = new Uint8Array(size);
+    this.psl.set(base.psl);
     this.parentMask = new Uint8Array(size);
     PARENT_COLUMNS.forEach((col, bit) => {
-      for (const id of ids[col] ?? []) this.parentMask[id] = (this.parentMask[id] ?? 0) | (1 << bit);
+      const set = (id: number): void => {
+        this.parentMask[id] = (this.parentMask[id] ?? 0) | (1 << bit);
+      };
+      if (col !== SUBTREE) {
+        ownIds[col]?.forEach(set);
+        return;
+      }
+      // The one shipped parent column: 12k of 55k ids, read straight off the base.
+      const subtree = base.subtree;
+      for (let id = 0; id < subtree.length; id++) if ((subtree[id] ?? -1) >= 0) set(id);
     });
   }
 
@@ -201,8 +205,8 @@ export class NameGuard {
    */
   private fastDomainLength(canonical: boolean): number {
     if (!canonical || this.dots === 0) return -1;
-    if (this.tldId >= 0 && this.has(PSL_SLOW, this.tldId)) return -1;
-    if (this.baseId >= 0 && this.has(PSL_DEEP, this.baseId)) return -1;
+    if (this.tldId >= 0 && ((this.psl[this.tldId] ?? 0) & PSL_SLOW_BIT) !== 0) return -1;
+    if (this.baseId >= 0 && ((this.psl[this.baseId] ?? 0) & PSL_DEEP_BIT) !== 0) return -1;
     return this.baseLength;
   }
 
@@ -297,7 +301,7 @@ export class NameGuard {
   /** The nearest parent's value, when that parent is at least `minLength` long (else none). */
   private parentValue(col: number, minLength = 0): string | undefined {
     const id = this.parentHit[col] ?? -1;
-    if (id < 0 || this.table.keyOf(id).length < minLength) return undefined;
+    if (id < 0 || this.table.keyLength(id) < minLength) return undefined;
     return this.valueOf(col, id);
   }
 

@@ -28,13 +28,19 @@ import {
   type IPv4IndexState,
   type LabelledInterval,
 } from './ranges.js';
+import {
+  buildNameTableBase,
+  nameTableBaseOf,
+  sameNameTableBase,
+  type NameTableBase,
+} from './guard-name-table.js';
 import type { IpWarninglists, NameWarninglists } from './warninglists.js';
 
 /**
  * The cache format. Bump it when the layout or the meaning of a cached field changes; caches of
  * another format then read as stale (the fingerprint includes it).
  */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 const MAGIC = 'IOCWLC01';
 const DIGEST_AT = 8;
@@ -356,7 +362,58 @@ export function encodeNameCache(fingerprintHex: string, lists: NameWarninglists)
     arrays.set(`${map}.values`, narrow(values));
     counts[map] = keys.length;
   }
-  return encode(fingerprintHex, { labels, counts }, arrays);
+  const base = buildNameTableBase(lists);
+  encodeTableBase(base, arrays);
+  return encode(fingerprintHex, { labels, counts, table: { labels: base.labels } }, arrays);
+}
+
+/** Adds the arrays of the guard's base table (guard-name-table.ts) to `arrays`. */
+function encodeTableBase(base: NameTableBase, arrays: Map<string, CachedArray>): void {
+  const { units, starts, hashes, slots, bloom } = base.table;
+  const bits = (a: Int32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+  arrays.set('table.units', units);
+  arrays.set('table.starts', bits(starts));
+  arrays.set('table.hashes', bits(hashes));
+  arrays.set('table.slots', bits(slots));
+  arrays.set('table.bloom', bits(bloom));
+  for (const column of TABLE_COLUMNS) arrays.set(`table.${column}`, bits(base[column]));
+  arrays.set('table.psl', base.psl);
+}
+
+const TABLE_COLUMNS = ['exact', 'subtree', 'parents'] as const;
+
+/** The guard's base table from a cache file's parts (throws on a malformed part). */
+function tableBaseOf(data: unknown, arrays: ReadonlyMap<string, CachedArray>): NameTableBase {
+  const labels = (data as { table?: { labels?: unknown } } | null)?.table?.labels;
+  if (!isStringArray(labels)) throw new InternalError('warninglist cache: the table labels are missing');
+  const signed = (name: string): Int32Array => {
+    const a = u32(arrays, name);
+    return new Int32Array(a.buffer, a.byteOffset, a.length);
+  };
+  const units = arrays.get('table.units');
+  const psl = arrays.get('table.psl');
+  if (!(units instanceof Uint16Array) || !(psl instanceof Uint8Array))
+    throw new InternalError('warninglist cache: the table keys are missing');
+  const table = {
+    units,
+    starts: signed('table.starts'),
+    hashes: signed('table.hashes'),
+    slots: signed('table.slots'),
+    bloom: signed('table.bloom'),
+  };
+  const base: NameTableBase = {
+    table,
+    labels,
+    exact: signed('table.exact'),
+    subtree: signed('table.subtree'),
+    parents: signed('table.parents'),
+    psl,
+  };
+  const keys = table.hashes.length;
+  const columns = [base.exact, base.subtree, base.parents, base.psl];
+  if (table.starts.length !== keys + 1 || columns.some((column) => column.length !== keys))
+    throw new InternalError('warninglist cache: the table columns disagree');
+  return base;
 }
 
 /** Compiled name lists from a cache file's parts (throws on a malformed part). */
@@ -372,14 +429,27 @@ function nameListsOf(data: unknown, arrays: ReadonlyMap<string, CachedArray>): N
     if (!(bytes instanceof Uint8Array) || typeof count !== 'number' || values.length !== count) {
       throw new InternalError(`warninglist cache: the ${name} columns disagree`);
     }
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-    const keys = count === 0 ? [] : text.split('\n');
-    if (keys.length !== count) throw new InternalError(`warninglist cache: the ${name} key count disagrees`);
-    // The label ids are not checked one by one (a cold 50k-step loop): the file digest vouches for
-    // them, and the build read the file back and compared it with the lists before shipping it.
-    return new ColumnMap(keys, values, labels);
+    // Split on first need: the guard reads its own table (tableBase), so most runs never do. The
+    // count is then checked late, but the file digest vouches for the bytes, and the build read every
+    // key back (sameNameLists) before shipping the file. Likewise the label ids are not checked one by
+    // one (a cold 50k-step loop).
+    let keys: string[] | undefined;
+    const keysOf = (): readonly string[] => {
+      if (keys !== undefined) return keys;
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+      keys = count === 0 ? [] : text.split('\n');
+      if (keys.length !== count)
+        throw new InternalError(`warninglist cache: the ${name} key count disagrees`);
+      return keys;
+    };
+    return new ColumnMap(keysOf, count, values, labels);
   };
-  return { exact: map('exact'), subtree: map('subtree'), parents: map('parents') };
+  return {
+    exact: map('exact'),
+    subtree: map('subtree'),
+    parents: map('parents'),
+    tableBase: tableBaseOf(data, arrays),
+  };
 }
 
 /** The name lists cached in `file` when its fingerprint is `fingerprintHex` and it is intact, else undefined. */
@@ -425,12 +495,16 @@ export function sameIpLists(a: IpWarninglists, b: IpWarninglists): boolean {
 
 /** True when two compiled name lists hold the same entries in the same order, read every way. */
 export function sameNameLists(a: NameWarninglists, b: NameWarninglists): boolean {
-  return NAME_MAPS.every(
-    (map) =>
-      a[map].size === b[map].size &&
-      sameArray([...a[map].keys()], [...b[map].keys()]) &&
-      sameArray([...a[map].values()], [...b[map].values()]) &&
-      [...a[map].entries()].every(([k, v]) => b[map].get(k) === v),
+  const tables = sameNameTableBase(nameTableBaseOf(a), nameTableBaseOf(b));
+  return (
+    tables &&
+    NAME_MAPS.every(
+      (map) =>
+        a[map].size === b[map].size &&
+        sameArray([...a[map].keys()], [...b[map].keys()]) &&
+        sameArray([...a[map].values()], [...b[map].values()]) &&
+        [...a[map].entries()].every(([k, v]) => b[map].get(k) === v),
+    )
   );
 }
 
@@ -444,11 +518,13 @@ export function sameNameLists(a: NameWarninglists, b: NameWarninglists): boolean
  * see an unfilled Map as empty; nothing in iocwall does that.
  */
 class ColumnMap extends Map<string, string> {
-  private pending: { keys: readonly string[]; ids: Uint32Array; labels: readonly string[] } | undefined;
+  private pending:
+    { keys: () => readonly string[]; count: number; ids: Uint32Array; labels: readonly string[] } | undefined;
 
-  constructor(keys: readonly string[], ids: Uint32Array, labels: readonly string[]) {
+  /** `keys`: the keys, split from the cache's text on first call (`count` of them). */
+  constructor(keys: () => readonly string[], count: number, ids: Uint32Array, labels: readonly string[]) {
     super();
-    this.pending = { keys, ids, labels };
+    this.pending = { keys, count, ids, labels };
   }
 
   /** Inserts the columns' entries (once). */
@@ -456,18 +532,19 @@ class ColumnMap extends Map<string, string> {
     const pending = this.pending;
     if (pending === undefined) return;
     this.pending = undefined;
-    const { keys, ids, labels } = pending;
+    const { ids, labels } = pending;
+    const keys = pending.keys();
     for (let i = 0; i < keys.length; i++) super.set(keys[i] ?? '', labels[ids[i] ?? 0] ?? '');
   }
 
   /** `size` without filling (installed as the accessor below: a class cannot override Map's property). */
   currentSize(): number {
-    return this.pending?.keys.length ?? Reflect.get(Map.prototype, 'size', this);
+    return this.pending?.count ?? Reflect.get(Map.prototype, 'size', this);
   }
 
   override keys(): MapIterator<string> {
     if (this.pending === undefined) return super.keys();
-    return this.pending.keys[Symbol.iterator]();
+    return this.pending.keys()[Symbol.iterator]();
   }
 
   override values(): MapIterator<string> {

@@ -25,6 +25,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InternalError } from '../errors.js';
+import type { NameTableBase } from './guard-name-table.js';
 import { buildDualIndex, type DualIndex } from './ranges.js';
 import {
   encodeIpCache,
@@ -85,6 +86,11 @@ export interface NameWarninglists {
   subtree: Map<string, string>;
   /** Parent names of protected names (refused so a subdomain-blocking rule cannot cover them). */
   parents: Map<string, string>;
+  /**
+   * These maps already hashed into the name guard's table (guard-name-table.ts), when they were read
+   * from the build-time cache; otherwise the guard builds it on first use.
+   */
+  tableBase?: NameTableBase;
 }
 
 /** How a load may use the build-time cache. */
@@ -193,7 +199,20 @@ function codeParts(): Map<string, Buffer> | undefined {
   const here = dirname(HERE);
   const ext = extname(HERE);
   const parts = new Map<string, Buffer>();
-  for (const module of ['warninglists', 'warninglist-cache', 'ranges', 'cidr', '../indicators/ip']) {
+  // Every module whose code shapes what a cache holds: a rebuilt one never meets an old cache.
+  const modules = [
+    'warninglists',
+    'warninglist-cache',
+    'ranges',
+    'cidr',
+    '../indicators/ip',
+    'guard-name-table',
+    'suffix-table',
+    '../indicators/name-hash',
+    '../indicators/psl-fast',
+    '../indicators/psl-fast-data',
+  ];
+  for (const module of modules) {
     try {
       parts.set(`code:${module}`, readFileSync(join(here, `${module}${ext}`)));
     } catch {

@@ -18,6 +18,12 @@ import {
   type NameWarninglists,
 } from '../../src/blocklist/warninglists.js';
 import { InternalError } from '../../src/errors.js';
+import {
+  buildNameTableBase,
+  nameTableBaseOf,
+  sameNameTableBase,
+} from '../../src/blocklist/guard-name-table.js';
+import { NameGuard, type NameGuardMaps } from '../../src/blocklist/guard-names.js';
 
 const KINDS = ['special', 'infrastructure', 'cdn'] as const;
 const MAPS = ['exact', 'subtree', 'parents'] as const;
@@ -148,6 +154,38 @@ describe('warninglist cache: the cache path gives what the JSON path gives', () 
     expect(nameSnapshot(cached)).toEqual(jsonNames);
     expect(nameSnapshot(loadNameWarninglists(shipped, { cacheDir }))).toEqual(jsonNames);
     for (const map of MAPS) for (const [name, list] of json[map]) expect(cached[map].get(name)).toBe(list);
+  });
+
+  it("the name guard's base table, array for array, and a guard on it answers as one built from the JSON", () => {
+    const cached = readWarninglistCaches(shipped, cacheDir).names!;
+    const json = loadNameWarninglists(shipped, { cacheDir: null });
+    expect(cached.tableBase).toBeDefined();
+    expect(json.tableBase).toBeUndefined();
+    expect(sameNameTableBase(cached.tableBase!, buildNameTableBase(json))).toBe(true);
+    expect(nameTableBaseOf(cached)).toBe(cached.tableBase);
+
+    // The config's own names go on top of the base: one new to it, one it already holds.
+    const maps = (lists: NameWarninglists): NameGuardMaps => ({
+      special: new Map([['example.com', 'special-use name example.com']]),
+      targetNames: new Map([['fw.customer.example', 'fw.customer.example']]),
+      targetParents: new Map(),
+      allowNames: new Map([['github.com', 'github.com']]),
+      allowParents: new Map(),
+      lists,
+    });
+    const a = new NameGuard(maps(cached));
+    const b = new NameGuard(maps(json));
+    const names = [...json.exact.keys(), ...json.subtree.keys(), ...json.parents.keys()];
+    const probes = names.flatMap((n) => [n, `x.${n}`, `www.${n}`]);
+    probes.push('fw.customer.example', 'a.example.com', 'raw.githubusercontent.com', 'evil.co.uk', 'co.uk');
+    let refused = 0;
+    for (const name of probes) {
+      const verdict = a.check(name);
+      expect(verdict).toEqual(b.check(name));
+      if (verdict !== null) refused++;
+    }
+    // Not a vacuous comparison: most probes are listed names, which both refuse.
+    expect(refused).toBeGreaterThan(names.length / 2);
   });
 
   it('a cached name map behaves as a Map in every other way too', () => {
