@@ -118,14 +118,28 @@ function timed(cmd: string, args: string[], outFile?: string, env: NodeJS.Proces
   return { seconds, rssMB: rssKB / 1024, cpuSeconds };
 }
 
-/** Best of `runs` (the least disturbed run), with the highest RSS seen. */
-function best(runs: number, f: () => Timing): Timing {
-  const all = Array.from({ length: runs }, f);
+/** The best (least disturbed) of several timings, with the highest RSS seen. */
+function bestOf(all: readonly Timing[]): Timing {
   return {
     seconds: Math.min(...all.map((t) => t.seconds)),
     rssMB: Math.max(...all.map((t) => t.rssMB)),
     cpuSeconds: Math.min(...all.map((t) => t.cpuSeconds)),
   };
+}
+
+/**
+ * Best of `runs` for a tool and its peer, run alternately (tool, peer, tool, peer, …): on a shared
+ * machine the disturbance changes from minute to minute, and alternating spreads it over both
+ * instead of letting one quiet or one busy stretch favour either side.
+ */
+function bestPair(runs: number, tool: () => Timing, peer: (() => Timing) | undefined): [Timing, Timing?] {
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(tool());
+    if (peer) b.push(peer());
+  }
+  return [bestOf(a), peer ? bestOf(b) : undefined];
 }
 
 function packageRoot(): string {
@@ -147,7 +161,7 @@ export interface BenchRow {
 const pad = (s: string, n: number): string => s.padEnd(n);
 
 /** Runs the compile benchmark and prints the table; returns the rows. */
-export async function benchCompile(runs = 3): Promise<BenchRow[]> {
+export async function benchCompile(runs = 5): Promise<BenchRow[]> {
   const root = packageRoot();
   const cli = join(root, 'dist', 'src', 'cli', 'main.js');
   const dir = mkdtempSync(join(tmpdir(), 'iocwall-bench-'));
@@ -183,41 +197,33 @@ export async function benchCompile(runs = 3): Promise<BenchRow[]> {
     `${execFileSync('wc', ['-l', path]).toString().trim().split(/\s+/)[0]} lines`;
 
   const ipOut = join(dir, 'ipv4.json');
-  rows.push({
-    case: 'IPv4 1M',
-    tool: 'iocwall compile',
-    ...best(runs, () => iocwall(ipFile, ipOut)),
-    output: summary(ipOut),
-  });
   const hasIprange = spawnSync('sh', ['-c', 'command -v iprange']).status === 0;
-  if (hasIprange) {
-    const out = join(dir, 'iprange.txt');
-    rows.push({
-      case: 'IPv4 1M',
-      tool: 'iprange',
-      ...best(runs, () => timed('iprange', [ipFile], out)),
-      output: `${lines(out)} (CIDRs)`,
-    });
-  } else {
+  if (!hasIprange)
     console.log('iprange not found: skipping that comparison (install: apt-get install -y iprange)');
-  }
+  const iprangeOut = join(dir, 'iprange.txt');
+  const [ipTool, ipPeer] = bestPair(
+    runs,
+    () => iocwall(ipFile, ipOut),
+    hasIprange ? () => timed('iprange', [ipFile], iprangeOut) : undefined,
+  );
+  rows.push({ case: 'IPv4 1M', tool: 'iocwall compile', ...ipTool, output: summary(ipOut) });
+  if (ipPeer)
+    rows.push({ case: 'IPv4 1M', tool: 'iprange', ...ipPeer, output: `${lines(iprangeOut)} (CIDRs)` });
   const domOut = join(dir, 'domains.json');
-  rows.push({
-    case: 'domains 1M',
-    tool: 'iocwall compile',
-    ...best(runs, () => iocwall(domFile, domOut)),
-    output: summary(domOut),
-  });
   const sorted = join(dir, 'sorted.txt');
   const env = { ...process.env, LC_ALL: 'C' };
-  rows.push({
-    case: 'domains 1M',
-    tool: 'sort -u (LC_ALL=C)',
-    ...best(runs, () => timed('sort', ['-u', domFile], sorted, env)),
-    output: lines(sorted),
-  });
+  const [domTool, domPeer] = bestPair(
+    runs,
+    () => iocwall(domFile, domOut),
+    () => timed('sort', ['-u', domFile], sorted, env),
+  );
+  rows.push({ case: 'domains 1M', tool: 'iocwall compile', ...domTool, output: summary(domOut) });
+  if (domPeer)
+    rows.push({ case: 'domains 1M', tool: 'sort -u (LC_ALL=C)', ...domPeer, output: lines(sorted) });
 
-  console.log(`\ncompile benchmark (best of ${runs}; ${new Date().toISOString()}; node ${process.version})`);
+  console.log(
+    `\ncompile benchmark (best of ${runs}, each tool alternating with its peer; ${new Date().toISOString()}; node ${process.version})`,
+  );
   console.log(
     `${pad('case', 12)}${pad('tool', 22)}${pad('wall s', 9)}${pad('cpu s', 8)}${pad('peak RSS MB', 13)}output`,
   );
