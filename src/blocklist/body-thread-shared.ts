@@ -15,6 +15,8 @@ export const RETURNED = 0;
 export const STATE = 1;
 /** The result text's length in bytes (digest or error message). */
 export const RESULT_LENGTH = 2;
+/** 1 once the worker runs (a thread that never starts is reported sooner than one that stalls). */
+export const STARTED = 3;
 const CONTROL_WORDS = 4;
 
 /** `STATE` values. */

@@ -13,6 +13,7 @@ import {
   FAILED,
   RESULT_LENGTH,
   RETURNED,
+  STARTED,
   STATE,
   type BodyMessage,
   type BodyThreadData,
@@ -23,6 +24,7 @@ const { control: sab, fd, port } = workerData as BodyThreadData;
 const { words, result } = bodyControl(sab);
 // Same start as BodyHasher: the digest covers `[` entries joined by `,` `]`.
 const hash = createHash('sha256').update('[');
+Atomics.store(words, STARTED, 1);
 
 /** Publishes the outcome and wakes the owner, whichever word it sleeps on. */
 function finish(state: number, text: string): void {

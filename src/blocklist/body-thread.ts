@@ -22,6 +22,7 @@ import {
   RESULT_LENGTH,
   RETURNED,
   RUNNING,
+  STARTED,
   STATE,
   type BodyControl,
   type BodyMessage,
@@ -39,6 +40,8 @@ const BUFFERS = 16;
  * 1 MiB, which even a slow network disk writes in well under this.
  */
 const STALL_MS = 30_000;
+/** How long a worker may take to start (it is ready in tens of milliseconds). */
+const START_MS = 10_000;
 
 /** A worker writing a body to `fd` and hashing it (see the module comment). */
 export class BodyThread {
@@ -129,17 +132,26 @@ export class BodyThread {
     return Buffer.from(returned.message as ArrayBuffer);
   }
 
-  /** Sleeps on control word `index` while `blocked()`; fails after {@link STALL_MS} without change. */
+  /**
+   * Sleeps on control word `index` while `blocked()`, until the worker reports a failure (the caller
+   * checks `STATE`); throws when it never started ({@link START_MS}) or stops answering ({@link STALL_MS}).
+   */
   private waitWhile(index: number, blocked: () => boolean): void {
     const { words } = this.control;
     for (let waited = 0; blocked();) {
+      if (Atomics.load(words, STATE) === FAILED) return;
       const value = Atomics.load(words, index);
       if (!blocked()) return;
-      if (Atomics.wait(words, index, value, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
+      if (Atomics.wait(words, index, value, 1000) !== 'timed-out') continue;
+      waited += 1000;
+      if (Atomics.load(words, STARTED) === 0 && waited >= START_MS) {
+        this.abort();
+        throw new Error('the body-writer thread did not start');
+      }
+      if (waited >= STALL_MS) {
         this.abort();
         throw new Error('the body-writer thread stopped answering');
       }
-      if (Atomics.load(words, STATE) === FAILED) return;
     }
   }
 
