@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 
 /** Bytes per flush: large enough that `writeSync` and `hash.update` calls are few. */
 export const BYTE_WRITER_CAPACITY = 1 << 20;
-const CAPACITY = BYTE_WRITER_CAPACITY;
 
 /** Receives each filled part of the buffer; the bytes are only valid during the call. */
 export type FlushFn = (bytes: Buffer) => void;
@@ -21,24 +20,26 @@ export type FlushFn = (bytes: Buffer) => void;
  */
 export type HandOffFn = (bytes: Buffer) => Buffer;
 
-/** A growable-on-demand byte writer that flushes in {@link CAPACITY} steps. */
+/** A growable-on-demand byte writer that flushes in {@link BYTE_WRITER_CAPACITY} steps. */
 export class ByteWriter {
-  private buf: Buffer = Buffer.allocUnsafe(CAPACITY);
+  private buf: Buffer;
   /** The write position. */
   pos = 0;
   /** A sink for prefetching reads of the callers (kept so they are not optimised away). */
   touched = 0;
 
+  /** `handOff` and `first`: see {@link ByteWriter.handingOff}. */
   constructor(
     private readonly flushFn: FlushFn,
     private readonly handOff?: HandOffFn,
-  ) {}
+    first?: Buffer,
+  ) {
+    this.buf = first ?? Buffer.allocUnsafe(BYTE_WRITER_CAPACITY);
+  }
 
-  /** A writer whose filled buffers are handed off (see {@link HandOffFn}) instead of reused. */
+  /** A writer starting in `first` whose filled buffers are handed off (see {@link HandOffFn}), not reused. */
   static handingOff(handOff: HandOffFn, first: Buffer): ByteWriter {
-    const w = new ByteWriter(() => undefined, handOff);
-    w.buf = first;
-    return w;
+    return new ByteWriter(() => undefined, handOff, first);
   }
 
   /** Makes room for `n` more bytes (flushing what is buffered). */

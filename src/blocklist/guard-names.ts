@@ -7,7 +7,8 @@
  * parents, every map that knows it — no parent strings, no generator, one probe per label (most
  * probes end at a Bloom filter). The public-suffix data of psl-fast.ts sits in the same table, so the
  * registrable domain of most names is known from the same pass; tldts is asked only for names under
- * deeper suffix rules. Names come as strings (`check`), as bytes (`checkBytes`), or already scanned by
+ * deeper suffix rules. The shipped part of the table is built once (guard-name-table.ts, usually read from
+ * the build-time cache); each guard copies it and adds its config's names. Names come as strings (`check`), as bytes (`checkBytes`), or already scanned by
  * the classifier (`checkScanned`, the compile path: no second pass over the bytes). The order of the
  * checks and the detail texts are those documented in guard.ts; the property test in
  * test/blocklist/guard-fast.test.ts compares all three against the straightforward per-map walk.
@@ -68,7 +69,7 @@ export class NameGuard {
   private readonly table: SuffixTable;
   /**
    * `index[c][id]`: where the value map `c` gives key `id` sits in `values[c]`, or -1. Typed columns:
-   * 55k keys × 8 maps built in a few ms, where arrays of strings cost tens of ms at start-up.
+   * the shipped ones are copied from the base table (guard-name-table.ts) in well under a millisecond.
    */
   private readonly index: Int32Array[];
   private readonly values: (readonly string[])[];
