@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/feeds/parse.js';
-import { splitCsvLine } from '../../src/feeds/parsers/csv-fields.js';
+import { MAX_JOINED_LINES } from '../../src/feeds/parsers/csv.js';
+import { endsInsideQuote, splitCsvLine } from '../../src/feeds/parsers/csv-fields.js';
 import * as X from './expected-fixtures.js';
 import { fixture, pairs, withHint } from './helpers.js';
 
@@ -122,6 +123,48 @@ describe('src/feeds/parsers csv edge cases', () => {
     ]);
     expect(csv('ip\n').notices).toEqual([{ level: 'warn', message: 'CSV feed has no data rows' }]);
     expect(csv('').records).toEqual([]);
+  });
+
+  it('a quoted field may span lines (RFC 4180): one record, numbered by its first line', () => {
+    const feed = csv(
+      'ioc,type,comment,first_seen\r\n' +
+        'evil-one.com,domain,"seen in\r\nthe 3CX\r\n\r\n# campaign, ""stage 2""",2023-03-29 10:00:00\r\n' +
+        'evil-two.com,domain,plain,2023-03-30 10:00:00\r\n' +
+        '"evil-\nthree.com",domain,x\n# END 3 entries\n',
+    );
+    expect(feed.records).toEqual([
+      { value: 'evil-one.com', line: 2, hint: 'domain', firstSeen: '2023-03-29T10:00:00.000Z' },
+      { value: 'evil-two.com', line: 6, hint: 'domain', firstSeen: '2023-03-30T10:00:00.000Z' },
+      // A value column that spans lines keeps its line break: classification refuses it, visibly.
+      { value: 'evil-\nthree.com', line: 7, hint: 'domain' },
+    ]);
+    expect(feed.notices).toEqual([{ level: 'info', message: 'footer declares 3 entries; 3 rows found' }]);
+    expect(endsInsideQuote('a,"b,c')).toBe(true);
+    expect(endsInsideQuote('a,"b ""c"" d"')).toBe(false);
+    expect(endsInsideQuote('a,b"c,d')).toBe(false);
+    expect(endsInsideQuote('a; "b', ';')).toBe(true);
+  });
+
+  it('a stray quote does not swallow the rows after it: they are read line by line, with a warning', () => {
+    const rows = Array.from({ length: MAX_JOINED_LINES + 8 }, (_, i) => `evil${i}.net,domain,ok`);
+    const feed = csv(['ioc,type,comment', 'broken.example,domain,"no closing quote', ...rows].join('\n'));
+    expect(feed.records.map((r) => r.value)).toEqual([
+      'broken.example',
+      ...rows.map((_, i) => `evil${i}.net`),
+    ]);
+    expect(feed.records[1]?.line).toBe(3);
+    const warning = {
+      level: 'warn',
+      message: `1 row(s) with a quote that does not close within ${MAX_JOINED_LINES} lines: read line by line`,
+    };
+    expect(feed.notices).toEqual([warning]);
+    // Open at the end of the file, before the limit: the same.
+    const tail = csv('ioc,type,comment\nx.example,domain,"open\ny.example,domain,ok\n');
+    expect(tail.records.map((r) => [r.value, r.line])).toEqual([
+      ['x.example', 2],
+      ['y.example', 3],
+    ]);
+    expect(tail.notices).toEqual([warning]);
   });
 
   it('tab- and semicolon-separated files with a header', () => {

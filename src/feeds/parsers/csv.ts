@@ -4,9 +4,15 @@
  * entries), Feodo (`dst_ip`; quoted header not commented; `# END n entries`), URLhaus (commented
  * header, `url`), ThreatFox (commented header, `", "` separators, `ioc_value` + `ioc_type`,
  * `# Number of entries` footer), Sophos `Indicator,Data,Note`. Headerless files use column 1.
+ *
+ * A quoted field may span lines (RFC 4180): a data row that ends inside quotes is joined with the
+ * lines after it until the quote closes — but only over {@link MAX_JOINED_LINES} lines. A stray quote
+ * must not swallow the rest of a feed: if it does not close by then (or by the end), the row is read
+ * on its own as before (its quote runs to the end of its line) and the lines after it are read as the
+ * rows they look like, with a warning.
  */
 import type { RawRecord, ValueHint } from '../types.js';
-import { guessDelimiter, splitCsvLine } from './csv-fields.js';
+import { endsInsideQuote, guessDelimiter, splitCsvLine } from './csv-fields.js';
 import type { LineParserFactory, ParserSink } from './line-parser.js';
 import { SkipCounter, hintForLabel, toIsoTime } from './line-parser.js';
 
@@ -128,32 +134,84 @@ function emitRow(sink: ParserSink, skipped: SkipCounter, map: Mapping, line: str
   for (const v of values) if (v !== '') sink.emit({ ...base, value: v });
 }
 
+/** The most physical lines one record may span (a comment or description field, not a document). */
+export const MAX_JOINED_LINES = 32;
+
 /** Factory for the `csv` format. */
 export const csvParser: LineParserFactory = (sink) => {
   let map: Mapping | undefined;
   let rows = 0;
   let declared: number | undefined;
   const skipped = new SkipCounter();
-  return {
-    line(text, lineNo) {
-      if (text.trim() === '') return;
-      if (text.startsWith('#')) {
-        const body = text.replace(/^#+\s*/, '');
-        const footer = /^(?:END\s+(\d+)\s+entries|Number of entries:\s*(\d+))/i.exec(body);
-        if (footer) declared = Number(footer[1] ?? footer[2]);
-        else if (map === undefined && rows === 0 && /[,;\t]/.test(body)) map = headerMapping(body);
-        return;
-      }
-      if (map === undefined) {
-        map = headerMapping(text);
-        if (map !== undefined) return;
-        map = HEADERLESS;
-        sink.notice({ level: 'info', message: 'CSV without a recognised header: column 1 is used' });
-      }
+  /** The lines of a row whose quoted field is still open, with their line numbers. */
+  let open: { text: string; lineNo: number }[] = [];
+  let unclosed = 0;
+
+  /** One physical line outside an open quoted field. */
+  const line = (text: string, lineNo: number): void => {
+    if (text.trim() === '') return;
+    if (text.startsWith('#')) {
+      const body = text.replace(/^#+\s*/, '');
+      const footer = /^(?:END\s+(\d+)\s+entries|Number of entries:\s*(\d+))/i.exec(body);
+      if (footer) declared = Number(footer[1] ?? footer[2]);
+      else if (map === undefined && rows === 0 && /[,;\t]/.test(body)) map = headerMapping(body);
+      return;
+    }
+    if (map === undefined) {
+      map = headerMapping(text);
+      if (map !== undefined) return;
+      map = HEADERLESS;
+      sink.notice({ level: 'info', message: 'CSV without a recognised header: column 1 is used' });
+    }
+    if (text.includes('"') && endsInsideQuote(text, map.delimiter)) {
+      open = [{ text, lineNo }];
+      return;
+    }
+    rows++;
+    emitRow(sink, skipped, map, text, lineNo);
+  };
+
+  /** A line while a quoted field is open: joins it, or gives up on the join (see the module comment). */
+  const continued = (text: string, lineNo: number): void => {
+    open.push({ text, lineNo });
+    const joined = open.map((l) => l.text).join('\n');
+    const first = open[0] ?? { text, lineNo };
+    if (!endsInsideQuote(joined, map?.delimiter)) {
+      open = [];
       rows++;
-      emitRow(sink, skipped, map, text, lineNo);
-    },
+      emitRow(sink, skipped, map ?? HEADERLESS, joined, first.lineNo);
+      return;
+    }
+    if (open.length >= MAX_JOINED_LINES) giveUp();
+  };
+
+  /** Reads the open row on its own and the lines after it as rows of their own. */
+  const giveUp = (): void => {
+    const [first, ...rest] = open;
+    open = [];
+    if (first === undefined) return;
+    unclosed++;
+    rows++;
+    emitRow(sink, skipped, map ?? HEADERLESS, first.text, first.lineNo);
+    for (const l of rest) feed(l.text, l.lineNo);
+  };
+
+  const feed = (text: string, lineNo: number): void => {
+    if (open.length > 0) continued(text, lineNo);
+    else line(text, lineNo);
+  };
+
+  return {
+    line: feed,
     end() {
+      // A quote still open at the end: nothing closes it, so the lines are rows of their own.
+      while (open.length > 0) giveUp();
+      if (unclosed > 0) {
+        sink.notice({
+          level: 'warn',
+          message: `${unclosed} row(s) with a quote that does not close within ${MAX_JOINED_LINES} lines: read line by line`,
+        });
+      }
       if (declared !== undefined) {
         const level = declared === rows ? 'info' : 'warn';
         sink.notice({ level, message: `footer declares ${declared} entries; ${rows} rows found` });
