@@ -17,12 +17,19 @@ export const STATE = 1;
 export const RESULT_LENGTH = 2;
 /** 1 once the worker runs (a thread that never starts is reported sooner than one that stalls). */
 export const STARTED = 3;
-const CONTROL_WORDS = 4;
+/**
+ * 1 while the worker handles a message. Set before it reads `STATE`, while the owner sets `STATE`
+ * before it reads this: so once the owner has aborted and seen 0 here, the worker writes no more.
+ */
+export const BUSY = 4;
+const CONTROL_WORDS = 5;
 
 /** `STATE` values. */
 export const RUNNING = 0;
 export const DONE = 1;
 export const FAILED = 2;
+/** Set by the owner: stop, write nothing more (the file is being discarded). */
+export const ABORTED = 3;
 
 /** Room for the result: `sha256:<64 hex>` or an error message (truncated). */
 const RESULT_BYTES = 512;

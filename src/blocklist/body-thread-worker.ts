@@ -9,10 +9,12 @@ import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import {
   bodyControl,
+  BUSY,
   DONE,
   FAILED,
   RESULT_LENGTH,
   RETURNED,
+  RUNNING,
   STARTED,
   STATE,
   type BodyMessage,
@@ -51,12 +53,20 @@ function handle(message: BodyMessage): void {
 }
 
 port.on('message', (message: BodyMessage) => {
-  if (Atomics.load(words, STATE) !== 0) return;
+  // BUSY before STATE (and the owner the other way round): an abort never overlaps a write.
+  Atomics.store(words, BUSY, 1);
   try {
+    if (Atomics.load(words, STATE) !== RUNNING) {
+      port.close();
+      return;
+    }
     handle(message);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     finish(FAILED, e.code ?? e.message);
     port.close();
+  } finally {
+    Atomics.store(words, BUSY, 0);
+    Atomics.notify(words, BUSY);
   }
 });

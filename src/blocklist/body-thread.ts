@@ -17,7 +17,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
+  ABORTED,
   bodyControl,
+  BUSY,
   FAILED,
   RESULT_LENGTH,
   RETURNED,
@@ -95,9 +97,18 @@ export class BodyThread {
     return this.resultText();
   }
 
-  /** Stops the worker (after an error on either side); the caller then discards the file. */
+  /**
+   * Stops the worker (after an error on either side) and returns once it writes no more, so the
+   * caller may close the descriptor and discard the file: a write still queued must never land in
+   * whatever file reuses the descriptor's number.
+   */
   abort(): void {
     this.finished = true;
+    const { words } = this.control;
+    Atomics.compareExchange(words, STATE, RUNNING, ABORTED);
+    // A write in progress finishes (or fails) within the stall limit; then the worker sees ABORTED.
+    for (let waited = 0; Atomics.load(words, BUSY) === 1 && waited < STALL_MS; waited += 100)
+      Atomics.wait(words, BUSY, 1, 100);
     this.port.close();
     void this.worker.terminate();
   }
