@@ -1,12 +1,14 @@
 /**
  * The byte source of a parse: any readable stream, transparently gunzipped when it starts with
- * the gzip magic bytes, with an optional cap on the (decompressed) size.
+ * the gzip magic bytes or unzipped when it is a ZIP archive (unzip.ts), with an optional cap on the
+ * (decompressed) size.
  */
 import type { Readable } from 'node:stream';
 import { Readable as ReadableClass } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { FeedError } from '../errors.js';
+import { isZip, unzipped } from './unzip.js';
 
 /** An input a parse reads from. */
 export type ByteInput = NodeJS.ReadableStream | Readable;
@@ -23,12 +25,16 @@ function isZlibError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_');
 }
 
-/** Yields the input's bytes, gunzipped if it is gzip data; throws FeedError on truncated gzip or when over `maxBytes`. */
+/**
+ * Yields the input's bytes, gunzipped if it is gzip data, unzipped if it is a ZIP archive; throws
+ * FeedError on truncated or damaged compressed data or when over `maxBytes`.
+ */
 export async function* feedBytes(input: ByteInput, maxBytes = Infinity): AsyncGenerator<Buffer> {
   const it = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
   let done = false;
-  while (head.length < 2 && !done) {
+  // Four bytes tell gzip (2) and ZIP (4) apart from text.
+  while (head.length < 4 && !done) {
     const r = await it.next();
     if (r.done === true) done = true;
     else head = head.length === 0 ? toBuffer(r.value) : Buffer.concat([head, toBuffer(r.value)]);
@@ -43,7 +49,8 @@ export async function* feedBytes(input: ByteInput, maxBytes = Infinity): AsyncGe
     }
   }
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  let source: AsyncIterable<unknown> = raw();
+  const zip = !gzip && isZip(head);
+  let source: AsyncIterable<unknown> = zip ? unzipped(raw()) : raw();
   let failure: Promise<void> | undefined;
   const gunzip = gzip ? createGunzip() : undefined;
   if (gunzip) {
@@ -58,7 +65,7 @@ export async function* feedBytes(input: ByteInput, maxBytes = Infinity): AsyncGe
       total += buf.length;
       if (total > maxBytes)
         throw new FeedError(
-          `feed is larger than the ${maxBytes}-byte cap${gzip ? ' after decompression' : ''}`,
+          `feed is larger than the ${maxBytes}-byte cap${gzip || zip ? ' after decompression' : ''}`,
         );
       yield buf;
     }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FeedError } from '../../src/errors.js';
 import type { LoadContext, RecordSink } from '../../src/feeds/load.js';
@@ -104,6 +105,19 @@ describe('src/feeds/load url sources', () => {
     expect((await loadSource(source({ url: `${base}/ce` }), ctx(), a)).records).toBe(40);
     const b = new ArraySink();
     expect((await loadSource(source({ name: 'gz', url: `${base}/feed.gz` }), ctx(), b)).records).toBe(40);
+    expect(b.records).toEqual(a.records);
+  });
+
+  it('reads a ZIP-wrapped feed (as abuse.ch ships full exports) like the same feed unwrapped', async () => {
+    const text = fixture('3cx/talos__3cx-softphone-supply-chain-compromise.txt');
+    const zipped = Buffer.from(zipSync({ 'full.txt': [Buffer.from(text), { level: 6 }] }));
+    handler = (req, res) => res.writeHead(200).end(req.url === '/full.zip' ? zipped : text);
+    const a = new ArraySink();
+    expect((await loadSource(source({ url: `${base}/plain.txt` }), ctx(), a)).records).toBe(40);
+    const b = new ArraySink();
+    expect((await loadSource(source({ name: 'zipped', url: `${base}/full.zip` }), ctx(), b)).records).toBe(
+      40,
+    );
     expect(b.records).toEqual(a.records);
   });
 
