@@ -157,7 +157,11 @@ export class SuffixTable {
     }
   }
 
-  /** {@link find} for a name given as ASCII bytes: the id of the key equal to `b[start, end)`, or -1. */
+  /**
+   * {@link find} for a name given as ASCII bytes: the id of the key equal to `b[start, end)`, or -1.
+   * The same probe as `find`, kept apart on purpose: one function reading both strings and bytes
+   * would be polymorphic in the guard's per-name hot loop.
+   */
   findBytes(b: Uint8Array, start: number, end: number, hash: number): number {
     const want = end - start;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {

@@ -18,8 +18,8 @@ export function isZip(head: Uint8Array): boolean {
   );
 }
 
-/** Compression methods fflate's stream reads (PKWARE APPNOTE 4.4.5). */
-const METHOD_NAMES: Record<number, string> = { 0: 'stored', 8: 'deflate' };
+/** Compression methods fflate's stream reads (PKWARE APPNOTE 4.4.5): stored and deflate. */
+const READ_METHODS = new Set([0, 8]);
 
 /** The bytes of every file in the ZIP archive `input`, in order (see the module comment). */
 export async function* unzipped(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -31,7 +31,7 @@ export async function* unzipped(input: AsyncIterable<Buffer>): AsyncGenerator<Bu
   const unzip = new Unzip((file: UnzipFile) => {
     // Folders are entries too (names ending in `/`): nothing to read.
     if (file.name.endsWith('/')) return;
-    if (METHOD_NAMES[file.compression] === undefined) {
+    if (!READ_METHODS.has(file.compression)) {
       failure ??= new FeedError(
         `ZIP file ${file.name} uses compression method ${file.compression}; only stored and deflate are read`,
       );
