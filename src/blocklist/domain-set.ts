@@ -9,7 +9,7 @@
 import { LazyTimeColumn } from './columns.js';
 import { NameArena } from './name-arena.js';
 import type { SourceSets } from './provenance.js';
-import { sortNameIds } from './sort-names.js';
+import { SortedNames, type NameBytes } from './sorted-names.js';
 import { sortIndicesByString } from './sort-strings.js';
 import { SUFFIX_HASH_SEED, suffixHashStep } from './suffix-table.js';
 
@@ -24,7 +24,7 @@ export interface DomainEntries {
   /** The number of entries. */
   readonly length: number;
   /** Entry `k` is name `ids[k]` of `names` (its bytes: `names.bytes`, `names.off`, `names.len`). */
-  readonly names: NameArena;
+  readonly names: NameBytes;
   readonly ids: Uint32Array;
   /** The entries' values as strings (made on first access: the writer uses the bytes instead). */
   readonly value: readonly string[];
@@ -48,7 +48,7 @@ export class DomainSet {
   /** False once a value that would need JSON escapes was added (the writer then encodes each one). */
   private plain = true;
   /** The sorted ids, until the next add. */
-  private sorted: Uint32Array | undefined;
+  private sorted: NameOrder | undefined;
 
   constructor(private readonly sets: SourceSets) {}
 
@@ -179,29 +179,37 @@ export class DomainSet {
     return this.plain;
   }
 
-  /** Every distinct name id, ascending by value. */
-  private order(): Uint32Array {
+  /**
+   * Every distinct name in ascending order: `names` holds their bytes and `ids` index it in order;
+   * `arenaId` maps such an index back to the name's id here (for its set and times).
+   */
+  private order(): NameOrder {
     this.flushPending();
     if (this.sorted !== undefined) return this.sorted;
     const n = this.names.count;
-    const ids = new Uint32Array(n);
-    for (let i = 0; i < n; i++) ids[i] = i;
-    if (this.names.ascii) sortNameIds(this.names, ids);
-    else {
+    let order: NameOrder;
+    if (this.names.ascii) {
+      // A sorted copy, so the passes in sorted order (sort rounds, writer) read nearby memory.
+      const sorted = SortedNames.of(this.names);
+      order = { names: sorted, ids: sorted.order, arenaId: sorted.arenaId };
+    } else {
       // Non-ASCII values (never canonical, but the API takes any string): sort their text.
+      const ids = new Uint32Array(n);
+      for (let i = 0; i < n; i++) ids[i] = i;
       const texts = Array.from(ids, (id) => this.names.text(id));
       ids.set(sortIndicesByString(texts));
+      order = { names: this.names, ids, arenaId: ids.map((_, i) => i) };
     }
-    this.sorted = ids;
-    return ids;
+    this.sorted = order;
+    return order;
   }
 
   /** The sorted, deduplicated values and their source sets (-1: removed or collapsed). */
   view(): { value: readonly string[]; set: readonly number[] } {
-    const ids = this.order();
+    const { names, ids, arenaId } = this.order();
     return {
-      value: Array.from(ids, (id) => this.names.text(id)),
-      set: Array.from(ids, (id) => this.set[id] ?? 0),
+      value: Array.from(ids, (k) => names.text(k)),
+      set: Array.from(ids, (k) => this.set[arenaId[k] ?? 0] ?? 0),
     };
   }
 
@@ -265,11 +273,11 @@ export class DomainSet {
 
   /** The remaining entries in canonical order. */
   entries(): DomainEntries {
-    const all = this.order();
+    const { names, ids: all, arenaId } = this.order();
     const n = all.length;
     // Gathered in one tight loop (the reads are random but independent, so the CPU overlaps them).
     const sortedSet = new Int32Array(n);
-    for (let k = 0; k < n; k++) sortedSet[k] = this.set[all[k] ?? 0] ?? 0;
+    for (let k = 0; k < n; k++) sortedSet[k] = this.set[arenaId[all[k] ?? 0] ?? 0] ?? 0;
     let kept = 0;
     for (let k = 0; k < n; k++) if ((sortedSet[k] ?? 0) >= 0) kept++;
     const timed = this.exp.data !== null || this.first.data !== null;
@@ -291,12 +299,11 @@ export class DomainSet {
     }
     if (timed) {
       for (let k = 0; k < kept; k++) {
-        const id = ids[k] ?? 0;
+        const id = arenaId[ids[k] ?? 0] ?? 0;
         expiresAt[k] = this.exp.get(id);
         firstSeen[k] = this.first.get(id);
       }
     }
-    const names = this.names;
     let value: string[] | undefined;
     return {
       length: kept,
@@ -312,4 +319,11 @@ export class DomainSet {
       plain: this.plain,
     };
   }
+}
+
+/** Names in ascending order (see `DomainSet.order`). */
+interface NameOrder {
+  names: NameBytes;
+  ids: Uint32Array;
+  arenaId: Uint32Array;
 }

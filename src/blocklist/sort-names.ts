@@ -8,7 +8,13 @@
  * runs use a comparator sort on the bytes. No string is made; the keys are built while reading each
  * name's bytes once per round.
  */
-import type { NameArena } from './name-arena.js';
+/** Names as bytes (an arena, or a sorted copy): the only things the sort reads. */
+export interface SortableNames {
+  readonly bytes: Uint8Array;
+  readonly off: Int32Array;
+  readonly len: Uint16Array;
+  readonly ascii: boolean;
+}
 
 /** Below this run length a comparator sort beats another radix round. */
 const SMALL = 48;
@@ -16,8 +22,8 @@ const DIGIT_BITS = 14;
 const BUCKETS = 1 << DIGIT_BITS;
 const DIGIT_MASK = BUCKETS - 1;
 
-/** Sorts `ids` (distinct ids of an ASCII arena) in place, ascending by their names' bytes. */
-export function sortNameIds(arena: NameArena, ids: Uint32Array): void {
+/** Sorts `ids` (distinct ids of ASCII names) in place, ascending by their names' bytes. */
+export function sortNameIds(arena: SortableNames, ids: Uint32Array): void {
   if (!arena.ascii) throw new Error('sortNameIds needs an ASCII arena');
   const n = ids.length;
   const scratch = {
@@ -42,7 +48,7 @@ interface Scratch {
 
 /** Sorts `ids[from, to)`, whose names share their first `depth` characters. */
 function sortRun(
-  arena: NameArena,
+  arena: SortableNames,
   ids: Uint32Array,
   from: number,
   to: number,
@@ -123,7 +129,7 @@ function countingPass(
 }
 
 /** Byte comparison of two names from character `depth` on. */
-function compareFrom(arena: NameArena, a: number, b: number, depth: number): number {
+function compareFrom(arena: SortableNames, a: number, b: number, depth: number): number {
   const { bytes, off, len } = arena;
   const oa = off[a] ?? 0;
   const ob = off[b] ?? 0;
