@@ -100,7 +100,7 @@ export class RejectLog {
       compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
       compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? '');
     const textRuns = this.textRuns();
-    const ipRuns = this.ipRuns();
+    const ip = this.ipOrder();
     const out: number[] = [];
     const emit = (run: number[]): void => {
       if (run.length > 1) run.sort(rest);
@@ -110,18 +110,42 @@ export class RejectLog {
         prev = i;
       }
     };
-    // Merge the two sorted lists of runs; an IPv4 run's text is made only where it is compared.
+    /** The end of the run of equal IPv4 values that starts at position `k`. */
+    const runEnd = (k: number): number => {
+      let e = k + 1;
+      while (e < ip.rows.length && ip.keys[e] === ip.keys[k]) e++;
+      return e;
+    };
+    /** Emits the IPv4 rows at positions `[k, to)`, run by run (a single row needs no sorting). */
+    const emitIp = (from: number, to: number): void => {
+      for (let k = from; k < to;) {
+        const e = runEnd(k);
+        if (e === k + 1) out.push(ip.rows[k] ?? 0);
+        else emit(Array.from(ip.rows.subarray(k, e)));
+        k = e;
+      }
+    };
+    // Merge the text runs into the IPv4 order; an IPv4 value's text is made only where it is compared.
     let k = 0;
     for (const run of textRuns) {
       const value = this.valueAt(run[0] ?? 0);
-      const at = lowerBound(ipRuns, k, (r) => compareCodeUnits(this.valueAt(r[0] ?? 0), value) < 0);
-      while (k < at) emit(ipRuns[k++] ?? []);
+      let lo = k;
+      let hi = ip.rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareCodeUnits(this.valueAt(ip.rows[mid] ?? 0), value) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      emitIp(k, lo);
+      k = lo;
       // The same text listed once as text and once as numbers: one run.
-      if (k < ipRuns.length && this.valueAt(ipRuns[k]?.[0] ?? 0) === value)
-        emit([...run, ...(ipRuns[k++] ?? [])]);
-      else emit(run);
+      if (k < ip.rows.length && this.valueAt(ip.rows[k] ?? 0) === value) {
+        const e = runEnd(k);
+        emit([...run, ...ip.rows.subarray(k, e)]);
+        k = e;
+      } else emit(run);
     }
-    while (k < ipRuns.length) emit(ipRuns[k++] ?? []);
+    emitIp(k, ip.rows.length);
     return out;
   }
 
@@ -148,25 +172,30 @@ export class RejectLog {
     return runs;
   }
 
-  /** IPv4 rows grouped by equal value, ascending by text (sorted as numbers, see `ipv4TextKey`). */
-  private ipRuns(): number[][] {
-    const rows: number[] = [];
-    for (let i = 0; i < this.ipStart.length; i++) if ((this.ipStart[i] ?? -1) >= 0) rows.push(i);
-    const n = rows.length;
+  /**
+   * IPv4 rows ascending by text (sorted as numbers, see `ipv4TextKey`), with their keys: rows of
+   * one value are neighbours with equal keys.
+   */
+  private ipOrder(): { rows: Int32Array; keys: Float64Array } {
+    let n = 0;
+    for (let i = 0; i < this.ipStart.length; i++) if ((this.ipStart[i] ?? -1) >= 0) n++;
+    const rows = new Int32Array(n);
     const keys = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const i = rows[k] ?? 0;
-      keys[k] = ipv4TextKey(this.ipStart[i] ?? 0, this.ipPrefix[i] ?? 32);
+    for (let i = 0, k = 0; i < this.ipStart.length; i++) {
+      const start = this.ipStart[i] ?? -1;
+      if (start < 0) continue;
+      rows[k] = i;
+      keys[k++] = ipv4TextKey(start, this.ipPrefix[i] ?? 32);
     }
     const order = sortByKey(keys);
-    const runs: number[][] = [];
+    const sortedRows = new Int32Array(n);
+    const sortedKeys = new Float64Array(n);
     for (let k = 0; k < n; k++) {
-      const i = rows[order[k] ?? 0] ?? 0;
-      const last = runs[runs.length - 1];
-      if (last !== undefined && keys[order[k] ?? 0] === keys[order[k - 1] ?? 0]) last.push(i);
-      else runs.push([i]);
+      const at = order[k] ?? 0;
+      sortedRows[k] = rows[at] ?? 0;
+      sortedKeys[k] = keys[at] ?? 0;
     }
-    return runs;
+    return { rows: sortedRows, keys: sortedKeys };
   }
 }
 
@@ -198,18 +227,6 @@ function sortByKey(keys: Float64Array): Uint32Array {
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = (halves[2 * k] ?? 0) % MAX_NATIVE_ROWS;
   return order;
-}
-
-/** First index in `[from, items.length)` where `before(item)` is false (`before` is monotone). */
-function lowerBound<T>(items: readonly T[], from: number, before: (item: T) => boolean): number {
-  let lo = from;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(items[mid] as T)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Rank of each number 0–255 among their decimal strings in code-unit order ("0" < "1" < "10" < …). */
