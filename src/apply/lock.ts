@@ -2,9 +2,10 @@
  * Per-target locks against overlapping runs (a nightly sync and a manual push at the same moment).
  * A lock is a file created exclusively; a lock left by a dead process is taken over.
  */
-import { mkdirSync, openSync, closeSync, writeSync, readFileSync, unlinkSync } from 'node:fs';
+import { openSync, closeSync, writeSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TargetLockedError } from '../errors.js';
+import { ensureDir } from '../util/dirs.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -18,7 +19,7 @@ function isAlive(pid: number): boolean {
 /** Runs `fn` while holding the lock of `target`. */
 export async function withTargetLock<T>(stateDir: string, target: string, fn: () => Promise<T>): Promise<T> {
   const dir = join(stateDir, 'locks');
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const path = join(dir, `${target}.lock`);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -12,7 +12,7 @@
  * - **Layout.** Compact JSON with one entry / rejected value per line (diff-friendly, valid JSON).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FeedError } from '../errors.js';
 import { parseIpInterval } from '../indicators/ip.js';
@@ -20,6 +20,7 @@ import { BodyThread } from './body-thread.js';
 import { BodyHasher, ByteWriter } from './byte-writer.js';
 import { compareCodeUnits } from './provenance.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from './types.js';
+import { ensureDir } from '../util/dirs.js';
 
 /** The schema id written into every blocklist. */
 export const BLOCKLIST_SCHEMA = 'iocwall.blocklist/v1';
@@ -211,10 +212,10 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
       ? blocklist
       : documentOf(blocklist.entries, blocklist.rejected, blocklist.generatedAt);
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   let fd: number | undefined;
   try {
+    ensureDir(dir);
     fd = openSync(tmp, 'w', 0o644);
     const placeholder = `sha256:${'0'.repeat(64)}`;
     const head = header(doc.generatedAt, placeholder);

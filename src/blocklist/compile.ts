@@ -6,7 +6,7 @@
  * through the collector into typed-array columns; the canonical text is built from those columns, and
  * `blocklist` (the object form) is only materialised when a caller asks for it.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, type ReadStream } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { resolveSecret } from '../config/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -213,7 +213,11 @@ async function compileInput(
 ): Promise<SourceReport> {
   const track: SourceTrack = { name, set: sets.source(name) };
   const notices: FeedNotice[] = [];
-  const stream = input.path === '-' ? (o.stdin ?? process.stdin) : createReadStream(input.path);
+  // Opened where it is read: a file stream opened before an `await` would report a missing file as
+  // an 'error' event nobody listens to yet, which ends the process instead of this input.
+  let opened: NodeJS.ReadableStream | ReadStream | undefined;
+  const stream = (): NodeJS.ReadableStream | ReadStream =>
+    (opened ??= input.path === '-' ? (o.stdin ?? process.stdin) : createReadStream(input.path));
   let records = 0;
   try {
     const parseOptions = {
@@ -227,7 +231,7 @@ async function compileInput(
       // A line of a big plain list is about 15 bytes: size the columns once (a hint only).
       if (input.path !== '-') collector.aggregator.expect(fileSize(input.path) / 15);
       // Plain lists (the million-line case): values go straight to the collector, no record objects.
-      await readPlainBytes(stream, parseOptions, {
+      await readPlainBytes(stream(), parseOptions, {
         token(b, start, end) {
           if (!collector.recordToken(b, start, end, track)) return false;
           records++;
@@ -240,7 +244,7 @@ async function compileInput(
       });
     } else {
       const { parseStreamBatches } = await import('../feeds/parse.js');
-      for await (const batch of parseStreamBatches(stream, { ...parseOptions, format: input.format })) {
+      for await (const batch of parseStreamBatches(stream(), { ...parseOptions, format: input.format })) {
         for (const r of batch) collector.record(r, track);
         records += batch.length;
       }
@@ -254,7 +258,7 @@ async function compileInput(
       cause: err,
     });
   } finally {
-    if ('destroy' in stream && input.path !== '-') stream.destroy();
+    if (opened !== undefined && 'destroy' in opened && input.path !== '-') opened.destroy();
   }
   return { name, origin: 'file', records, notices };
 }

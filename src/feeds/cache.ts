@@ -2,9 +2,10 @@
  * The last-good copy of a URL source: `<stateDir>/feeds/<name>.body` (bytes as downloaded) and
  * `<name>.meta.json` (validators for conditional GET, record count for the shrink check).
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ensureDir } from '../util/dirs.js';
 
 /** The metadata kept beside a last-good body. */
 export const cacheMetaSchema = z.object({
@@ -44,7 +45,7 @@ export async function readLastGood(paths: CachePaths): Promise<CacheMeta | undef
 
 /** Writes the metadata atomically (temp file + rename), so a crash never leaves half a file. */
 export async function writeMeta(paths: CachePaths, meta: CacheMeta): Promise<void> {
-  await mkdir(paths.dir, { recursive: true });
+  ensureDir(paths.dir);
   const tmp = `${paths.meta}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(meta, null, 2)}\n`);
   await rename(tmp, paths.meta);

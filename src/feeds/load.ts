@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FeedError } from '../errors.js';
 import type { ByteInput } from './bytes.js';
@@ -15,6 +15,7 @@ import { cachePaths, readLastGood, writeMeta } from './cache.js';
 import { parseStreamBatches } from './parse.js';
 import type { SourceConfig } from './source-schema.js';
 import type { FeedNotice, RawRecord } from './types.js';
+import { ensureDir } from '../util/dirs.js';
 
 /** Receives a source's records; `reset` discards what was added (a fresh copy turned out bad). */
 export interface RecordSink {
@@ -176,7 +177,7 @@ export async function loadSource(
   const url = source.url;
   if (url === undefined) throw new FeedError(`source ${source.name}: neither url nor file`, source.name);
   const paths = cachePaths(ctx.stateDir, source.name);
-  await mkdir(paths.dir, { recursive: true });
+  ensureDir(paths.dir);
   const lastGood = await readLastGood(paths);
   const tmp = `${paths.body}.${randomBytes(6).toString('hex')}.tmp`;
   try {

@@ -3,7 +3,7 @@
  * self-signed certificates. Used by `iocwall lab`, `npm start` and the integration tests.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { registerSecret } from '../config/secrets.js';
@@ -13,6 +13,7 @@ import { OpnsenseSimulator } from '../vendors/opnsense/simulator.js';
 import { IMPLEMENTED_VENDORS } from '../vendors/index.js';
 import type { VendorId } from '../vendors/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { ensureDir } from '../util/dirs.js';
 
 /** One running simulated device. */
 export interface LabDevice {
@@ -123,7 +124,7 @@ export function writeLabConfig(
 ): void {
   const dir = dirname(path);
   const secretsDir = join(dir, `${basename(path).replace(/\.[^.]+$/, '')}.secrets`);
-  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  ensureDir(secretsDir, 0o700);
   const targets = devices.map((d) => {
     const credentials: Record<string, string> = {};
     for (const [key, value] of Object.entries(d.credentials)) {

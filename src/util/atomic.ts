@@ -1,25 +1,36 @@
 /**
  * Atomic file writes: a reader sees the old file or the new one, never half of one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync, appendFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureDir } from './dirs.js';
 
-/** Writes `content` to `path` through a temp file, fsync and rename. */
+/**
+ * Writes `content` to `path` through a temp file, fsync and rename. On failure the temp file is
+ * removed and `path` is untouched.
+ */
 export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      const bytes = Buffer.from(content, 'utf8');
+      // A short write is legal for any descriptor: write until every byte is out.
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /** Appends one line (adds the newline) to a file, creating folders as needed. */
 export function appendLine(path: string, line: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   appendFileSync(path, `${line}\n`, { mode: 0o600 });
 }
