@@ -21,7 +21,7 @@ import { Collector, type Outcome, type SourceTrack } from './collect.js';
 import { rejectDataErrors } from './data-errors.js';
 import { knownDataErrors } from './shipped.js';
 import { buildDocument, countsOf, type DocumentCounts } from './document.js';
-import { createGuard } from './guard.js';
+import { createGuard, type Guard } from './guard.js';
 import { guardOptionsFromConfig } from './guard-options.js';
 import { SourceSets } from './provenance.js';
 import type { Blocklist } from './types.js';
@@ -62,6 +62,8 @@ export interface CompileResult {
   sources: SourceReport[];
   /** Feed notices at `warn` level and source problems, one line each. */
   warnings: string[];
+  /** The guard this compile used (its config, targets and shipped sets' allowlists). */
+  readonly guard: Guard;
 }
 
 /** Gives each input a unique source name (`name`, `name#2`, …). */
@@ -200,6 +202,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
     counts,
     sources: reports,
     warnings,
+    guard,
   };
 }
 

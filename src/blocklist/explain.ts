@@ -11,6 +11,7 @@
  *   "listedBy": [{ "source": "volexity", "raw": "www.journalide.org", "line": 3, "indicator": "www.journalide.org",
  *                  "status": "accepted" | "retained" | <reject reason>, "detail": "…" }],
  *   "rejected": [{ …rejected rows whose value is the query or its normalised form… }],
+ *   "guard": [{ "value": "10.0.0.1", "allowed": false, "reason": "guarded", "detail": "…" }], // per normalised value
  *   "why": "one line: why it is or is not blocked",
  *   "digest": "sha256:…",
  *   "targets": [{ "target": "fw1", "present": true, "set": "iocwall_dns", "entry": "journalide.org" }] }  // with --config targets
@@ -37,6 +38,15 @@ export interface TargetPresence {
   error?: string;
 }
 
+/** The guard's verdict on one normalised value. */
+export interface GuardAnswer {
+  value: string;
+  /** True when a source listing it would get it blocked. */
+  allowed: boolean;
+  reason?: string;
+  detail?: string;
+}
+
 /** The explanation of one value (see the module comment). */
 export interface Explanation {
   schema: 'iocwall.check/v1';
@@ -54,6 +64,11 @@ export interface Explanation {
     detail?: string;
   }[];
   rejected: RejectedValue[];
+  /**
+   * The guard's verdict on each normalised value, whether or not a source lists it: what would
+   * happen if a feed listed it (`check 10.0.0.1` right after an advisory).
+   */
+  guard: GuardAnswer[];
   why: string;
   digest: string;
   targets?: TargetPresence[];
@@ -150,6 +165,12 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
     coveredBy,
     listedBy,
     rejected,
+    guard: (c.ok ? c.indicators : []).map((ind) => {
+      const verdict = result.guard.check(ind);
+      return verdict === null
+        ? { value: ind.value, allowed: true }
+        : { value: ind.value, allowed: false, reason: verdict.reason, detail: verdict.detail };
+    }),
     why: whyOf(blocked, coveredBy, rejected, listedBy.length, c.ok ? undefined : c.detail),
     digest: bl.digest,
   };

@@ -39,6 +39,12 @@ export function explanationText(e: Explanation): string {
       : `normalised: none (${e.invalid?.reason ?? 'invalid'}: ${e.invalid?.detail ?? ''})`,
   );
   lines.push(e.why);
+  for (const g of e.guard) {
+    const verdict = g.allowed
+      ? 'would let a source block it'
+      : `would refuse it: ${g.reason ?? ''}${g.detail ? ` (${g.detail})` : ''}`;
+    lines.push(`guard${e.guard.length > 1 ? ` (${g.value})` : ''}: ${verdict}`);
+  }
   if (e.listedBy.length === 0) lines.push('listed by: no source');
   else {
     lines.push('listed by:');

@@ -64,6 +64,24 @@ describe('explainValue', () => {
     expect(unknown).toMatchObject({ blocked: false, listedBy: [], why: 'not blocked: no source lists it' });
   });
 
+  it("gives the guard's verdict on a value whether or not a source lists it", async () => {
+    const lan = await explain('10.0.0.1');
+    expect(lan.listedBy).toEqual([]);
+    expect(lan.guard).toEqual([
+      { value: '10.0.0.1', allowed: false, reason: 'guarded', detail: '10.0.0.0/8 private (RFC 1918)' },
+    ]);
+    const platform = await explain('hxxps://github[.]com/x/y');
+    expect(platform.guard).toEqual([
+      { value: 'github.com', allowed: false, reason: 'warninglisted', detail: 'lots-project' },
+    ]);
+    expect((await explain('benign-site.org')).guard).toEqual([{ value: 'benign-site.org', allowed: true }]);
+    expect((await explain('journalide.org')).guard).toEqual([{ value: 'journalide.org', allowed: true }]);
+    // A range is several networks: one verdict each.
+    const range = await explain('1.2.3.4-1.2.3.5');
+    expect(range.guard.map((g) => [g.value, g.allowed])).toEqual([['1.2.3.4/31', true]]);
+    expect((await explain('philip.je@proton.me')).guard).toEqual([]);
+  });
+
   it('explains a value that is not a network indicator', async () => {
     const e = await explain('philip.je@proton.me');
     expect(e.normalised).toEqual([]);

@@ -179,5 +179,10 @@ describe('iocwall check', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^normalised: domain raw\.githubusercontent\.com$/m);
     expect(text.stdout).toMatch(/^not blocked: no source lists it$/m);
+    expect(text.stdout).toMatch(/^guard: would refuse it: warninglisted \(lots-project\)$/m);
+    const lan = await cli(['check', '10.0.0.1']);
+    expect(lan.stdout).toMatch(/^guard: would refuse it: guarded \(10\.0\.0\.0\/8 private \(RFC 1918\)\)$/m);
+    const c2 = await cli(['check', 'journalide[.]org']);
+    expect(c2.stdout).toMatch(/^guard: would let a source block it$/m);
   });
 });
