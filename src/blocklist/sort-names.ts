@@ -10,9 +10,12 @@
  */
 /** Names as bytes (an arena, or a sorted copy): the only things the sort reads. */
 export interface SortableNames {
+  /** The bytes of every name, back to back. */
   readonly bytes: Uint8Array;
+  /** Per id: where its bytes start, and how many there are. */
   readonly off: Int32Array;
   readonly len: Uint16Array;
+  /** True when every name is ASCII (byte order is then code-unit order). */
   readonly ascii: boolean;
 }
 

@@ -4,7 +4,7 @@
  * The arena (name-arena.ts) holds names in arrival order, so reading them in sorted order — the
  * sort's own rounds, then the writer formatting a million entries — lands each read somewhere in
  * tens of megabytes: a cache and TLB miss per name, which on a virtual machine costs more than the
- * work itself (formatting took ≈ 300 ms that way, ≈ 85 ms from a copy in order). So the names are
+ * work itself (formatting a million entries took ≈ 300 ms that way, ≈ 110 ms from a copy in order). So the names are
  * first copied, in one sequential pass, into groups by their first byte, and each group (a few
  * hundred kilobytes for a million names) is sorted on its own: every later read in sorted order
  * stays within one group's memory.
@@ -12,17 +12,10 @@
  * Names are ASCII here (the caller sorts other text as strings), so byte order is code-unit order.
  */
 import type { NameArena } from './name-arena.js';
-import { sortNameIds } from './sort-names.js';
+import { sortNameIds, type SortableNames } from './sort-names.js';
 
-/** The bytes of a list of names: what the writer and the sort read. */
-export interface NameBytes {
-  /** The bytes of every name, back to back. */
-  readonly bytes: Uint8Array;
-  /** Per id: where its bytes start, and how many there are. */
-  readonly off: Int32Array;
-  readonly len: Uint16Array;
-  /** True when every name is ASCII (byte order is then code-unit order). */
-  readonly ascii: boolean;
+/** The bytes of a list of names (what the sort reads), and their text (for the writer's rare string path). */
+export interface NameBytes extends SortableNames {
   /** The text of name `id`. */
   text(id: number): string;
 }
