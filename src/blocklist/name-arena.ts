@@ -15,6 +15,9 @@
  */
 import { SUFFIX_HASH_SEED, suffixHashStep } from './suffix-table.js';
 
+/** Names the hash table is sized for up front at most (see `reserve`). */
+const MAX_RESERVED_TABLE_NAMES = 1 << 20;
+
 /** Interned names: ids 0, 1, 2, … in first-arrival order. */
 export class NameArena {
   /** The bytes of every name, back to back (only `[0, used)` is meaningful). */
@@ -102,8 +105,12 @@ export class NameArena {
     this.off = new Int32Array(names);
     this.len = new Uint16Array(names);
     this.hash = new Int32Array(names);
+    // The hint counts lines, duplicates included: beyond a million names the table grows on demand
+    // instead, as a table sized for the hint is touched all over (a 300 MB list of one million names
+    // repeated reserved 128 MB of it).
+    const tableNames = Math.min(names, MAX_RESERVED_TABLE_NAMES);
     let slots = this.mask + 1;
-    while (names * 2 > slots - 1) slots *= 2;
+    while (tableNames * 2 > slots - 1) slots *= 2;
     this.mask = slots - 1;
     this.slots = new Int32Array(2 * slots);
     if (names * 16 > this.bytes.length) this.bytes = Buffer.allocUnsafe(names * 16);
