@@ -17,6 +17,7 @@ import {
   largestBlock,
   mergeIntervals4,
   prefixOfSize,
+  sortOrder4,
   subtractIntervals4,
   type Intervals4,
 } from './cidr.js';
@@ -24,6 +25,12 @@ import { mergeIntervals6, parseCidr6, rangeToCidrs6, subtractIntervals6, type In
 import { LazyTimeColumn, U32Column } from './columns.js';
 import { DomainSet, type DomainEntries } from './domain-set.js';
 import type { SourceSets } from './provenance.js';
+
+/**
+ * IPv4 inputs held before identical ones are folded (4M: 48 MB of columns). Below it nothing is
+ * folded, as `finish` merges duplicates anyway.
+ */
+const V4_COMPACT_AT = 1 << 22;
 
 /** The largest size hint applied: 4M values, at most ≈ 200 MB reserved for host names (a 60 MB list). */
 const MAX_EXPECTED = 1 << 22;
@@ -60,10 +67,12 @@ export interface Aggregated {
 
 /** Collects accepted indicators (after classify, guard and expiry) in compact columns. */
 export class Aggregator {
-  private readonly v4 = new IntervalList4();
-  private readonly v4Set = new U32Column();
-  private readonly v4Exp = new LazyTimeColumn();
-  private readonly v4First = new LazyTimeColumn();
+  private v4 = new IntervalList4();
+  private v4Set = new U32Column();
+  private v4Exp = new LazyTimeColumn();
+  private v4First = new LazyTimeColumn();
+  /** IPv4 inputs held before identical ones are folded together (see `compactV4`). */
+  private v4CompactAt: number;
   private readonly v6: Intervals6 & { set: number[]; exp: number[]; first: number[] } = {
     start: [],
     end: [],
@@ -77,8 +86,13 @@ export class Aggregator {
   /** Expected number of values (a size hint), applied to a column on its first value. */
   private expected = 0;
 
-  constructor(private readonly sets: SourceSets) {
+  /** `v4CompactAt`: see {@link V4_COMPACT_AT} (tests set it low). */
+  constructor(
+    private readonly sets: SourceSets,
+    options: { v4CompactAt?: number } = {},
+  ) {
     this.domainSet = new DomainSet(sets);
+    this.v4CompactAt = options.v4CompactAt ?? V4_COMPACT_AT;
   }
 
   /** Adds the IPv4 interval `[start, end]` listed by source set `set`. */
@@ -92,6 +106,61 @@ export class Aggregator {
     this.v4Set.push(set);
     this.v4Exp.push(expiresAt);
     this.v4First.push(firstSeen);
+    if (this.v4.length >= this.v4CompactAt) this.compactV4();
+  }
+
+  /**
+   * Folds identical IPv4 inputs — the same network from the same source set — into one with the
+   * earliest times. `finish` makes the same entries either way; folding keeps a feed that repeats its
+   * values (daily exports concatenated, say) at the memory of its distinct values instead of its lines.
+   */
+  private compactV4(): void {
+    const n = this.v4.length;
+    const { start, end } = this.v4;
+    const set = this.v4Set.data;
+    const order = sortOrder4(start, n);
+    const kept = new IntervalList4();
+    const keptSet = new U32Column();
+    const keptExp = new LazyTimeColumn();
+    const keptFirst = new LazyTimeColumn();
+    kept.reserve(n);
+    keptSet.reserve(n);
+    for (let a = 0; a < n;) {
+      // A run of inputs with one start: usually one or two, so pairs are compared directly.
+      const s = start[order[a] ?? 0] ?? 0;
+      let b = a + 1;
+      while (b < n && start[order[b] ?? 0] === s) b++;
+      const run = order.subarray(a, b);
+      // A long run is sorted by end and set, so only the last one kept can be the same.
+      const sorted = run.length > 16;
+      if (sorted) run.sort((x, y) => (end[x] ?? 0) - (end[y] ?? 0) || (set[x] ?? 0) - (set[y] ?? 0));
+      const firstKept = kept.length;
+      for (const i of run) {
+        let same = -1;
+        for (let k = sorted ? Math.max(firstKept, kept.length - 1) : firstKept; k < kept.length; k++) {
+          if (kept.end[k] === end[i] && keptSet.data[k] === set[i]) {
+            same = k;
+            break;
+          }
+        }
+        if (same >= 0) {
+          keptExp.min(same, this.v4Exp.get(i));
+          keptFirst.min(same, this.v4First.get(i));
+          continue;
+        }
+        kept.push(s, end[i] ?? 0);
+        keptSet.push(set[i] ?? 0);
+        keptExp.push(this.v4Exp.get(i));
+        keptFirst.push(this.v4First.get(i));
+      }
+      a = b;
+    }
+    this.v4 = kept;
+    this.v4Set = keptSet;
+    this.v4Exp = keptExp;
+    this.v4First = keptFirst;
+    // Mostly distinct values: wait until the list has doubled again before the next pass.
+    this.v4CompactAt = Math.max(this.v4CompactAt, 2 * kept.length);
   }
 
   /** Adds the IPv6 interval `[start, end]`. */

@@ -191,7 +191,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
     retention.prune(new Set(tracks.map((t) => t.name)));
     retention.save();
   }
-  log.info({ ...counts, rejected: collector.rejects.length, collapsed: agg.collapsed }, 'compiled blocklist');
+  log.info({ ...counts, rejected: collector.rejects.total, collapsed: agg.collapsed }, 'compiled blocklist');
   let materialised: Blocklist | undefined;
   return {
     get blocklist(): Blocklist {

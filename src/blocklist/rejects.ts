@@ -13,17 +13,29 @@ import { sortStringsTied } from './sort-strings64.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 
+/** Rows held before exact duplicates are folded (1M: about 50 MB of columns). */
+const COMPACT_AT = 1 << 20;
+
 /** Every value not in `entries`, with its one reason and source. */
 export class RejectLog {
   /** The value's text; undefined for an IPv4 row (see `ipStart`). */
-  private readonly text: (string | undefined)[] = [];
+  private text: (string | undefined)[] = [];
   /** IPv4 rows: the network start (unsigned); -1 for a text row. */
-  private readonly ipStart: number[] = [];
+  private ipStart: number[] = [];
   /** IPv4 rows: the prefix length (32: a single address, written without `/32`). */
-  private readonly ipPrefix: number[] = [];
-  readonly set: number[] = [];
-  readonly reason: number[] = [];
-  readonly detail: (string | undefined)[] = [];
+  private ipPrefix: number[] = [];
+  set: number[] = [];
+  reason: number[] = [];
+  detail: (string | undefined)[] = [];
+  /** Per reason index: exact duplicate rows folded away (see `compact`), still counted. */
+  private readonly folded: number[] = REJECT_REASONS.map(() => 0);
+  /** Rows held before exact duplicates are folded. */
+  private compactAt: number;
+
+  /** `compactAt`: see {@link COMPACT_AT} (tests set it low). */
+  constructor(options: { compactAt?: number } = {}) {
+    this.compactAt = options.compactAt ?? COMPACT_AT;
+  }
 
   /** Records one rejected value from source set `set` (a single source). */
   add(value: string, set: number, reason: RejectReason, detail?: string): void {
@@ -45,11 +57,46 @@ export class RejectLog {
     this.set.push(set);
     this.reason.push(REASON_INDEX.get(reason) ?? 0);
     this.detail.push(detail);
+    if (this.text.length >= this.compactAt) this.compact();
   }
 
-  /** Number of rejected values. */
+  /** Number of rows (rejected values, less the exact duplicates folded away). */
   get length(): number {
     return this.text.length;
+  }
+
+  /** Number of rejected values recorded, duplicates included. */
+  get total(): number {
+    return this.folded.reduce((a, b) => a + b, this.text.length);
+  }
+
+  /**
+   * Drops exact duplicate rows (value, source set, reason and detail all equal): the document lists
+   * each once anyway, and a feed that repeats its rejected values then costs their distinct count.
+   * `countByReason` and `total` still count every row recorded.
+   */
+  private compact(): void {
+    const keep = new Uint8Array(this.text.length);
+    for (const i of this.orderedRows(
+      (a, b) =>
+        (this.set[a] ?? 0) - (this.set[b] ?? 0) ||
+        (this.reason[a] ?? 0) - (this.reason[b] ?? 0) ||
+        compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? ''),
+    ))
+      keep[i] = 1;
+    keep.forEach((k, i) => {
+      const r = this.reason[i] ?? 0;
+      if (k === 0) this.folded[r] = (this.folded[r] ?? 0) + 1;
+    });
+    const kept = <T>(column: T[]): T[] => column.filter((_, i) => keep[i] === 1);
+    this.text = kept(this.text);
+    this.ipStart = kept(this.ipStart);
+    this.ipPrefix = kept(this.ipPrefix);
+    this.set = kept(this.set);
+    this.reason = kept(this.reason);
+    this.detail = kept(this.detail);
+    // Mostly distinct rows: wait until the log has doubled again.
+    this.compactAt = Math.max(this.compactAt, 2 * this.text.length);
   }
 
   /** The text of rejected value `i`. */
@@ -76,16 +123,12 @@ export class RejectLog {
     return REJECT_REASONS[this.reason[i] ?? 0] ?? 'invalid';
   }
 
-  /** Drops everything from `length` on (a source rolled back). */
-  truncate(length: number): void {
-    const n = Math.min(this.text.length, length);
-    for (const column of [this.text, this.ipStart, this.ipPrefix, this.set, this.reason, this.detail])
-      column.length = n;
-  }
-
   /** Counts by reason (every reason present, zero when none). */
   countByReason(): Record<RejectReason, number> {
-    const out = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
+    const out = Object.fromEntries(REJECT_REASONS.map((r, i) => [r, this.folded[i] ?? 0])) as Record<
+      RejectReason,
+      number
+    >;
     for (const r of this.reason) {
       const name = REJECT_REASONS[r];
       if (name) out[name]++;
@@ -95,10 +138,19 @@ export class RejectLog {
 
   /** Indices in canonical order (value, source, reason, detail; code units) with exact duplicates removed. */
   canonicalOrder(sets: SourceSets): number[] {
-    const rest = (a: number, b: number): number =>
-      compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
-      compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
-      compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? '');
+    return this.orderedRows(
+      (a, b) =>
+        compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
+        compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
+        compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? ''),
+    );
+  }
+
+  /**
+   * Indices ascending by value (code units), rows of one value ordered by `rest`, rows equal in value
+   * and by `rest` listed once.
+   */
+  private orderedRows(rest: (a: number, b: number) => number): number[] {
     const textRuns = this.textRuns();
     const ip = this.ipOrder();
     const out: number[] = [];

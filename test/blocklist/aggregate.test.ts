@@ -180,6 +180,53 @@ describe('Aggregator', () => {
   });
 });
 
+describe('Aggregator IPv4 folding', () => {
+  it('gives the same entries when identical inputs are folded along the way (property)', () => {
+    // Few distinct networks, sources and times, so identical inputs are common; runs of one start
+    // longer than 16 take the sorted path.
+    const input = fc.tuple(
+      fc.integer({ min: 0, max: 63 }),
+      fc.constantFrom(24, 26, 30, 31, 32),
+      fc.nat(2),
+      fc.constantFrom(Infinity, 1000, 2000),
+      fc.constantFrom(Infinity, 10, 20),
+    );
+    fc.assert(
+      fc.property(fc.array(input, { maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (items, every) => {
+        const sets = new SourceSets();
+        const ids = ['s0', 's1', 's2'].map((n) => sets.source(n));
+        const plain = new Aggregator(sets);
+        const folding = new Aggregator(sets, { v4CompactAt: every });
+        const base = 0xc6336400; // 198.51.100.0
+        for (const [off, prefix, src, exp, seen] of items) {
+          const size = 2 ** (32 - prefix);
+          const start = base + ((off * 4) % 256) - (((off * 4) % 256) % size);
+          for (const agg of [plain, folding]) agg.addV4(start, start + size - 1, ids[src]!, exp, seen);
+        }
+        expect(rows(folding.finish(), sets)).toEqual(rows(plain.finish(), sets));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a repeated feed at the size of its distinct values', () => {
+    const sets = new SourceSets();
+    const set = sets.source('daily');
+    const agg = new Aggregator(sets, { v4CompactAt: 1000 });
+    for (let day = 0; day < 50; day++)
+      for (let i = 0; i < 600; i++) agg.addV4(0x01000000 + i * 256, 0x01000000 + i * 256 + 255, set);
+    const inner = agg as unknown as { v4: { length: number } };
+    expect(inner.v4.length).toBeLessThan(1800);
+    // 600 adjacent /24s from 1.0.0.0: 512 + 64 + 16 + 8 of them.
+    expect(rows(agg.finish(), sets).map((r) => r.value)).toEqual([
+      '1.0.0.0/15',
+      '1.2.0.0/18',
+      '1.2.64.0/20',
+      '1.2.80.0/21',
+    ]);
+  });
+});
+
 describe('sortIndicesByString', () => {
   it('orders like a stable code-unit comparator sort, whatever the prefixes (property)', () => {
     const str = fc.oneof(

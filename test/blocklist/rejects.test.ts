@@ -80,7 +80,7 @@ describe('RejectLog', () => {
     );
   });
 
-  it('keeps IPv4 rows as numbers until written, and truncates every column', () => {
+  it('keeps IPv4 rows as numbers until written', () => {
     const sets = new SourceSets();
     const log = new RejectLog();
     log.addIPv4(0x0a000000, 8, sets.source('a'), 'guarded', 'rfc1918');
@@ -88,8 +88,53 @@ describe('RejectLog', () => {
     expect(log.valueAt(0)).toBe('10.0.0.0/8');
     expect(log.ipv4StartAt(0)).toBe(0x0a000000);
     expect(log.ipv4StartAt(1)).toBe(-1);
-    log.truncate(1);
-    expect(log.length).toBe(1);
-    expect(log.countByReason().guarded).toBe(1);
+    expect(log.length).toBe(2);
+    expect(log.countByReason().guarded).toBe(2);
+  });
+
+  it('property: folding exact duplicates along the way changes neither the order nor the counts', () => {
+    const row = fc.tuple(
+      fc.oneof(
+        fc.constantFrom(0x0a000000, 0x01020304, 0x08080808).map((ip) => ({ ip })),
+        fc.constantFrom('evil.com', '1.2.3.4', 'zzz').map((t) => ({ t })),
+      ),
+      fc.constantFrom('feed-a', 'feed-b'),
+      fc.constantFrom<'guarded' | 'warninglisted'>('guarded', 'warninglisted'),
+      fc.constantFrom(undefined, 'rfc1918', 'public-dns'),
+    );
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 150 }), fc.integer({ min: 1, max: 30 }), (rows, every) => {
+        const sets = new SourceSets();
+        const plain = new RejectLog();
+        const folding = new RejectLog({ compactAt: every });
+        for (const [value, source, reason, detail] of rows) {
+          for (const log of [plain, folding]) {
+            if ('ip' in value) log.addIPv4(value.ip, 32, sets.source(source), reason, detail);
+            else log.add(value.t, sets.source(source), reason, detail);
+          }
+        }
+        const render = (log: RejectLog): string[] =>
+          log
+            .canonicalOrder(sets)
+            .map((i) => `${log.valueAt(i)}|${log.set[i]}|${log.reasonAt(i)}|${log.detail[i]}`);
+        expect(render(folding)).toEqual(render(plain));
+        expect(folding.countByReason()).toEqual(plain.countByReason());
+        expect(folding.total).toBe(rows.length);
+        expect(plain.total).toBe(rows.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a feed that repeats its rejected values at their distinct count', () => {
+    const sets = new SourceSets();
+    const log = new RejectLog({ compactAt: 100 });
+    for (let day = 0; day < 40; day++)
+      for (let i = 0; i < 30; i++)
+        log.addIPv4(0x0a000000 + i, 32, sets.source('daily'), 'guarded', 'rfc1918');
+    expect(log.length).toBeLessThan(100);
+    expect(log.total).toBe(1200);
+    expect(log.countByReason().guarded).toBe(1200);
+    expect(log.canonicalOrder(sets)).toHaveLength(30);
   });
 });
