@@ -2,10 +2,9 @@
  * The body-writer thread (started by body-thread.ts): writes each buffer it is sent at the file
  * position, hashes the digested ones in their newline-free form, and sends the buffer back to be
  * filled again, while the main thread formats the next entries. It imports nothing but Node
- * built-ins and the newline filter, so it is ready in tens of milliseconds.
+ * built-ins, the newline filter and `writeAll`, so it is ready in tens of milliseconds.
  */
 import { createHash } from 'node:crypto';
-import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import {
   bodyControl,
@@ -21,6 +20,7 @@ import {
   type BodyThreadData,
 } from './body-thread-shared.js';
 import { dropNewlines } from './byte-writer.js';
+import { writeAll } from '../util/atomic.js';
 
 const { control: sab, fd, port } = workerData as BodyThreadData;
 const { words, result } = bodyControl(sab);
@@ -45,7 +45,7 @@ function handle(message: BodyMessage): void {
     return;
   }
   const bytes = Buffer.from(message.buffer, 0, message.length);
-  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+  writeAll(fd, bytes);
   if (message.hashed) hash.update(bytes.subarray(0, dropNewlines(bytes)));
   port.postMessage(message.buffer, [message.buffer]);
   Atomics.add(words, RETURNED, 1);

@@ -20,6 +20,7 @@ import { BodyThread } from './body-thread.js';
 import { BodyHasher, ByteWriter } from './byte-writer.js';
 import { compareCodeUnits } from './provenance.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from './types.js';
+import { writeAll } from '../util/atomic.js';
 import { ensureDir } from '../util/dirs.js';
 
 /** The schema id written into every blocklist. */
@@ -299,9 +300,4 @@ function writeTail(w: ByteWriter, writeRejected: (w: ByteWriter) => void): void 
   writeRejected(w);
   w.ascii(']}\n');
   w.flush();
-}
-
-/** `writeSync` until every byte is written (a short write is legal for any fd). */
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
 }

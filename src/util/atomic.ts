@@ -29,6 +29,11 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
   }
 }
 
+/** `writeSync` until every byte is written (a short write is legal for any descriptor). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
 /** Appends one line (adds the newline) to a file, creating folders as needed. */
 export function appendLine(path: string, line: string): void {
   ensureDir(dirname(path));
