@@ -126,26 +126,18 @@ export class Aggregator {
     kept.reserve(n);
     keptSet.reserve(n);
     for (let a = 0; a < n;) {
-      // A run of inputs with one start: usually one or two, so pairs are compared directly.
+      // A run of inputs with one start, sorted by end and set: only the last one kept can be the same.
       const s = start[order[a] ?? 0] ?? 0;
       let b = a + 1;
       while (b < n && start[order[b] ?? 0] === s) b++;
       const run = order.subarray(a, b);
-      // A long run is sorted by end and set, so only the last one kept can be the same.
-      const sorted = run.length > 16;
-      if (sorted) run.sort((x, y) => (end[x] ?? 0) - (end[y] ?? 0) || (set[x] ?? 0) - (set[y] ?? 0));
+      if (run.length > 1) run.sort((x, y) => (end[x] ?? 0) - (end[y] ?? 0) || (set[x] ?? 0) - (set[y] ?? 0));
       const firstKept = kept.length;
       for (const i of run) {
-        let same = -1;
-        for (let k = sorted ? Math.max(firstKept, kept.length - 1) : firstKept; k < kept.length; k++) {
-          if (kept.end[k] === end[i] && keptSet.data[k] === set[i]) {
-            same = k;
-            break;
-          }
-        }
-        if (same >= 0) {
-          keptExp.min(same, this.v4Exp.get(i));
-          keptFirst.min(same, this.v4First.get(i));
+        const last = kept.length - 1;
+        if (last >= firstKept && kept.end[last] === end[i] && keptSet.data[last] === set[i]) {
+          keptExp.min(last, this.v4Exp.get(i));
+          keptFirst.min(last, this.v4First.get(i));
           continue;
         }
         kept.push(s, end[i] ?? 0);
