@@ -15,7 +15,8 @@ import { effectivePolicy, endpointHost, resolveConnection } from '../config/targ
 import { TOKENS, type Clock } from '../container.js';
 import { IocwallError, SafetyError, StalePlanError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { buildDesiredState, ownershipMarker } from '../plan/desired.js';
+import { buildDesiredState } from '../plan/desired.js';
+import { ownershipMarker } from '../vendors/ownership.js';
 import { buildPlan, observedDigest } from '../plan/planner.js';
 import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';

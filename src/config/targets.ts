@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { objectNames } from '../plan/desired.js';
+import { objectNames } from '../vendors/ownership.js';
 import type { TargetConnection } from '../vendors/types.js';
 import type { LoadedConfig } from './load.js';
 import type { Policy, TargetConfig } from './schema.js';

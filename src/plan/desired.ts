@@ -4,25 +4,8 @@
  */
 import type { Blocklist } from '../blocklist/types.js';
 import type { Policy } from '../config/schema.js';
+import { objectNames, ownershipMarker } from '../vendors/ownership.js';
 import type { DesiredRule, DesiredSet, DesiredState, VendorId } from '../vendors/types.js';
-
-/** The ownership marker written on every object iocwall creates. */
-export function ownershipMarker(instanceId: string): string {
-  return `iocwall:${instanceId}`;
-}
-
-/** Device object names for a policy prefix; valid on every vendor (≤ 31 chars, `[A-Za-z0-9_]`). */
-export function objectNames(
-  prefix: string,
-): Record<'ipv4' | 'ipv6' | 'dns' | 'egressV4' | 'egressV6', string> {
-  return {
-    ipv4: `${prefix}_v4`,
-    ipv6: `${prefix}_v6`,
-    dns: `${prefix}_dns`,
-    egressV4: `${prefix}_egress_v4`,
-    egressV6: `${prefix}_egress_v6`,
-  };
-}
 
 /** Splits blocklist entries into the three managed sets. */
 export function splitBlocklist(blocklist: Pick<Blocklist, 'entries'>): {

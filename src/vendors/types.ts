@@ -12,9 +12,17 @@
  *  4. `read()` again — the engine verifies the result (read-back).
  *
  * Ownership: every object an adapter creates carries the marker `iocwall:<instanceId>` in its
- * description/comment. Unmarked objects are reported in `ObservedState.foreign` when they hold one of our
- * names, and are otherwise never read as ours, modified or deleted.
+ * description/comment, tested with the one rule in `ownership.ts` (`hasMarker`). Unmarked objects are
+ * reported in `ObservedState.foreign` when they hold one of our names, and are otherwise never read as
+ * ours, modified or deleted.
+ *
+ * Order: the planner orders the changes (sets created before the rules that reference them, rules deleted
+ * before the sets they reference). An adapter runs them in the order given and never re-orders them; it
+ * may batch consecutive changes into fewer device calls when that keeps the order's effect.
+ *
+ * A vendor is one folder exporting one `VendorModule` (below) plus one line in `vendors/index.ts`.
  */
+import type { z } from 'zod';
 
 /** Vendor ids, as in the config file and the lab. */
 export const VENDOR_IDS = ['opnsense', 'mikrotik', 'pfsense', 'sophos'] as const;
@@ -195,3 +203,105 @@ export interface FirewallAdapter {
 
 /** Builds an adapter for a target. */
 export type AdapterFactory = (connection: TargetConnection, marker: string) => FirewallAdapter;
+
+/**
+ * What a vendor can express whatever the release (octoDNS's `SUPPORTS`). What depends on the device
+ * (table room, a release without IPv6) is reported by `read()` in `ObservedState.capabilities`.
+ */
+export interface StaticCapabilities {
+  ipv6: boolean;
+  cidr: boolean;
+  dnsSubdomainBlock: boolean;
+}
+
+/** One credential field in the vendor's own terms (every value is a secret reference in the config). */
+export interface CredentialField {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+/** One range of releases a simulator plays with one behaviour (`iocwall lab --list-firmware`). */
+export interface FirmwareRange {
+  /** The releases, as a user writes them: `25.7.0–25.7.7`, `7.18+`, `2.8.1+pfrest-2.10.0`. */
+  releases: string;
+  /** A release in the range that `--firmware` accepts, used by the conformance suite. */
+  example: string;
+  /** What differs in this range (one line). */
+  behaviour: string;
+}
+
+/** An administrator's hand edits through the device's own API, for drift tests and the demo. */
+export interface AdminHandEdits {
+  /** Removes one value from a managed set (missing-entry drift). */
+  removeEntry(set: SetId, setName: string, value: string): Promise<void>;
+  /** Adds one value to a managed set (extra-entry drift). */
+  addEntry(set: SetId, setName: string, value: string): Promise<void>;
+  /** Disables a managed rule (rule-disabled drift). `ruleName` is `DesiredRule.name`. */
+  disableRule(rule: RuleId, ruleName: string): Promise<void>;
+  /** Deletes a managed rule (rule-missing drift). */
+  deleteRule(rule: RuleId, ruleName: string): Promise<void>;
+  /** Puts an allow rule that matches the same traffic before a managed rule (rule-order drift). */
+  allowAbove(rule: RuleId, ruleName: string): Promise<void>;
+  /** Creates an unmarked object holding one of our set names (foreign-object, exit 3). */
+  createForeignSet(set: SetId, setName: string): Promise<void>;
+}
+
+/** A simulated device the lab started. */
+export interface LabDeviceHandle {
+  /** The exact release it plays (normalised). */
+  firmware: string;
+  endpoint: string;
+  /** The device's resolver on loopback UDP, `127.0.0.1:PORT`. */
+  dns: string;
+  /** In the vendor's own terms; carries only the privileges the vendor's docs page lists as needed. */
+  credentials: Record<string, string>;
+  /** sha256 fingerprint of its TLS certificate (hex, colon-separated), for pinning. */
+  fingerprint?: string;
+  /** Hand edits through the API with the device's administrator account (not iocwall's). */
+  admin: AdminHandEdits;
+  /** Fault knobs (chaos, tests): drop the connection after this many more write requests. */
+  dropConnectionAfterWrites(count: number): void;
+  /** Write requests the device has received since it started (a read-only run must send none). */
+  writeCount(): number;
+  /** Upgrades the running device to a later release, running that release's migrations. */
+  upgrade?(firmware: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** How the lab starts one vendor's simulator. */
+export interface LabEntry {
+  /** The release a lab starts when `--firmware` names none. */
+  defaultFirmware: string;
+  /** The ranges the simulator plays, in release order. */
+  firmware: readonly FirmwareRange[];
+  /** Normalises a release string, or throws `ConfigError` naming the ranges when it is not played. */
+  parseFirmware(release: string): string;
+  start(options: LabStartOptions): Promise<LabDeviceHandle>;
+}
+
+/** Options of `LabEntry.start`. */
+export interface LabStartOptions {
+  firmware: string;
+  /** A fresh random secret, registered for redaction. */
+  secret: () => string;
+  /** Extra latency per request/command (benchmarks, demos); the release's own costs still apply. */
+  latencyMs?: number;
+}
+
+/** Everything iocwall knows about one vendor. A vendor is its folder plus one line in `index.ts`. */
+export interface VendorModule {
+  id: VendorId;
+  /** Human name: `OPNsense`, `MikroTik RouterOS`. */
+  displayName: string;
+  /** The API it speaks (README vendor table). */
+  api: string;
+  /** Endpoint URL schemes the adapter accepts, with an example for error messages. */
+  endpoint: { schemes: readonly ('https' | 'http' | 'tcp' | 'tls')[]; example: string };
+  credentials: readonly CredentialField[];
+  /** zod schema of `targets[].options` for this vendor (strict, with defaults). */
+  options: z.ZodType<Record<string, unknown>>;
+  capabilities: StaticCapabilities;
+  createAdapter: AdapterFactory;
+  lab: LabEntry;
+}

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
-import { objectNames } from '../../plan/desired.js';
+import { objectNames } from '../ownership.js';
 import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
 import { OpnsenseClient } from './client.js';
 import { fetchSnapshot, observe, type OpnsenseContext } from './adapter-read.js';

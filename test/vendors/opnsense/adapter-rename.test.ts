@@ -5,7 +5,7 @@
  * object it names.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { objectNames } from '../../../src/plan/desired.js';
+import { objectNames } from '../../../src/vendors/ownership.js';
 import { createOpnsenseAdapter } from '../../../src/vendors/opnsense/adapter.js';
 import type { Change, DesiredState, FirewallAdapter } from '../../../src/vendors/types.js';
 import { MARKER, allChanges, connection, raw, rowsOf, startSim, type Running } from './helpers.js';
