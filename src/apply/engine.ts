@@ -22,9 +22,10 @@ import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
 import { insecureTls } from '../vendors/tls.js';
 import type { Change, FirewallAdapter, ObservedState } from '../vendors/types.js';
-import { assertNothingGuarded, type GuardCheck } from './guard-check.js';
+import { assertDesiredAllowed, assertNothingGuarded, type GuardCheck } from './guard-check.js';
 import { appendJournal, type JournalRecord } from './journal.js';
 import { withTargetLock } from './lock.js';
+import { recheckSavedPlan } from './saved-plan.js';
 import { runWithProgress } from './progress.js';
 
 /** What a run does with each target. */
@@ -239,25 +240,6 @@ export class Engine {
   ): Promise<TargetPlan> {
     const observed = await adapter.read();
     const policy = effectivePolicy(request.loaded, target);
-    if (request.mode === 'apply') {
-      const saved = request.planFile?.targets.find((p) => p.target === target.name);
-      if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
-      const instanceId = request.loaded.config.instanceId;
-      if (
-        saved.endpoint !== target.endpoint ||
-        saved.vendor !== target.vendor ||
-        request.planFile?.instanceId !== instanceId
-      ) {
-        throw new StalePlanError(
-          `the plan for ${target.name} was made for ${saved.vendor} at ${saved.endpoint} (instance ${request.planFile?.instanceId ?? '?'}), not ${target.vendor} at ${target.endpoint} (instance ${instanceId})`,
-        );
-      }
-      if (observedDigest(observed) !== saved.observedDigest) {
-        throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
-      }
-      // A plan refused when it was made stays refused: re-plan with --force to override thresholds.
-      return saved;
-    }
     if (!request.blocklistFor) throw new IocwallError('no blocklist to plan against');
     const desired = buildDesiredState(
       request.blocklistFor(target),
@@ -265,12 +247,39 @@ export class Engine {
       policy,
       request.loaded.config.instanceId,
     );
-    return buildPlan(desired, observed, {
+    const options = {
       tenant: target.tenant,
       endpoint: target.endpoint,
       thresholds: policy.thresholds,
       force: request.force,
-    });
+    };
+    if (request.mode === 'apply') {
+      const saved = this.savedPlanFor(request, target);
+      if (observedDigest(observed) !== saved.observedDigest) {
+        throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
+      }
+      // The file's checksum is no signature: recompute its effect against this read and today's blocklist.
+      assertDesiredAllowed(target.name, saved.desired, request.guard);
+      return recheckSavedPlan({ saved, observed, current: desired, options });
+    }
+    return buildPlan(desired, observed, options);
+  }
+
+  /** The saved plan's entry for `target`, bound to the target's vendor, endpoint and config instance. */
+  private savedPlanFor(request: RunRequest, target: TargetConfig): TargetPlan {
+    const saved = request.planFile?.targets.find((p) => p.target === target.name);
+    if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
+    const instanceId = request.loaded.config.instanceId;
+    if (
+      saved.endpoint !== target.endpoint ||
+      saved.vendor !== target.vendor ||
+      request.planFile?.instanceId !== instanceId
+    ) {
+      throw new StalePlanError(
+        `the plan for ${target.name} was made for ${saved.vendor} at ${saved.endpoint} (instance ${request.planFile?.instanceId ?? '?'}), not ${target.vendor} at ${target.endpoint} (instance ${instanceId})`,
+      );
+    }
+    return saved;
   }
 
   /** Read-back after apply: the device must now match the desired state. */
