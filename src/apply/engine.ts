@@ -56,6 +56,8 @@ export interface RunRequest {
   /** The saved plan to apply (apply). */
   planFile?: PlanFile;
   force: boolean;
+  /** `--break-lock`: take a target's lock even from a run that still holds it (see apply/lock.ts). */
+  breakLock?: boolean;
   guard: GuardCheck;
   /** Show a live task list (TTY). */
   tty: boolean;
@@ -157,7 +159,15 @@ export class Engine {
     const writing = request.mode === 'sync' || request.mode === 'apply';
     try {
       const work = () => this.processTarget(request, runId, target);
-      return writing ? await withTargetLock(request.loaded.stateDir, target.name, work) : await work();
+      if (!writing) return await work();
+      return await withTargetLock(request.loaded.stateDir, target.name, work, {
+        breakLock: request.breakLock === true,
+        onTakeover: ({ broken }) =>
+          this.log.warn(
+            { target: target.name, broken },
+            broken ? 'broke the lock of another run (--break-lock)' : 'took over a stale lock',
+          ),
+      });
     } catch (err) {
       const message = errorMessage(err);
       const status: TargetStatus = err instanceof SafetyError ? 'refused' : 'error';

@@ -6,13 +6,13 @@
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import type { RegisterCommand } from './commands.js';
-import { addDeviceOptions, type DeviceOptions } from './device-options.js';
+import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 /** Registers `apply`. */
 export const registerApply: RegisterCommand = (program, context) => {
   program.addCommand(
-    addDeviceOptions(new Command('apply'))
+    addLockOption(addDeviceOptions(new Command('apply')))
       .description('apply a plan saved by `iocwall plan --out`')
       .argument('<plan>', 'plan file')
       .option('--force', 'override the safety thresholds (checked again on what the plan does now)')
@@ -35,6 +35,7 @@ export const registerApply: RegisterCommand = (program, context) => {
           planFile,
           blocklistFor: forTarget,
           force: Boolean(opts.force),
+          breakLock: opts.breakLock === true,
         });
         // A plan target the config no longer has is not silently skipped: it is reported as failed.
         if (opts.target.length === 0 && opts.tenant.length === 0) {

@@ -149,6 +149,7 @@ export async function compileAndRun(
     ...setup,
     blocklistFor: forTarget,
     force: run.force,
+    breakLock: opts.breakLock === true,
   });
   return { setup, compiled, report };
 }
