@@ -7,30 +7,20 @@
  * (a newline in a RouterOS word, `"` or `<` in XML, `\n` in an Unbound or alias list) onto a firewall.
  * Canonical values hold only `[0-9a-f.:/]` or `[a-z0-9.-]`, so nothing in them needs escaping anywhere.
  */
-import { isIP } from 'node:net';
 import { GuardViolationError } from '../errors.js';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../indicators/ip.js';
+import { classify } from '../indicators/classify.js';
 import type { Change, FirewallAdapter, SetFamily } from './types.js';
 
-const IPV4_RE = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/;
-const IPV6_RE = /^([0-9a-f:.]{2,45})(?:\/(\d{1,3}))?$/;
-const DOMAIN_RE =
-  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/;
-
-/** Whether `value` is a canonical member of a set of this family (what the compiler writes). */
+/**
+ * Whether `value` is exactly the canonical form of one indicator of this family: the classifier, run on
+ * it, finds one indicator whose canonical value is the value itself (what `compile` writes).
+ */
 export function isCanonicalValue(family: SetFamily, value: string): boolean {
-  if (family === 'domain') return DOMAIN_RE.test(value);
-  const m = (family === 'ipv4' ? IPV4_RE : IPV6_RE).exec(value);
-  if (!m?.[1]) return false;
-  const [, address, prefix] = m;
-  if (prefix !== undefined && prefix.length > 1 && prefix.startsWith('0')) return false;
-  if (family === 'ipv4') {
-    if (isIP(address) !== 4 || formatIPv4(parseIPv4(address)) !== address) return false;
-    return prefix === undefined || Number(prefix) <= 32;
-  }
-  const parsed = isIP(address) === 6 ? parseIPv6(address) : null;
-  if (parsed === null || formatIPv6(parsed) !== address) return false;
-  return prefix === undefined || Number(prefix) <= 128;
+  const c = classify(value, family === 'domain' ? 'domain' : 'ip');
+  const ind = c.ok && c.indicators.length === 1 ? c.indicators[0] : undefined;
+  if (ind?.value !== value) return false;
+  if (family === 'domain') return ind.type === 'domain';
+  return ind.type === 'ip' && ind.family === (family === 'ipv4' ? 4 : 6);
 }
 
 /** The first value of a change that is not canonical, if any. */

@@ -7,8 +7,7 @@ describe('src/vendors/values: the canonical-value check every adapter gets', () 
   it('accepts the forms the compiler writes', () => {
     for (const v of ['23.254.211.230', '45.33.32.0/23', '0.0.0.0/0'])
       expect(isCanonicalValue('ipv4', v), v).toBe(true);
-    for (const v of ['2a0c:5a80::1', '2001:db8::/48', '::ffff:1.2.3.4'])
-      expect(isCanonicalValue('ipv6', v), v).toBe(true);
+    for (const v of ['2a0c:5a80::1', '2001:db8::/48']) expect(isCanonicalValue('ipv6', v), v).toBe(true);
     for (const v of ['journalide.org', 'xn--bcher-kva.example', 'a-b.c0.io'])
       expect(isCanonicalValue('domain', v), v).toBe(true);
   });
@@ -35,7 +34,6 @@ describe('src/vendors/values: the canonical-value check every adapter gets', () 
       'evil.example"><x',
       'evil.example\nserver:',
       'a.-b.example',
-      'localhost',
     ];
     for (const v of domains) expect(isCanonicalValue('domain', v), JSON.stringify(v)).toBe(false);
   });
