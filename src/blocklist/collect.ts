@@ -19,14 +19,14 @@ import {
   scanCanonicalDomain,
 } from '../indicators/fast-path.js';
 import type { NetworkIndicator } from '../indicators/types.js';
-import { Aggregator } from './aggregate.js';
-import { parseCidr4Into } from './cidr.js';
-import { parseCidr6 } from './cidr6.js';
-import { expiryDetail, recordExpiry, timeMs, type ExpiryInput } from './expiry.js';
-import type { Guard } from './guard.js';
-import type { SourceSets } from './provenance.js';
+import { Aggregator } from './aggregate/aggregate.js';
+import { parseCidr4Into } from './engine/cidr.js';
+import { parseCidr6 } from './engine/cidr6.js';
+import { expiryDetail, recordExpiry, timeMs, type ExpiryInput } from './lifetime/expiry.js';
+import type { Guard } from './guard/guard.js';
+import type { SourceSets } from './aggregate/provenance.js';
 import { RejectLog } from './rejects.js';
-import type { RetainedValue, RetentionStore } from './retention.js';
+import type { RetainedValue, RetentionStore } from './lifetime/retention.js';
 import type { RejectReason } from './types.js';
 
 /** One source as the collector sees it. */

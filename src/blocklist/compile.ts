@@ -15,15 +15,15 @@ import type { SourceReport } from '../feeds/load.js';
 import { readPlainBytes } from '../feeds/plain-bytes.js';
 import type { FeedNotice, FormatId, RawRecord } from '../feeds/types.js';
 import type { Logger } from '../log.js';
-import type { BuiltinSet } from './builtin.js';
-import { documentText, type BlocklistDocument } from './canonical.js';
+import type { BuiltinSet } from './shipped/builtin.js';
+import { documentText, type BlocklistDocument } from './canonical/canonical.js';
 import { Collector, type Outcome, type SourceTrack } from './collect.js';
-import { rejectDataErrors } from './data-errors.js';
-import { knownDataErrors } from './shipped.js';
-import { buildDocument, countsOf, type DocumentCounts } from './document.js';
-import { createGuard, type Guard } from './guard.js';
-import { guardOptionsFromConfig } from './guard-options.js';
-import { SourceSets } from './provenance.js';
+import { rejectDataErrors } from './shipped/data-errors.js';
+import { knownDataErrors } from './shipped/shipped.js';
+import { buildDocument, countsOf, type DocumentCounts } from './canonical/document.js';
+import { createGuard, type Guard } from './guard/guard.js';
+import { guardOptionsFromConfig } from './guard/options.js';
+import { SourceSets } from './aggregate/provenance.js';
 import type { Blocklist } from './types.js';
 
 /** One `--input`. */
@@ -93,7 +93,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   const builtins = new Map<string, BuiltinSet>();
   for (const s of configSources) {
     if (!('builtin' in s)) continue;
-    const { loadBuiltinSet } = await import('./builtin.js');
+    const { loadBuiltinSet } = await import('./shipped/builtin.js');
     builtins.set(s.name, loadBuiltinSet(s.builtin));
   }
   const guardOptions = guardOptionsFromConfig(loaded, o.targetAddresses ?? []);
@@ -106,7 +106,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   const guard = createGuard(guardOptions);
   const retention =
     configSources.length > 0
-      ? (await import('./retention.js')).RetentionStore.load(loaded.stateDir)
+      ? (await import('./lifetime/retention.js')).RetentionStore.load(loaded.stateDir)
       : undefined;
   const updateState = o.updateState === true;
   const collector = new Collector({

@@ -8,8 +8,8 @@
  */
 import { formatIPv4 } from '../indicators/ip.js';
 import { REJECT_REASONS, type RejectReason } from './types.js';
-import { compareCodeUnits, type SourceSets } from './provenance.js';
-import { sortStringsTied } from './sort-strings64.js';
+import { compareCodeUnits, type SourceSets } from './aggregate/provenance.js';
+import { sortStringsTied } from './engine/sort-strings64.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 

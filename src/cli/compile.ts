@@ -83,7 +83,8 @@ async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<voi
   const now = parseNow(opts.now);
   const { loaded, inputs, includeConfigSources } = await resolveInputs(opts);
   const { compileBlocklist } = await import('../blocklist/compile.js');
-  const { digestOf, documentParts, writeBlocklistAtomic } = await import('../blocklist/canonical.js');
+  const { digestOf, documentParts, writeBlocklistAtomic } =
+    await import('../blocklist/canonical/canonical.js');
   const result = await compileBlocklist({
     loaded,
     inputs,

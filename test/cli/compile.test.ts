@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readBlocklist } from '../../src/blocklist/read.js';
+import { readBlocklist } from '../../src/blocklist/canonical/read.js';
 import type { Blocklist } from '../../src/blocklist/types.js';
 import { runCli } from '../../src/cli/main.js';
 
