@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
-import type { RegisterCommand } from './commands.js';
+import type { RegisterCommand } from './context.js';
 import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 
 /** Registers `apply`. */

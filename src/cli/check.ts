@@ -4,12 +4,10 @@
  */
 import { Command } from 'commander';
 import type { Explanation, TargetPresence } from '../blocklist/explain.js';
-import type { RegisterCommand } from './commands.js';
-import { printJson, printText } from './context.js';
+import { printJson, printText, type CliContext, type RegisterCommand } from './context.js';
 import { addInputOptions, resolveInputs, type InputOptions } from './compile.js';
 import { parseNow } from './now.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { CliContext } from './context.js';
 import { isIP } from 'node:net';
 
 /** Reads every configured target read-only and reports which of them hold (or cover) a value. */

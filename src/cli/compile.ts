@@ -7,8 +7,7 @@ import type { CompileInput, CompileResult } from '../blocklist/compile.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
-import type { RegisterCommand } from './commands.js';
-import { printText, type CliContext, collect } from './context.js';
+import { type CliContext, collect, printText, type RegisterCommand } from './context.js';
 import { parseNow } from './now.js';
 
 /** Options shared by `compile` and `check`. */

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { VENDOR_IDS, type VendorId } from '../vendors/types.js';
-import type { RegisterCommand } from './commands.js';
-import { printText } from './context.js';
+import { printText, type RegisterCommand } from './context.js';
 
 function parseVendors(list: string | undefined): VendorId[] | undefined {
   if (!list) return undefined;
@@ -82,7 +81,7 @@ export const registerDemo: RegisterCommand = (program, context) => {
       .action(async () => {
         const ctx = context();
         const { startLab, writeLabConfig } = await import('../lab/lab.js');
-        const { runCli } = await import('./run.js');
+        const runCli = ctx.run;
         const lab = await startLab();
         try {
           const dir = mkdtempSync(join(tmpdir(), 'iocwall-demo-'));
