@@ -78,6 +78,29 @@ describe('iocwall compile', () => {
     expect(readdirSync(dir)).toEqual(['bl.json']);
   });
 
+  it('prints with --json exactly the bytes --out writes (one formatter of the canonical line)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-cli-'));
+    const out = join(dir, 'bl.json');
+    const input = join(dir, 'mixed.txt');
+    const lines = [
+      'www.journalide.org',
+      'sbmsa.wiki',
+      '45.33.33.7/23',
+      '10.0.0.1',
+      'not a value',
+      '2a01:4f8::/48',
+    ];
+    for (let i = 0; i < 3000; i++) lines.push(`h${i}.example-feed.net`, `23.${i % 250}.${(i * 7) % 250}.9`);
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const args = ['compile', '--now', '2024-01-01T00:00:00Z', '--input', input];
+    const printed = await cli([...args, '--json']);
+    const written = await cli([...args, '--out', out]);
+    expect(printed.code).toBe(0);
+    expect(written.code).toBe(0);
+    expect(printed.stdout).toBe(readFileSync(out, 'utf8'));
+    expect((JSON.parse(printed.stdout) as Blocklist).entries.length).toBeGreaterThan(3000);
+  });
+
   it('reads stdin with --input - and applies --now to expiry', async () => {
     const stix = JSON.stringify({
       type: 'bundle',

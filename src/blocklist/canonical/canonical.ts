@@ -10,8 +10,8 @@
  *   entries only, so `generatedAt` and `rejected` do not change it: two compiles that block the same
  *   things have the same digest. Check by hand: `jq -cj .entries FILE | sha256sum`.
  * - **Layout.** Compact JSON with one entry / rejected value per line (diff-friendly, valid JSON).
+ *   Every line is made by line.ts; this module orders them and lays out the file around them.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FeedError } from '../../errors.js';
@@ -20,6 +20,7 @@ import { BodyThread } from '../engine/body-thread.js';
 import { BodyHasher, ByteWriter } from '../engine/byte-writer.js';
 import { compareCodeUnits } from '../aggregate/provenance.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from '../types.js';
+import { entryLine, lineSeparator, rejectedLine } from './line.js';
 import { writeAll } from '../../util/atomic.js';
 import { ensureDir } from '../../util/dirs.js';
 
@@ -28,59 +29,31 @@ export const BLOCKLIST_SCHEMA = 'iocwall.blocklist/v1';
 
 /**
  * A blocklist as canonical lines, produced on demand: what `compile` writes without materialising entry
- * objects or holding the whole text. Each call of `entryChunks`/`rejectedChunks` walks the lines again.
+ * objects or holding the whole text. Both writers produce their lines with line.ts (the one formatter)
+ * in the layout it describes; each call walks the lines again.
  */
 export interface BlocklistDocument {
   generatedAt: string;
   /** The digest once known (`digestOf` computes and caches it; writing a file learns it too). */
   digest?: string;
-  /** Canonical entry lines in canonical order, in chunks (arrays of lines). */
-  entryChunks(): Iterable<readonly string[]>;
-  /** Canonical rejected-value lines in canonical order, in chunks. */
-  rejectedChunks(): Iterable<readonly string[]>;
-  /**
-   * Optional byte form of `entryChunks`: writes the same lines in the file layout (`\n` e1 `,\n` e2 …
-   * `\n`, nothing when empty) into `w`. Used by `writeBlocklistAtomic` and `digestOf` when present.
-   */
-  writeEntries?(w: ByteWriter): void;
-  /** Optional byte form of `rejectedChunks`, in the same layout as `writeEntries`. */
-  writeRejected?(w: ByteWriter): void;
+  /** Writes the entry lines in canonical order and in the file layout (`\n` e1 `,\n` e2 … `\n`). */
+  writeEntries(w: ByteWriter): void;
+  /** Writes the rejected-value lines in canonical order, in the same layout. */
+  writeRejected(w: ByteWriter): void;
   /** How many entries `writeEntries` writes, when known: big bodies are hashed on a second thread. */
   entryCount?: number;
 }
 
-/** One entry's canonical JSON, from already-JSON-encoded parts (shared by both serialisation paths). */
-export function entryJson(
-  type: 'domain' | 'ip',
-  valueJson: string,
-  sourcesJson: string,
-  firstSeen: string | undefined,
-  expiresAt: string | null,
-): string {
-  const head =
-    type === 'domain'
-      ? `{"type":"domain","value":${valueJson},"subdomains":true`
-      : `{"type":"ip","value":${valueJson}`;
-  const seen = firstSeen === undefined ? '' : `,"firstSeen":"${firstSeen}"`;
-  const exp = expiresAt === null ? 'null' : `"${expiresAt}"`;
-  return `${head},"sources":${sourcesJson}${seen},"expiresAt":${exp}}`;
-}
-
-/** The canonical JSON of one entry object (keys in canonical order, sources sorted). */
+/** The canonical line of one entry object (keys in canonical order, sources sorted). */
 export function canonicalEntryJson(e: BlocklistEntry): string {
   const sources = JSON.stringify([...e.sources].sort(compareCodeUnits));
-  if (e.type === 'domain') {
-    const head = `{"type":"domain","value":${JSON.stringify(e.value)},"subdomains":${e.subdomains}`;
-    const seen = e.firstSeen === undefined ? '' : `,"firstSeen":${JSON.stringify(e.firstSeen)}`;
-    return `${head},"sources":${sources}${seen},"expiresAt":${JSON.stringify(e.expiresAt)}}`;
-  }
-  return entryJson('ip', JSON.stringify(e.value), sources, e.firstSeen, e.expiresAt);
+  const subdomains = e.type === 'domain' ? e.subdomains : undefined;
+  return entryLine(e.type, JSON.stringify(e.value), sources, e.firstSeen, e.expiresAt, subdomains);
 }
 
-/** The canonical JSON of one rejected value. */
+/** The canonical line of one rejected value. */
 export function rejectedJson(r: RejectedValue): string {
-  const detail = r.detail === undefined ? '' : `,"detail":${JSON.stringify(r.detail)}`;
-  return `{"value":${JSON.stringify(r.value)},"source":${JSON.stringify(r.source)},"reason":"${r.reason}"${detail}}`;
+  return rejectedLine(r.value, r.source, r.reason, r.detail);
 }
 
 /** Sort key of an IP value: family, then start address, then prefix. */
@@ -111,38 +84,14 @@ export function compareRejected(a: RejectedValue, b: RejectedValue): number {
   );
 }
 
-/** Hashes chunks of entry lines as the compact array `[a,b,…]` (see the module comment). */
-export class EntryHasher {
-  private readonly hash = createHash('sha256').update('[');
-  private first = true;
-
-  /** Adds one chunk of lines (already joined with `,` when `joined` is given). */
-  add(lines: readonly string[], joined?: string): void {
-    if (lines.length === 0) return;
-    this.hash.update(`${this.first ? '' : ','}${joined ?? lines.join(',')}`);
-    this.first = false;
-  }
-
-  /** `sha256:<hex>`. */
-  digest(): string {
-    return `sha256:${this.hash.update(']').digest('hex')}`;
-  }
-}
-
 /** The digest of a document (walks its entries once, then cached on the document). */
 export function digestOf(doc: BlocklistDocument): string {
   if (doc.digest === undefined) {
-    if (doc.writeEntries !== undefined) {
-      const h = new BodyHasher();
-      const w = new ByteWriter((bytes) => h.add(bytes));
-      doc.writeEntries(w);
-      w.flush();
-      doc.digest = h.digest();
-    } else {
-      const h = new EntryHasher();
-      for (const chunk of doc.entryChunks()) h.add(chunk);
-      doc.digest = h.digest();
-    }
+    const h = new BodyHasher();
+    const w = new ByteWriter((bytes) => h.add(bytes));
+    doc.writeEntries(w);
+    w.flush();
+    doc.digest = h.digest();
   }
   return doc.digest;
 }
@@ -150,6 +99,15 @@ export function digestOf(doc: BlocklistDocument): string {
 /** The digest of a list of entries (sorted and re-keyed canonically first, so input order does not matter). */
 export function computeDigest(entries: readonly BlocklistEntry[]): string {
   return digestOf(documentOf(entries, [], ''));
+}
+
+/** Writes already formatted lines in the layout of line.ts. */
+function writeLines(w: ByteWriter, lines: readonly string[]): void {
+  for (let n = 0; n < lines.length; n++) {
+    w.ascii(lineSeparator(n));
+    w.utf8(lines[n] ?? '');
+  }
+  if (lines.length > 0) w.ascii('\n');
 }
 
 /** Builds the canonical document of a blocklist object (sorting entries, sources and rejected values). */
@@ -160,40 +118,36 @@ export function documentOf(
 ): BlocklistDocument {
   const lines = [...entries].sort(compareEntries).map(canonicalEntryJson);
   const rejectedLines = [...rejected].sort(compareRejected).map(rejectedJson);
-  return { generatedAt, entryChunks: () => [lines], rejectedChunks: () => [rejectedLines] };
+  return {
+    generatedAt,
+    writeEntries: (w) => writeLines(w, lines),
+    writeRejected: (w) => writeLines(w, rejectedLines),
+    entryCount: lines.length,
+  };
 }
 
 function header(generatedAt: string, digest: string): string {
   return `{"schema":"${BLOCKLIST_SCHEMA}","generatedAt":${JSON.stringify(generatedAt)},"digest":"${digest}","entries":[`;
 }
 
-/** The layout: one line per entry, `,\n` between them, valid JSON overall. */
-function* bodyParts(
-  chunks: Iterable<readonly string[]>,
-  onChunk?: (lines: readonly string[]) => void,
-): Generator<string> {
-  let first = true;
-  for (const lines of chunks) {
-    if (lines.length === 0) continue;
-    onChunk?.(lines);
-    yield `${first ? '\n' : ',\n'}${lines.join(',\n')}`;
-    first = false;
-  }
-  if (!first) yield '\n';
-}
-
-/** The pieces of the document's text, in order (concatenate them for the whole file). */
-export function* documentParts(doc: BlocklistDocument): Generator<string> {
-  yield header(doc.generatedAt, digestOf(doc));
-  yield* bodyParts(doc.entryChunks());
-  yield '],"rejected":[';
-  yield* bodyParts(doc.rejectedChunks());
-  yield ']}\n';
+/**
+ * Writes the whole canonical text of a document to `sink`, in pieces: the bytes handed over are the
+ * writer's buffer, reused after `sink` returns (copy what you keep). The digest is computed first (one
+ * pass over the entries) so the header can carry it; `--json` prints through this, `--out` writes the
+ * same bytes through {@link writeBlocklistAtomic}.
+ */
+export function writeDocument(doc: BlocklistDocument, sink: (bytes: Buffer) => void): void {
+  const w = new ByteWriter(sink);
+  w.utf8(header(doc.generatedAt, digestOf(doc)));
+  doc.writeEntries(w);
+  writeTail(w, doc.writeRejected.bind(doc));
 }
 
 /** The whole canonical text of a document. */
 export function documentText(doc: BlocklistDocument): string {
-  return [...documentParts(doc)].join('');
+  const parts: Buffer[] = [];
+  writeDocument(doc, (bytes) => parts.push(Buffer.from(bytes)));
+  return Buffer.concat(parts).toString('utf8');
 }
 
 /** Canonical text of a blocklist object (re-sorted, digest recomputed). */
@@ -209,7 +163,7 @@ export function serializeBlocklist(blocklist: Blocklist): string {
  */
 export function writeBlocklistAtomic(path: string, blocklist: Blocklist | BlocklistDocument): void {
   const doc =
-    'entryChunks' in blocklist
+    'writeEntries' in blocklist
       ? blocklist
       : documentOf(blocklist.entries, blocklist.rejected, blocklist.generatedAt);
   const dir = dirname(path);
@@ -250,26 +204,18 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
 
 /** Writes entries and rejected values after the header; returns the digest of the entries. */
 function writeBody(fd: number, doc: BlocklistDocument): string {
-  if (doc.writeEntries !== undefined && doc.writeRejected !== undefined) {
-    const writeRejected = doc.writeRejected.bind(doc);
-    const thread = (doc.entryCount ?? 0) >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd) : undefined;
-    if (thread !== undefined) return writeBytesOffThread(thread, doc.writeEntries.bind(doc), writeRejected);
-    const hasher = new BodyHasher();
-    const entries = new ByteWriter((bytes) => {
-      writeAll(fd, bytes);
-      hasher.add(bytes);
-    });
-    doc.writeEntries(entries);
-    entries.flush();
-    const rest = new ByteWriter((bytes) => writeAll(fd, bytes));
-    writeTail(rest, writeRejected);
-    return hasher.digest();
-  }
-  const hasher = new EntryHasher();
-  for (const part of bodyParts(doc.entryChunks(), (lines) => hasher.add(lines))) writeSync(fd, part);
-  writeSync(fd, '],"rejected":[');
-  for (const part of bodyParts(doc.rejectedChunks())) writeSync(fd, part);
-  writeSync(fd, ']}\n');
+  const writeRejected = doc.writeRejected.bind(doc);
+  const thread = (doc.entryCount ?? 0) >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd) : undefined;
+  if (thread !== undefined) return writeBytesOffThread(thread, doc.writeEntries.bind(doc), writeRejected);
+  const hasher = new BodyHasher();
+  const entries = new ByteWriter((bytes) => {
+    writeAll(fd, bytes);
+    hasher.add(bytes);
+  });
+  doc.writeEntries(entries);
+  entries.flush();
+  const rest = new ByteWriter((bytes) => writeAll(fd, bytes));
+  writeTail(rest, writeRejected);
   return hasher.digest();
 }
 

@@ -1,13 +1,23 @@
 /**
- * The byte form of the canonical document's lines (`BlocklistDocument.writeEntries`/`writeRejected`):
- * the same text as `entryChunks`/`rejectedChunks` in document.ts, formatted straight into a reusable
- * buffer (byte-writer.ts) instead of a million strings joined twice. document-bytes.test.ts holds the
- * two forms byte-identical.
+ * The canonical document's lines from the aggregator's columns (`BlocklistDocument.writeEntries` /
+ * `writeRejected`), formatted straight into a reusable buffer (byte-writer.ts) instead of a million
+ * strings. Heads and tails come from line.ts (the one formatter), encoded once per source set and
+ * copied as bytes around the values; document-bytes.test.ts holds the result byte-identical to a
+ * blocklist object serialised line by line.
  */
 import { formatCidr6 } from '../engine/cidr6.js';
 import type { Aggregated } from '../aggregate/aggregate.js';
 import type { ByteWriter } from '../engine/byte-writer.js';
-import { entryJson, rejectedJson } from './canonical.js';
+import {
+  DOMAIN_HEAD,
+  entryHead,
+  entryLine,
+  entryTail,
+  IP_HEAD,
+  lineSeparator,
+  REJECTED_HEAD,
+  rejectedTail,
+} from './line.js';
 import type { SourceSets } from '../aggregate/provenance.js';
 import type { RejectLog } from '../rejects.js';
 
@@ -27,10 +37,9 @@ export class TimeFormatter {
   }
 }
 
-/** The constant start of an IP entry, encoded once. */
-const IP_HEAD = Buffer.from('{"type":"ip","value":"');
+/** The constant start of an IP entry up to its value's opening quote, encoded once. */
+const IP_QUOTE = Buffer.from(`${IP_HEAD}"`);
 
-/** Writes the separator before entry number `n` of a body (see `bodyParts` in canonical.ts). */
 /** The JSON line of IPv6 entry `i` (few enough that both serialisations share this one string path). */
 export function ipv6EntryJson(
   v6: Aggregated['v6'],
@@ -40,7 +49,7 @@ export function ipv6EntryJson(
   exp: TimeFormatter,
 ): string {
   const value = formatCidr6(v6.start[i] ?? 0n, v6.prefix[i] ?? 0);
-  return entryJson(
+  return entryLine(
     'ip',
     `"${value}"`,
     sets.jsonOf(v6.set[i] ?? 0),
@@ -49,12 +58,13 @@ export function ipv6EntryJson(
   );
 }
 
+/** Writes what goes before entry number `n` of a body. */
 function separator(w: ByteWriter, n: number): void {
-  w.ascii(n === 0 ? '\n' : ',\n');
+  w.ascii(lineSeparator(n));
 }
 
 /**
- * The entries of `entryChunks`, byte for byte, in the file layout (`\n` e1 `,\n` e2 … `\n`), written
+ * The entry lines of an aggregation in canonical order, in the file layout (`\n` e1 `,\n` e2 … `\n`), written
  * straight into `w`: IPs are formatted into bytes and the constant tail of an entry (sources, times)
  * is encoded once per source set, so a million entries allocate no strings.
  */
@@ -62,13 +72,8 @@ export function writeEntries(agg: Aggregated, sets: SourceSets, w: ByteWriter): 
   const { domains, v4, v6 } = agg;
   const exp = new TimeFormatter();
   const seen = new TimeFormatter();
-  // The tails are cut from `entryJson` itself, so both serialisations agree by construction.
-  const domainHead = '{"type":"domain","value":""';
-  const ipHead = '{"type":"ip","value":""';
   const tailOf = (type: 'domain' | 'ip', set: number, first: number, expires: number): string =>
-    entryJson(type, '""', sets.jsonOf(set), seen.iso(first), exp.iso(expires) ?? null).slice(
-      (type === 'domain' ? domainHead : ipHead).length,
-    );
+    entryTail(type, sets.jsonOf(set), seen.iso(first), exp.iso(expires) ?? null);
   const plainTails = new Map<number, Buffer>();
   const plainTail = (type: 'domain' | 'ip', set: number): Buffer => {
     const key = type === 'domain' ? -1 - set : set;
@@ -100,7 +105,7 @@ export function writeEntries(agg: Aggregated, sets: SourceSets, w: ByteWriter): 
       continue;
     }
     separator(w, n++);
-    w.ascii('{"type":"domain","value":');
+    w.ascii(entryHead('domain'));
     w.jsonString(domains.names.text(domains.ids[k] ?? 0));
     if (first === Infinity && expires === Infinity) w.bytes(plainTail('domain', set));
     else w.utf8(tailOf('domain', set, first, expires));
@@ -123,7 +128,7 @@ export function writeEntries(agg: Aggregated, sets: SourceSets, w: ByteWriter): 
       continue;
     }
     separator(w, n++);
-    w.bytes(IP_HEAD);
+    w.bytes(IP_QUOTE);
     w.ipv4(v4.start[i] ?? 0);
     const p = v4.prefix[i] ?? 32;
     if (p !== 32) {
@@ -188,9 +193,9 @@ function writePlainIPv4Run(
   tail: Buffer,
   n: number,
 ): void {
-  const between = Buffer.concat([Buffer.from('"'), tail, Buffer.from(',\n'), IP_HEAD]);
+  const between = Buffer.concat([Buffer.from('"'), tail, Buffer.from(lineSeparator(1)), IP_QUOTE]);
   separator(w, n);
-  w.bytes(IP_HEAD);
+  w.bytes(IP_QUOTE);
   for (let i = from; i < to; i++) {
     const buf = w.room(between.length + 18);
     let p = w.pos;
@@ -208,7 +213,8 @@ function writePlainIPv4Run(
 /** Entries per prefetch block of `writePlainDomainRun`. */
 const BLOCK = 1024;
 
-const DOMAIN_HEAD = Buffer.from('{"type":"domain","value":"');
+/** The constant start of a domain entry up to its value's opening quote, encoded once. */
+const DOMAIN_QUOTE = Buffer.from(`${DOMAIN_HEAD}"`);
 
 /**
  * Writes entries `[from, to)` of `domains` — plain names (no JSON escapes), no times, one source set
@@ -224,11 +230,11 @@ function writePlainDomainRun(
   tail: Buffer,
   n: number,
 ): void {
-  const between = Buffer.concat([Buffer.from('"'), tail, Buffer.from(',\n'), DOMAIN_HEAD]);
+  const between = Buffer.concat([Buffer.from('"'), tail, Buffer.from(lineSeparator(1)), DOMAIN_QUOTE]);
   const { bytes, off, len } = domains.names;
   const ids = domains.ids;
   separator(w, n);
-  w.bytes(DOMAIN_HEAD);
+  w.bytes(DOMAIN_QUOTE);
   const blockOff = new Int32Array(BLOCK);
   const blockLen = new Int32Array(BLOCK);
   for (let from0 = from; from0 < to; from0 += BLOCK) {
@@ -266,7 +272,7 @@ function writePlainDomainRun(
   w.bytes(tail);
 }
 
-/** The lines of `rejectedChunks`, byte for byte, in the file layout (like `writeEntries`). */
+/** The rejected-value lines in the order given, in the file layout (like `writeEntries`). */
 export function writeRejected(
   rejects: RejectLog,
   order: readonly number[],
@@ -277,8 +283,8 @@ export function writeRejected(
   // is two array reads and one Map hit per row, with no key string built.
   const tails: Map<string | undefined, Buffer>[] = [];
   // `\n{"value":` before the first row, `,\n{"value":` before the others.
-  const firstHead = Buffer.from('\n{"value":');
-  const head = Buffer.from(',\n{"value":');
+  const firstHead = Buffer.from(`${lineSeparator(0)}${REJECTED_HEAD}`);
+  const head = Buffer.from(`${lineSeparator(1)}${REJECTED_HEAD}`);
   // Sorted rows come in runs of one source, reason and detail: the last tail is reused as it is.
   let lastSlot = -1;
   let lastDetail: string | undefined;
@@ -291,7 +297,7 @@ export function writeRejected(
       const byDetail = (tails[slot] ??= new Map());
       let found = byDetail.get(detail);
       if (found === undefined) {
-        found = rejectedTail(rejects, i, sets);
+        found = rejectedTailBytes(rejects, i, sets);
         byDetail.set(detail, found);
       }
       tail = found;
@@ -321,13 +327,7 @@ export function writeRejected(
 }
 
 /** The encoded `,"source":…}` tail of rejected value `i`. */
-function rejectedTail(rejects: RejectLog, i: number, sets: SourceSets): Buffer {
-  const detail = rejects.detail[i];
-  const full = rejectedJson({
-    value: '',
-    source: sets.sourceName(rejects.set[i] ?? 0),
-    reason: rejects.reasonAt(i),
-    ...(detail === undefined ? {} : { detail }),
-  });
-  return Buffer.from(full.slice('{"value":""'.length), 'utf8');
+function rejectedTailBytes(rejects: RejectLog, i: number, sets: SourceSets): Buffer {
+  const tail = rejectedTail(sets.sourceName(rejects.set[i] ?? 0), rejects.reasonAt(i), rejects.detail[i]);
+  return Buffer.from(tail, 'utf8');
 }

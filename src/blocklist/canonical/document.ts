@@ -1,19 +1,14 @@
 /**
  * Turns the aggregator's columns and the reject log into the canonical document (`canonical.ts`)
- * directly: entry lines are built in canonical order from typed arrays and hashed chunk by chunk, so a
- * million entries never become a million objects. `--out` and the digest use the byte form of the
- * same lines (document-bytes.ts).
+ * directly: the lines are written in canonical order from typed arrays as bytes (document-bytes.ts),
+ * so a million entries never become a million objects or strings.
  */
-import { formatIPv4 } from '../../indicators/ip.js';
 import type { Aggregated } from '../aggregate/aggregate.js';
-import { ipv6EntryJson, TimeFormatter, writeEntries, writeRejected } from './document-bytes.js';
-import { entryJson, rejectedJson, type BlocklistDocument } from './canonical.js';
+import { writeEntries, writeRejected } from './document-bytes.js';
+import type { BlocklistDocument } from './canonical.js';
 import type { SourceSets } from '../aggregate/provenance.js';
 import type { RejectLog } from '../rejects.js';
 import type { RejectReason } from '../types.js';
-
-/** Entries per chunk: big enough to make hashing and writing cheap, small enough to stay incremental. */
-const CHUNK = 8192;
 
 /** Counts of a compiled blocklist, for summaries and logs. */
 export interface DocumentCounts {
@@ -34,88 +29,10 @@ export function buildDocument(
   const order = (): number[] => (rejectedOrder ??= rejects.canonicalOrder(sets));
   return {
     generatedAt,
-    entryChunks: () => entryChunks(agg, sets),
-    rejectedChunks: () => rejectedChunks(rejects, order(), sets),
     writeEntries: (w) => writeEntries(agg, sets, w),
     entryCount: agg.domains.length + agg.v4.length + agg.v6.start.length,
     writeRejected: (w) => writeRejected(rejects, order(), sets, w),
   };
-}
-
-function* entryChunks(agg: Aggregated, sets: SourceSets): Generator<string[]> {
-  const exp = new TimeFormatter();
-  const seen = new TimeFormatter();
-  const { domains, v4, v6 } = agg;
-  let lines: string[] = [];
-  for (let i = 0; i < domains.value.length; i++) {
-    lines.push(
-      entryJson(
-        'domain',
-        JSON.stringify(domains.value[i]),
-        sets.jsonOf(domains.set[i] ?? 0),
-        seen.iso(domains.firstSeen[i] ?? 0),
-        exp.iso(domains.expiresAt[i] ?? 0) ?? null,
-      ),
-    );
-    if (lines.length === CHUNK) {
-      yield lines;
-      lines = [];
-    }
-  }
-  const v4Exp = v4.expiresAt;
-  const v4Seen = v4.firstSeen;
-  const plainV4 = v4Exp.data === null && v4Seen.data === null;
-  for (let i = 0; i < v4.length; i++) {
-    const p = v4.prefix[i] ?? 0;
-    const value = p === 32 ? formatIPv4(v4.start[i] ?? 0) : `${formatIPv4(v4.start[i] ?? 0)}/${p}`;
-    const sources = sets.jsonOf(v4.set[i] ?? 0);
-    if (plainV4) lines.push(`{"type":"ip","value":"${value}","sources":${sources},"expiresAt":null}`);
-    else
-      lines.push(
-        entryJson('ip', `"${value}"`, sources, seen.iso(v4Seen.get(i)), exp.iso(v4Exp.get(i)) ?? null),
-      );
-    if (lines.length === CHUNK) {
-      yield lines;
-      lines = [];
-    }
-  }
-  for (let i = 0; i < v6.start.length; i++) {
-    lines.push(ipv6EntryJson(v6, i, sets, seen, exp));
-    if (lines.length === CHUNK) {
-      yield lines;
-      lines = [];
-    }
-  }
-  if (lines.length > 0) yield lines;
-}
-
-function* rejectedChunks(
-  rejects: RejectLog,
-  order: readonly number[],
-  sets: SourceSets,
-): Generator<string[]> {
-  // Sources, reasons and details repeat across thousands of rows: encode each once.
-  const tails = new Map<string, string>();
-  for (let start = 0; start < order.length; start += CHUNK) {
-    yield order.slice(start, start + CHUNK).map((i) => {
-      const set = rejects.set[i] ?? 0;
-      const reason = rejects.reasonAt(i);
-      const detail = rejects.detail[i];
-      const key = `${set}\u0000${reason}\u0000${detail ?? '\u0001'}`;
-      let tail = tails.get(key);
-      if (tail === undefined) {
-        const full = rejectedJson({
-          value: '',
-          source: sets.sourceName(set),
-          reason,
-          ...(detail === undefined ? {} : { detail }),
-        });
-        tail = full.slice('{"value":""'.length);
-        tails.set(key, tail);
-      }
-      return `{"value":${JSON.stringify(rejects.valueAt(i))}${tail}`;
-    });
-  }
 }
 
 /** Counts of an aggregation and reject log. */
