@@ -184,7 +184,8 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
     ? rejectDataErrors(collector.aggregator, sets, collector.rejects, knownDataErrors())
     : [];
   if (dataErrors.length > 0) log.info({ dataErrors }, 'rejected known data errors');
-  const agg = collector.aggregator.finish(guard.allowlistNetworks);
+  // Allowlisted networks and the protected parts carved out of feed networks are holes in every entry.
+  const agg = collector.aggregator.finish([...guard.allowlistNetworks, ...collector.carved]);
   const document = buildDocument(agg, collector.rejects, sets, o.now.toISOString());
   const counts = countsOf(agg, collector.rejects);
   if (retention && updateState) {

@@ -38,8 +38,11 @@ export function explanationText(e: Explanation): string {
   );
   lines.push(e.why);
   for (const g of e.guard) {
+    const carved = g.carved?.map((p) => `${p.value} (${p.reason})`).join(', ');
     const verdict = g.allowed
-      ? 'would let a source block it'
+      ? carved === undefined
+        ? 'would let a source block it'
+        : `would let a source block it without ${carved}, which it carves out`
       : `would refuse it: ${g.reason ?? ''}${g.detail ? ` (${g.detail})` : ''}`;
     lines.push(`guard${e.guard.length > 1 ? ` (${g.value})` : ''}: ${verdict}`);
   }

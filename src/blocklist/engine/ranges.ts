@@ -30,6 +30,11 @@ export interface IntervalQueries<T extends number | bigint> {
   find(lo: T, hi: T): string | null;
   /** The label of an interval that contains all of `[lo, hi]`, or null. */
   findContaining(lo: T, hi: T): string | null;
+  /**
+   * The intervals overlapping `[lo, hi]`, at most `limit + 1` of them (so a caller can tell "more
+   * than `limit`" without walking them all), in no particular order.
+   */
+  overlapping(lo: T, hi: T, limit: number): LabelledInterval<T>[];
 }
 
 /**
@@ -298,6 +303,23 @@ export class IPv4Index implements IntervalQueries<number> {
     return this.points[p] === lo ? this.labelOf(this.pointLabel[p]) : null;
   }
 
+  overlapping(lo: number, hi: number, limit: number): LabelledInterval<number>[] {
+    const out: LabelledInterval<number>[] = [];
+    for (let j = lastAtOrBelow(this.starts, hi); j >= 0 && (this.maxLast[j] ?? -1) >= lo; j--) {
+      const last = this.lasts[j] ?? -1;
+      if (last < lo) continue;
+      out.push({ first: this.starts[j] ?? 0, last, label: this.labelOf(this.netLabel[j]) ?? '' });
+      if (out.length > limit) return out;
+    }
+    for (let p = firstAtOrAbove(this.points, lo); p < this.points.length; p++) {
+      const point = this.points[p] ?? Infinity;
+      if (point > hi) break;
+      out.push({ first: point, last: point, label: this.labelOf(this.pointLabel[p]) ?? '' });
+      if (out.length > limit) return out;
+    }
+    return out;
+  }
+
   private labelOf(id: number | undefined): string | null {
     return id === undefined ? null : (this.cols.labels[id] ?? '');
   }
@@ -464,6 +486,17 @@ export class IPv6Index implements IntervalQueries<bigint> {
       if (item !== undefined && item.last >= hi) return item.label;
     }
     return null;
+  }
+
+  overlapping(lo: bigint, hi: bigint, limit: number): LabelledInterval<bigint>[] {
+    const out: LabelledInterval<bigint>[] = [];
+    for (let j = this.lastStartAtOrBelow(hi); j >= 0 && (this.maxLast[j] ?? -1n) >= lo; j--) {
+      const item = this.items[j];
+      if (item === undefined || item.last < lo) continue;
+      out.push(item);
+      if (out.length > limit) break;
+    }
+    return out;
   }
 
   private lastStartAtOrBelow(v: bigint): number {

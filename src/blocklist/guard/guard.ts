@@ -9,6 +9,9 @@
  * - Domain: special-use name (`localhost`, `.test`, `home.arpa`, `example.com`, …) or a target's
  *   host name → `guarded`; a public suffix or TLD (`com`, `co.uk`, `github.io`) → `public-suffix`;
  *   allowlisted name, subdomain or parent of one → `allowlisted`; warninglists → `warninglisted`.
+ * A network refused only because protected addresses (a protected network, a target, an
+ * infrastructure or CDN list entry) lie inside it carries those parts in `carve`: the collector blocks
+ * the rest and rejects the parts (carve.ts).
  * The per-kind matching rules of the warninglists are in warninglists.ts and iocs/warninglists/README.md.
  */
 import { ConfigError } from '../../errors.js';
@@ -20,6 +23,8 @@ import { NameGuard } from './names.js';
 import type { Guard, GuardOptions, GuardVerdict } from './types.js';
 import { buildDualIndex, findContaining, findOverlap, IPv4Union, type DualIndex } from '../engine/ranges.js';
 import { SPECIAL_PURPOSE_RANGES, SPECIAL_USE_NAMES } from './special.js';
+import { carveParts, type CarveNetwork, type CarveSource } from './carve.js';
+import { formatCidr4 } from '../engine/cidr.js';
 import {
   loadIpWarninglists,
   loadNameWarninglists,
@@ -125,6 +130,9 @@ export function createGuard(options: GuardOptions): Guard {
     return union4;
   };
 
+  const label4 = (first: number, prefix: number): string | null =>
+    prefix === 32 ? null : formatCidr4(first, prefix);
+
   function checkIPv4(first: number, last: number, prefix: number): GuardVerdict {
     if (prefix < options.minPrefixV4)
       return {
@@ -135,19 +143,53 @@ export function createGuard(options: GuardOptions): Guard {
     if (!quick4().overlaps(first, last)) return null;
     const special = SPECIAL.v4.find(first, last);
     if (special !== null) return { reason: 'guarded', detail: special };
+    const net: CarveNetwork = { family: 4, first, last };
     const prot = protectedIdx.v4.find(first, last) ?? targetIdx.v4.find(first, last);
-    if (prot !== null) return { reason: 'guarded', detail: prot };
+    if (prot !== null) return carving({ reason: 'guarded', detail: prot }, net, label4(first, prefix));
     const allowed = allowIdx.v4.findContaining(first, last);
     if (allowed !== null) return { reason: 'allowlisted', detail: allowed };
     const lists = ipWarn();
     if (lists === undefined) return null;
-    const listed = lists.special.v4.find(first, last) ?? lists.infrastructure.v4.find(first, last);
-    if (listed !== null) return { reason: 'warninglisted', detail: listed };
+    const special2 = lists.special.v4.find(first, last);
+    if (special2 !== null) return { reason: 'warninglisted', detail: special2 };
+    const listed = lists.infrastructure.v4.find(first, last);
+    if (listed !== null)
+      return carving({ reason: 'warninglisted', detail: listed }, net, label4(first, prefix));
     const cdn = lists.cdn.v4.find(first, last);
     if (cdn !== null && (prefix !== 32 || options.sharedHostPolicy === 'refuse')) {
-      return { reason: 'warninglisted', detail: cdn };
+      return carving({ reason: 'warninglisted', detail: cdn }, net, label4(first, prefix));
     }
     return null;
+  }
+
+  /**
+   * `refusal` for the network `net` (canonical text `label`; null for a single address, refused as
+   * it is), with the parts to carve out of it when every protected overlap lies inside it (carve.ts).
+   */
+  function carving(
+    refusal: NonNullable<GuardVerdict>,
+    net: CarveNetwork,
+    label: string | null,
+  ): GuardVerdict {
+    if (label === null) return refusal;
+    const inAllowed =
+      net.family === 4
+        ? allowIdx.v4.findContaining(net.first, net.last)
+        : allowIdx.v6.findContaining(net.first, net.last);
+    if (inAllowed !== null) return refusal;
+    const lists = ipWarn();
+    const sources: CarveSource[] = [
+      { index: protectedIdx, reason: 'guarded' },
+      { index: targetIdx, reason: 'guarded' },
+    ];
+    const whole: DualIndex[] = [SPECIAL];
+    if (lists !== undefined) {
+      sources.push({ index: lists.infrastructure, reason: 'warninglisted' });
+      sources.push({ index: lists.cdn, reason: 'warninglisted' });
+      whole.push(lists.special);
+    }
+    const carve = carveParts(net, label, sources, whole);
+    return carve === null ? refusal : { ...refusal, carve };
   }
 
   function checkIp(value: string): GuardVerdict {
@@ -160,17 +202,22 @@ export function createGuard(options: GuardOptions): Guard {
       return { reason: 'guarded', detail: `prefix /${iv.prefix} wider than the minimum /${min}` };
     const special = findOverlap(SPECIAL, iv);
     if (special !== null) return { reason: 'guarded', detail: special };
+    const net: CarveNetwork = { family: 6, first: iv.first, last: iv.last };
+    const single = isSingle(iv);
     const prot = findOverlap(protectedIdx, iv) ?? findOverlap(targetIdx, iv);
-    if (prot !== null) return { reason: 'guarded', detail: prot };
+    if (prot !== null) return carving({ reason: 'guarded', detail: prot }, net, single ? null : value);
     const allowed = findContaining(allowIdx, iv);
     if (allowed !== null) return { reason: 'allowlisted', detail: allowed };
     const lists = ipWarn();
     if (lists === undefined) return null;
-    const listed = findOverlap(lists.special, iv) ?? findOverlap(lists.infrastructure, iv);
-    if (listed !== null) return { reason: 'warninglisted', detail: listed };
+    const special2 = findOverlap(lists.special, iv);
+    if (special2 !== null) return { reason: 'warninglisted', detail: special2 };
+    const listed = findOverlap(lists.infrastructure, iv);
+    if (listed !== null)
+      return carving({ reason: 'warninglisted', detail: listed }, net, single ? null : value);
     const cdn = findOverlap(lists.cdn, iv);
-    if (cdn !== null && (!isSingle(iv) || options.sharedHostPolicy === 'refuse')) {
-      return { reason: 'warninglisted', detail: cdn };
+    if (cdn !== null && (!single || options.sharedHostPolicy === 'refuse')) {
+      return carving({ reason: 'warninglisted', detail: cdn }, net, single ? null : value);
     }
     return null;
   }

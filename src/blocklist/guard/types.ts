@@ -35,10 +35,27 @@ export const DEFAULT_GUARD_OPTIONS: GuardOptions = {
   sharedHostPolicy: 'refuse',
 };
 
-/** Null when the indicator may be blocked; otherwise the reject reason and a detail. */
-export type GuardVerdict = null | {
-  reason: 'guarded' | 'allowlisted' | 'warninglisted' | 'public-suffix';
+/** The reasons the guard refuses a value with. */
+export type GuardReason = 'guarded' | 'allowlisted' | 'warninglisted' | 'public-suffix';
+
+/** A protected part of a feed's network (carve.ts): rejected with its own reason, the rest blocked. */
+export interface CarvedPart {
+  /** Canonical address or CIDR. */
+  value: string;
+  reason: GuardReason;
+  /** What protects it, and the network it was carved out of. */
   detail: string;
+}
+
+/**
+ * Null when the indicator may be blocked; otherwise the reject reason and a detail. With `carve`, the
+ * value is refused as a whole but may be blocked without those parts (carve.ts): a caller that does
+ * not carve treats it as refused, which is always safe.
+ */
+export type GuardVerdict = null | {
+  reason: GuardReason;
+  detail: string;
+  carve?: readonly CarvedPart[];
 };
 
 /** A compiled guard. */

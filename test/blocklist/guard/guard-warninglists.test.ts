@@ -33,11 +33,20 @@ describe('warninglists: infrastructure addresses (exact address or containing ne
   it.each([
     ['8.8.8.8', 'public-dns-v4'],
     ['1.1.1.1', 'public-dns-v4'],
-    ['8.8.8.0/24', 'public-dns-v4'],
     ['2001:4860:4860::8888', 'public-dns-v6'],
     ['143.215.130.7', 'sinkholes'], // inside a listed sinkhole network
   ])('%s → %s', (raw, list) => {
     expect(g.check(ind(raw))).toEqual({ reason: 'warninglisted', detail: list });
+  });
+
+  it('refuses a network holding one as a whole, with the listed address to carve out of it', () => {
+    expect(g.check(ind('8.8.8.0/24'))).toEqual({
+      reason: 'warninglisted',
+      detail: 'public-dns-v4',
+      carve: [
+        { value: '8.8.8.8', reason: 'warninglisted', detail: 'public-dns-v4; carved out of 8.8.8.0/24' },
+      ],
+    });
   });
 
   it('does not protect a neighbour of a listed address', () => {
