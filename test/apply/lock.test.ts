@@ -121,8 +121,10 @@ describe('target locks', () => {
     const line = await firstLine(holder);
     expect(line).toMatch(canUnshare ? /^won pid=1$/ : /^won/);
     // Alive: refused, whatever its PID means in our namespace, and its lock is left in place.
+    // (The holder's self-description may be missing when a loaded machine delays its answer past the
+    // probe's 2 s: the connect alone proves it alive.)
     await expect(withTargetLock(dir, 'fw1', () => Promise.resolve(1))).rejects.toThrow(
-      /locked by another iocwall run \(pid \d+/,
+      /locked by another iocwall run \((pid \d+|unknown process)/,
     );
     expect(existsSync(join(dir, 'locks', 'fw1.lock'))).toBe(true);
     killGroup(holder);
