@@ -74,6 +74,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
 }
 
+/** Whether another run still holds fw1's lock (probing by trying to take it). */
+async function lockIsHeld(dir: string): Promise<boolean> {
+  try {
+    await withTargetLock(dir, 'fw1', () => Promise.resolve());
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A socket file nobody listens on: what a run killed while holding the lock leaves behind. */
 async function deadSocket(path: string): Promise<void> {
   const own = `${path}.maker`;
@@ -129,6 +139,9 @@ describe('target locks', () => {
     expect(existsSync(join(dir, 'locks', 'fw1.lock'))).toBe(true);
     killGroup(holder);
     await exited(holder);
+    // `unshare` itself may exit a moment before the kernel has torn down PID 1 of the namespace and its
+    // socket: wait for that death (bounded), then the lock must be ours.
+    for (let i = 0; i < 50 && (await lockIsHeld(dir)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await withTargetLock(dir, 'fw1', () => Promise.resolve('ok'))).toBe('ok');
   });
 
