@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { plainAnswer, startDnsResponder, type DnsVerdict } from '../simkit/dns-responder.js';
 import type { AdminHandEdits, FirmwareRange, LabDeviceHandle, LabEntry } from '../types.js';
 import { connectRouterOs, type RouterOsClient } from './client.js';
-import type { SimRouter } from './sim-router.js';
+import type { SimRouter } from './simulator/router.js';
 
 /** Release ranges the simulator plays. */
 export const MIKROTIK_FIRMWARE: readonly FirmwareRange[] = [
@@ -121,7 +121,7 @@ export const mikrotikLab: LabEntry = {
     const password = secret();
     const mode = parseFirmware(firmware) as '6.49' | '7.18';
     // Loaded on start only: loading a config must not load the simulators.
-    const { MikrotikSimulator } = await import('./simulator.js');
+    const { MikrotikSimulator } = await import('./simulator/simulator.js');
     const sim = new MikrotikSimulator({
       mode,
       username: 'iocwall',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReadOnlyViolationError, VendorError } from '../../../src/errors.js';
 import { createMikrotikAdapter } from '../../../src/vendors/mikrotik/adapter.js';
 import type { RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import type { FirewallAdapter, TargetConnection } from '../../../src/vendors/types.js';
 import {
   createAll,

@@ -9,7 +9,7 @@ import {
   type RouterOsClientOptions,
 } from '../../../src/vendors/mikrotik/client.js';
 import { encodeSentence, parseSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import { startSim } from './helpers.js';
 
 let sim: MikrotikSimulator | undefined;

@@ -1,7 +1,7 @@
 /** Test helpers: a raw RouterOS API socket (sentences in, sentences out) and simulator/adapter set-up. */
 import * as net from 'node:net';
 import { encodeSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
-import { MikrotikSimulator, type MikrotikSimulatorOptions } from '../../../src/vendors/mikrotik/simulator.js';
+import { MikrotikSimulator, type MikrotikSimulatorOptions } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import type { TargetConnection } from '../../../src/vendors/types.js';
 import { connectRouterOs, type RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
 

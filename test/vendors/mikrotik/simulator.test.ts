@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import { attrs, raw, rawLogin, startSim, type RawSession } from './helpers.js';
 
 let sim: MikrotikSimulator | undefined;

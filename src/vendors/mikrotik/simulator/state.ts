@@ -3,7 +3,7 @@
  * configuration menu shares (`print`/`getall`, `add`, `set`, `remove`, `move`), with RouterOS's trap texts.
  * Menu-specific rules (address normalisation, FQDN children, enums) live in the specs of sim-menus.ts.
  */
-import { matchesQuery, project, QuerySyntaxError, type SimRow } from './sim-query.js';
+import { matchesQuery, project, QuerySyntaxError, type SimRow } from './query.js';
 
 /** A `!trap` the simulator answers (followed by `!done`, as on the device). */
 export class SimTrap extends Error {

@@ -3,8 +3,8 @@
  * dynamic and FQDN entries spawning dynamic children), filter/raw rules and `/ip/dns/static`.
  */
 import { createHash } from 'node:crypto';
-import { boolValue, SimTrap, type MenuSpec, type SimContext, type Table } from './sim-state.js';
-import { durationSeconds, formatDuration, parsePrefix, rangeToCidr } from './values.js';
+import { boolValue, SimTrap, type MenuSpec, type SimContext, type Table } from './state.js';
+import { durationSeconds, formatDuration, parsePrefix, rangeToCidr } from '../values.js';
 
 const HOSTNAME_RE = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
 

@@ -8,10 +8,10 @@ import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { generate } from 'selfsigned';
-import { SimRouter } from './sim-router.js';
-import { SimSession, type SimLoggedCommand, type SimSessionHost } from './sim-session.js';
+import { SimRouter } from './router.js';
+import { SimSession, type SimLoggedCommand, type SimSessionHost } from './session.js';
 
-export type { SimLoggedCommand } from './sim-session.js';
+export type { SimLoggedCommand } from './session.js';
 
 /** Options of `MikrotikSimulator`. */
 export interface MikrotikSimulatorOptions {

@@ -2,9 +2,9 @@
  * The simulated router's configuration: its menus, pre-seeded with a realistic default firewall (accept
  * rules in `forward`, so where a block rule lands matters), and command dispatch (`menu/verb`).
  */
-import { addressListSpec, dnsStaticSpec, ruleSpec } from './sim-menus.js';
-import { SimTrap, Table, type SimContext, type SimReply } from './sim-state.js';
-import { project } from './sim-query.js';
+import { addressListSpec, dnsStaticSpec, ruleSpec } from './menus.js';
+import { SimTrap, Table, type SimContext, type SimReply } from './state.js';
+import { project } from './query.js';
 
 /** Router-wide settings of the simulator. */
 export interface SimRouterOptions {

@@ -11,9 +11,9 @@ import {
   parseSentence,
   SentenceDecoder,
   type ParsedSentence,
-} from './protocol.js';
-import type { SimRouter } from './sim-router.js';
-import { SimTrap } from './sim-state.js';
+} from '../protocol.js';
+import type { SimRouter } from './router.js';
+import { SimTrap } from './state.js';
 
 /** One command as the simulator received it (passwords redacted). */
 export interface SimLoggedCommand {
