@@ -47,6 +47,11 @@ export interface RouterOsClientOptions {
   password: string;
   /** Connect timeout, and the longest silence tolerated while commands are pending. */
   timeoutMs: number;
+  /**
+   * Longest silence tolerated while a `print` is pending (default `timeoutMs`): the router answers a
+   * query only after scanning the whole menu, ~1.9 s per 23k rows, longer while other commands compete.
+   */
+  scanTimeoutMs?: number;
   /** Refuse every command that is not a read (audit, plan). */
   readOnly: boolean;
   tls?: TlsSettings;
@@ -136,6 +141,27 @@ export async function connectRouterOs(options: RouterOsClientOptions): Promise<R
   return client;
 }
 
+/**
+ * What to tell a user whose API-SSL refuses the handshake. RouterOS's api-ssl without a certificate
+ * speaks only anonymous Diffie-Hellman (manual "API": "Without a certificate provided in the /ip service
+ * settings, the client must use an anonymous Diffie-Hellman cipher"); iocwall will not use a cipher that
+ * proves nothing about the server (firmware-fidelity M6).
+ */
+export const NO_CERTIFICATE_HINT =
+  'the TLS handshake was refused (no shared cipher). RouterOS API-SSL without a certificate speaks only ' +
+  'anonymous Diffie-Hellman, which iocwall refuses because it cannot verify the router. Give the service a ' +
+  'certificate (/certificate add name=api-ssl common-name=<router> key-usage=tls-server; /certificate sign ' +
+  'api-ssl; /ip service set api-ssl certificate=api-ssl) and pin it with tls.fingerprint or tls.caFile';
+
+/** An OpenSSL handshake alert from the server (no cipher suite both sides accept). */
+function isHandshakeRefusal(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return (
+    code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' ||
+    /handshake failure|no shared cipher/i.test(err.message)
+  );
+}
+
 function openSocket(
   host: string,
   port: number,
@@ -147,19 +173,22 @@ function openSocket(
       tlsOptions === undefined
         ? net.connect({ host, port })
         : tls.connect({ ...tlsOptions, host, port, servername: net.isIP(host) === 0 ? host : undefined });
-    const fail = (why: string, cause?: unknown): void => {
+    const fail = (why: string, cause?: unknown, transient = true): void => {
       clearTimeout(timer);
       socket.destroy();
       reject(
         new VendorError(
           `cannot connect to ${o.target} (${host}:${port}): ${why}`,
-          { vendor: 'mikrotik', target: o.target, operation: 'connect', transient: true },
+          { vendor: 'mikrotik', target: o.target, operation: 'connect', transient },
           { cause },
         ),
       );
     };
     const timer = setTimeout(() => fail(`timed out after ${o.timeoutMs} ms`), o.timeoutMs);
-    socket.once('error', (err: Error) => fail(err.message, err));
+    socket.once('error', (err: Error) => {
+      if (tlsOptions !== undefined && isHandshakeRefusal(err)) fail(NO_CERTIFICATE_HINT, err, false);
+      else fail(err.message, err);
+    });
     socket.once(tlsOptions === undefined ? 'connect' : 'secureConnect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
@@ -213,7 +242,7 @@ class TaggedClient implements RouterOsClient {
     try {
       const words = this.prepare(command);
       this.commandsSent++;
-      return this.conn.send(words);
+      return this.conn.send(words, this.quiet(command.command));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -233,7 +262,10 @@ class TaggedClient implements RouterOsClient {
         const i = next++;
         this.commandsSent++;
         try {
-          results[i] = { ok: true, reply: await this.conn.send(sentences[i] ?? []) };
+          results[i] = {
+            ok: true,
+            reply: await this.conn.send(sentences[i] ?? [], this.quiet(commands[i]?.command ?? '')),
+          };
         } catch (err) {
           const e = err as VendorError;
           if (e.details.transient === true && !this.conn.alive) lost ??= e;
@@ -248,6 +280,11 @@ class TaggedClient implements RouterOsClient {
 
   close(): Promise<void> {
     return this.conn.close();
+  }
+
+  private quiet(command: string): number {
+    const reads = command.endsWith('/print') || command.endsWith('/getall');
+    return reads ? Math.max(this.o.scanTimeoutMs ?? 0, this.o.timeoutMs) : this.o.timeoutMs;
   }
 
   private prepare(command: RouterOsCommand): string[] {

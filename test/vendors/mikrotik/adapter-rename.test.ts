@@ -88,7 +88,7 @@ function renamePlan(from: string, to: string): Change[] {
 }
 
 async function setup(options: Record<string, unknown> = {}) {
-  const s = await startSim({ mode: '7.18' });
+  const s = await startSim({ firmware: '7.18' });
   sim = s.sim;
   const adapterFor = (prefix: string, over: Partial<TargetConnection> = {}): FirewallAdapter => {
     const a = createMikrotikAdapter(

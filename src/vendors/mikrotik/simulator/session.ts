@@ -12,6 +12,7 @@ import {
   SentenceDecoder,
   type ParsedSentence,
 } from '../protocol.js';
+import type { RouterOsRelease } from '../releases.js';
 import type { SimRouter } from './router.js';
 import { SimTrap } from './state.js';
 
@@ -24,12 +25,27 @@ export interface SimLoggedCommand {
   tag?: string;
 }
 
+/** A RouterOS user and the policies of its group (manual "User", `/user group`). */
+export interface SimUser {
+  name: string;
+  password: string;
+  /** Group policies: `api` to log in through the API, `read` for `print`, `write` for changes. */
+  policies: readonly string[];
+}
+
+/**
+ * The trap RouterOS answers a command the user's group lacks the policy for (text as routers send it,
+ * quoted by many public API clients, e.g. "not enough permissions (9)" for `/tool/fetch` without `ftp`).
+ */
+export const NOT_ENOUGH_PERMISSIONS = 'not enough permissions (9)';
+
 /** What a session needs from the simulator that owns it. */
 export interface SimSessionHost {
   readonly router: SimRouter;
-  readonly v718: boolean;
-  readonly username: string;
-  readonly password: string;
+  readonly release: RouterOsRelease;
+  readonly users: readonly SimUser[];
+  /** Runs before every command (a test's concurrent hand edit). */
+  beforeCommand(command: string, attributes: Readonly<Record<string, string>>): void;
   readonly legacyLogin: boolean;
   readonly latencyMs: number;
   /** Appends to the command log. */
@@ -45,6 +61,7 @@ export class SimSession {
   private readonly decoder = new SentenceDecoder();
   private readonly queue: { s: ParsedSentence; at: number }[] = [];
   private loggedIn = false;
+  private user: SimUser | undefined;
   private challenge: Buffer | undefined;
   private busy = false;
   private due = 0;
@@ -138,30 +155,52 @@ export class SimSession {
       this.reply(s.tag, '!done', { ret: this.challenge.toString('hex') });
       return;
     }
-    let ok = name === this.host.username;
+    const user = this.host.users.find((u) => u.name === name);
+    let ok = user !== undefined;
     if (this.host.legacyLogin) {
       const md5 = createHash('md5')
         .update(Buffer.from([0]))
-        .update(Buffer.from(this.host.password, 'utf8'))
+        .update(Buffer.from(user?.password ?? '', 'utf8'))
         .update(this.challenge ?? Buffer.alloc(0))
         .digest('hex');
       ok &&= this.challenge !== undefined && response === `00${md5}`;
     } else {
-      ok &&= password === this.host.password;
+      ok &&= password === user?.password;
     }
-    if (!ok) {
+    if (!ok || user === undefined) {
       const message = this.host.legacyLogin ? 'cannot log in' : 'invalid user name or password (6)';
       this.reply(s.tag, '!trap', { message });
       this.reply(s.tag, '!done', {});
       return;
     }
+    if (!user.policies.includes('api')) {
+      // The `api` policy "grants rights to access router via API" (manual "User"). The exact refusal
+      // text on a real router is not documented; the permission trap is modelled.
+      this.reply(s.tag, '!trap', { message: NOT_ENOUGH_PERMISSIONS });
+      this.reply(s.tag, '!done', {});
+      return;
+    }
+    this.user = user;
     this.loggedIn = true;
     this.reply(s.tag, '!done', {});
+  }
+
+  /**
+   * The policy a command needs: `read` for `print`/`getall` ("all console commands that do not alter
+   * router's configuration"), `write` for the rest ("write access to the router's configuration, except
+   * for user management") — manual "User", "Config Policies".
+   */
+  private allowed(head: string): boolean {
+    const verb = head.slice(head.lastIndexOf('/') + 1);
+    const needs = verb === 'print' || verb === 'getall' ? 'read' : 'write';
+    return this.user?.policies.includes(needs) === true;
   }
 
   private command(s: ParsedSentence): void {
     let result;
     try {
+      if (!this.allowed(s.head)) throw new SimTrap(NOT_ENOUGH_PERMISSIONS);
+      this.host.beforeCommand(s.head, s.attributes);
       result = this.host.router.run(s.head, s.attributes, s.queries);
     } catch (err) {
       const trap = err instanceof SimTrap ? err : new SimTrap('failure: internal simulator error', 4);
@@ -176,7 +215,12 @@ export class SimSession {
     }
     for (const row of result.rows) this.reply(s.tag, '!re', row);
     const isPrint = s.head.endsWith('/print') || s.head.endsWith('/getall');
-    if (this.host.v718 && isPrint && result.rows.length === 0 && Object.keys(result.done).length === 0) {
+    if (
+      this.host.release.emptyReply &&
+      isPrint &&
+      result.rows.length === 0 &&
+      Object.keys(result.done).length === 0
+    ) {
       this.reply(s.tag, '!empty', {});
     }
     this.reply(s.tag, '!done', result.done);

@@ -5,6 +5,13 @@
  */
 import { matchesQuery, project, QuerySyntaxError, type SimRow } from './query.js';
 
+/**
+ * The trap text of a `set`/`remove`/`move`/`place-before` naming an id that does not exist: the message
+ * carries the error code, `no such item (4)` (tik4net #13; client code in several public repositories
+ * matches that exact text; firmware-fidelity M3).
+ */
+export const NO_SUCH_ITEM = 'no such item (4)';
+
 /** A `!trap` the simulator answers (followed by `!done`, as on the device). */
 export class SimTrap extends Error {
   constructor(
@@ -59,7 +66,7 @@ export function boolValue(name: string, value: string): string {
 }
 
 function idList(value: string | undefined): string[] {
-  if (value === undefined || value === '') throw new SimTrap('no such item', 0);
+  if (value === undefined || value === '') throw new SimTrap(NO_SUCH_ITEM, 0);
   return value.split(',');
 }
 
@@ -114,7 +121,7 @@ export class Table {
     const { 'place-before': before, ...rest } = attrs;
     this.checkFields(rest);
     if (before !== undefined && !this.spec.ordered) throw new SimTrap('unknown parameter place-before', 1);
-    if (before !== undefined && !this.rows.has(before)) throw new SimTrap('no such item', 0);
+    if (before !== undefined && !this.rows.has(before)) throw new SimTrap(NO_SUCH_ITEM, 0);
     const limit = this.spec.limit?.();
     if (limit !== undefined && this.rows.size >= limit) {
       throw new SimTrap(`failure: simulated entry limit of ${limit} reached`, 4);
@@ -149,7 +156,7 @@ export class Table {
     const { '.id': ids, numbers, ...rest } = attrs;
     this.checkFields(rest);
     const targets = idList(ids ?? numbers);
-    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap('no such item', 0);
+    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap(NO_SUCH_ITEM, 0);
     for (const id of targets) {
       const old = this.rows.get(id) ?? {};
       if (old.dynamic === 'true') throw new SimTrap('failure: can not change dynamic entry', 4);
@@ -170,7 +177,7 @@ export class Table {
   /** `remove =.id=*A,*B` — all ids must exist; removing a parent removes its dynamic children. */
   remove(attrs: Record<string, string>): SimReply {
     const targets = idList(attrs['.id'] ?? attrs.numbers);
-    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap('no such item', 0);
+    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap(NO_SUCH_ITEM, 0);
     for (const id of targets) this.delete(id);
     return { rows: [], done: {} };
   }
@@ -192,7 +199,7 @@ export class Table {
     const ids = idList(attrs.numbers ?? attrs['.id']);
     const dest = attrs.destination;
     for (const id of [...ids, ...(dest === undefined ? [] : [dest])]) {
-      if (!this.rows.has(id)) throw new SimTrap('no such item', 0);
+      if (!this.rows.has(id)) throw new SimTrap(NO_SUCH_ITEM, 0);
     }
     const moving = ids.map((id): [string, Record<string, string>] => [id, this.rows.get(id) ?? {}]);
     const rest = [...this.rows.entries()].filter(([id]) => !ids.includes(id));
