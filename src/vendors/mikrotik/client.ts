@@ -129,7 +129,7 @@ export function parseEndpoint(endpoint: string): { secure: boolean; host: string
  */
 export async function connectRouterOs(options: RouterOsClientOptions): Promise<RouterOsClient> {
   const { secure, host, port } = parseEndpoint(options.endpoint);
-  const tlsOptions = secure ? await resolveTlsOptions(options.tls ?? {}, host, port) : undefined;
+  const tlsOptions = secure ? await tlsFor(options, host, port) : undefined;
   const socket = await openSocket(host, port, options, tlsOptions);
   const client = new TaggedClient(new RouterOsConnection(socket, options.target, options.timeoutMs), options);
   try {
@@ -160,6 +160,25 @@ function isHandshakeRefusal(err: Error): boolean {
     code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' ||
     /handshake failure|no shared cipher/i.test(err.message)
   );
+}
+
+/** TLS options (fingerprint pinning probes the certificate first, and meets the same refusal). */
+async function tlsFor(o: RouterOsClientOptions, host: string, port: number): Promise<tls.ConnectionOptions> {
+  try {
+    return await resolveTlsOptions(o.tls ?? {}, host, port);
+  } catch (err) {
+    const cause = err instanceof VendorError ? err.cause : undefined;
+    if (
+      !(cause instanceof Error && isHandshakeRefusal(cause)) &&
+      !(err instanceof Error && isHandshakeRefusal(err))
+    )
+      throw err;
+    throw new VendorError(
+      `cannot connect to ${o.target} (${host}:${port}): ${NO_CERTIFICATE_HINT}`,
+      { vendor: 'mikrotik', target: o.target, operation: 'connect', transient: false },
+      { cause: err },
+    );
+  }
 }
 
 function openSocket(

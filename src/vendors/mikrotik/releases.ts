@@ -77,7 +77,7 @@ export function parseRelease(text: string): RouterOsRelease & { firmware: string
   const m = RELEASE_RE.exec(t);
   const major = Number(m?.[1]);
   const minor = Number(m?.[2]);
-  const noIpv6 = m?.[5] !== undefined;
+  const noIpv6 = m?.[4] !== undefined;
   const played =
     m !== null &&
     ((major === 6 && minor >= 47 && minor <= 49) || (major === 7 && !noIpv6) || (major > 7 && !noIpv6));

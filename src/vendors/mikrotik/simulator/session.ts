@@ -13,8 +13,9 @@ import {
   type ParsedSentence,
 } from '../protocol.js';
 import type { RouterOsRelease } from '../releases.js';
+import type { SimCpu } from './cpu.js';
 import type { SimRouter } from './router.js';
-import { SimTrap } from './state.js';
+import { SimTrap, type SimReply } from './state.js';
 
 /** One command as the simulator received it (passwords redacted). */
 export interface SimLoggedCommand {
@@ -48,6 +49,12 @@ export interface SimSessionHost {
   beforeCommand(command: string, attributes: Readonly<Record<string, string>>): void;
   readonly legacyLogin: boolean;
   readonly latencyMs: number;
+  /**
+   * CPU time per row a `print` scans, in µs (0: instantaneous, commands answered in order). Above 0
+   * tagged commands run concurrently on the router's shared `cpu` (see cpu.ts).
+   */
+  readonly scanCostUs: number;
+  readonly cpu: SimCpu;
   /** Appends to the command log. */
   log(entry: SimLoggedCommand): void;
   /** Reports commands received and not yet answered on one session (for the in-flight statistics). */
@@ -66,6 +73,10 @@ export class SimSession {
   private busy = false;
   private due = 0;
   private closed = false;
+  /** Replies are collected here instead of written while a concurrent job starts. */
+  private sink: Buffer[] | undefined;
+  private lastResult: SimReply | undefined;
+  private readonly running = new Map<string, { cancelled: boolean }>();
 
   constructor(
     private readonly socket: Socket,
@@ -102,9 +113,10 @@ export class SimSession {
       if (attributes.password !== undefined) attributes.password = '***';
       this.host.log({ connection: this.id, command: s.head, attributes, queries: s.queries, tag: s.tag });
       if (s.head === '/cancel' && this.loggedIn) this.cancel(s);
+      else if (this.host.scanCostUs > 0) this.start(s);
       else this.queue.push({ s, at: Date.now() });
     }
-    this.host.inFlight(this.queue.length + (this.busy ? 1 : 0));
+    this.host.inFlight(this.queue.length + (this.busy ? 1 : 0) + this.running.size);
     this.pump();
   }
 
@@ -138,14 +150,65 @@ export class SimSession {
 
   private execute(s: ParsedSentence | undefined): void {
     if (s === undefined) return;
+    this.effects(s);
+    this.afterAnswer();
+  }
+
+  private effects(s: ParsedSentence): void {
     if (s.head === '/login') this.login(s);
     else if (!this.loggedIn) this.fatal('not logged in');
     else if (s.head === '/quit') this.fatal('session terminated on request');
     else this.command(s);
+  }
+
+  /** The one-shot connection drop, counted in answered commands. */
+  private afterAnswer(): void {
     if (!this.closed && this.host.dropNow()) {
       this.closed = true;
       this.socket.destroy();
     }
+  }
+
+  /**
+   * Concurrent mode: the command takes effect now and is answered when its CPU work (rows scanned ×
+   * `scanCostUs`, shared with every other running command) is done and `latencyMs` has passed; the rows
+   * a `print` finds stream out as the scan reaches them, so a scan that finds nothing is silent.
+   */
+  private start(s: ParsedSentence): void {
+    const ready = Date.now() + this.host.latencyMs;
+    const key = s.tag ?? '';
+    const job = { cancelled: false };
+    this.running.set(key, job);
+    const quit = s.head === '/quit' && this.loggedIn;
+    this.sink = [];
+    this.lastResult = undefined;
+    if (!quit) this.effects(s);
+    const frames = this.sink;
+    const result = this.lastResult as SimReply | undefined;
+    this.sink = undefined;
+    const cost = this.host.scanCostUs / 1000;
+    const positions = result?.positions ?? [];
+    let sent = 0;
+    const flush = (upTo: number): void => {
+      if (job.cancelled || this.closed || Date.now() < ready || upTo <= sent) return;
+      this.socket.write(Buffer.concat(frames.slice(sent, upTo)));
+      sent = upTo;
+    };
+    const found = (done: number): void => {
+      let k = sent;
+      while (k < positions.length && ((positions[k] ?? 0) + 1) * cost <= done) k++;
+      flush(k);
+    };
+    void this.host.cpu
+      .run((result?.scanned ?? 0) * cost, found)
+      .then(() => new Promise((resolve) => setTimeout(resolve, Math.max(0, ready - Date.now()))))
+      .then(() => {
+        this.running.delete(key);
+        if (job.cancelled || this.closed) return;
+        flush(frames.length);
+        if (quit) this.fatal('session terminated on request');
+        else this.afterAnswer();
+      });
   }
 
   private login(s: ParsedSentence): void {
@@ -202,6 +265,7 @@ export class SimSession {
       if (!this.allowed(s.head)) throw new SimTrap(NOT_ENOUGH_PERMISSIONS);
       this.host.beforeCommand(s.head, s.attributes);
       result = this.host.router.run(s.head, s.attributes, s.queries);
+      this.lastResult = result;
     } catch (err) {
       const trap = err instanceof SimTrap ? err : new SimTrap('failure: internal simulator error', 4);
       const attrs: Record<string, string> = { message: trap.message };
@@ -229,6 +293,13 @@ export class SimSession {
   /** `/cancel [=tag=N]`: queued commands with that tag (all without it) answer `interrupted`. */
   private cancel(s: ParsedSentence): void {
     const which = s.attributes.tag;
+    for (const [tag, job] of this.running) {
+      if (job.cancelled || (which !== undefined && tag !== which)) continue;
+      job.cancelled = true;
+      this.running.delete(tag);
+      this.reply(tag, '!trap', { category: '2', message: 'interrupted' });
+      this.reply(tag, '!done', {});
+    }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const q = this.queue[i]?.s;
       if (q === undefined || q.head === '/login' || (which !== undefined && q.tag !== which)) continue;
@@ -250,6 +321,8 @@ export class SimSession {
     if (tag !== undefined && tag !== '') words.push(`.tag=${tag}`);
     for (const [k, v] of Object.entries(attrs)) words.push(`=${k}=${v}`);
     // Raw framing (no validation): a value another client stored may hold anything, it must not throw here.
-    this.socket.write(Buffer.concat([...words.map((w) => encodeWord(w)), Buffer.from([0])]));
+    const frame = Buffer.concat([...words.map((w) => encodeWord(w)), Buffer.from([0])]);
+    if (this.sink !== undefined) this.sink.push(frame);
+    else this.socket.write(frame);
   }
 }

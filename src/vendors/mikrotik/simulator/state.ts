@@ -26,6 +26,10 @@ export class SimTrap extends Error {
 export interface SimReply {
   rows: Record<string, string>[];
   done: Record<string, string>;
+  /** Rows a `print` visited (its CPU cost: the router scans the whole menu for any query). */
+  scanned?: number;
+  /** Scan position of each returned row (when it is found, and so when it can be streamed). */
+  positions?: number[];
 }
 
 /** Router-wide facts a menu needs. */
@@ -105,15 +109,28 @@ export class Table {
         throw new SimTrap(`unknown parameter ${k}`, 1);
       }
     }
+    const all = this.list();
+    const positions: number[] = [];
     let hits: SimRow[];
     try {
-      hits = this.list().filter((r) => matchesQuery(queries, r));
+      hits = all.filter((r, i) => {
+        const hit = matchesQuery(queries, r);
+        if (hit) positions.push(i);
+        return hit;
+      });
     } catch (err) {
       if (err instanceof QuerySyntaxError) throw new SimTrap(err.message, 1);
       throw err;
     }
-    if (attrs['count-only'] !== undefined) return { rows: [], done: { ret: String(hits.length) } };
-    return { rows: hits.map((r) => project(r, attrs['.proplist'])), done: {} };
+    if (attrs['count-only'] !== undefined) {
+      return { rows: [], done: { ret: String(hits.length) }, scanned: all.length, positions: [] };
+    }
+    return {
+      rows: hits.map((r) => project(r, attrs['.proplist'])),
+      done: {},
+      scanned: all.length,
+      positions,
+    };
   }
 
   /** `add` (with one-shot `place-before` on ordered menus) → `!done =ret=*ID`. */
