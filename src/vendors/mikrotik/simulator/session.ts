@@ -3,7 +3,7 @@
  * API session (each answered `latencyMs` after it arrived), `.tag` echoed on every reply, `!empty` on ≥ 7.18,
  * `!trap` always followed by `!done`, `!fatal` + bare reason word before closing, `/cancel` of queued work.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
   encodeSentence,
@@ -15,6 +15,7 @@ import {
 import type { RouterOsRelease } from '../releases.js';
 import type { SimCpu } from './cpu.js';
 import type { SimRouter } from './router.js';
+import { allowed, findUser, NOT_ENOUGH_PERMISSIONS, type SimUser } from './users.js';
 import { SimTrap, type SimReply } from './state.js';
 
 /** One command as the simulator received it (passwords redacted). */
@@ -25,20 +26,6 @@ export interface SimLoggedCommand {
   queries: string[];
   tag?: string;
 }
-
-/** A RouterOS user and the policies of its group (manual "User", `/user group`). */
-export interface SimUser {
-  name: string;
-  password: string;
-  /** Group policies: `api` to log in through the API, `read` for `print`, `write` for changes. */
-  policies: readonly string[];
-}
-
-/**
- * The trap RouterOS answers a command the user's group lacks the policy for (text as routers send it,
- * quoted by many public API clients, e.g. "not enough permissions (9)" for `/tool/fetch` without `ftp`).
- */
-export const NOT_ENOUGH_PERMISSIONS = 'not enough permissions (9)';
 
 /** What a session needs from the simulator that owns it. */
 export interface SimSessionHost {
@@ -218,19 +205,8 @@ export class SimSession {
       this.reply(s.tag, '!done', { ret: this.challenge.toString('hex') });
       return;
     }
-    const user = this.host.users.find((u) => u.name === name);
-    let ok = user !== undefined;
-    if (this.host.legacyLogin) {
-      const md5 = createHash('md5')
-        .update(Buffer.from([0]))
-        .update(Buffer.from(user?.password ?? '', 'utf8'))
-        .update(this.challenge ?? Buffer.alloc(0))
-        .digest('hex');
-      ok &&= this.challenge !== undefined && response === `00${md5}`;
-    } else {
-      ok &&= password === user?.password;
-    }
-    if (!ok || user === undefined) {
+    const user = findUser(this.host.users, name, password, response, this.host.legacyLogin, this.challenge);
+    if (user === undefined) {
       const message = this.host.legacyLogin ? 'cannot log in' : 'invalid user name or password (6)';
       this.reply(s.tag, '!trap', { message });
       this.reply(s.tag, '!done', {});
@@ -248,21 +224,10 @@ export class SimSession {
     this.reply(s.tag, '!done', {});
   }
 
-  /**
-   * The policy a command needs: `read` for `print`/`getall` ("all console commands that do not alter
-   * router's configuration"), `write` for the rest ("write access to the router's configuration, except
-   * for user management") — manual "User", "Config Policies".
-   */
-  private allowed(head: string): boolean {
-    const verb = head.slice(head.lastIndexOf('/') + 1);
-    const needs = verb === 'print' || verb === 'getall' ? 'read' : 'write';
-    return this.user?.policies.includes(needs) === true;
-  }
-
   private command(s: ParsedSentence): void {
     let result;
     try {
-      if (!this.allowed(s.head)) throw new SimTrap(NOT_ENOUGH_PERMISSIONS);
+      if (!allowed(this.user, s.head)) throw new SimTrap(NOT_ENOUGH_PERMISSIONS);
       this.host.beforeCommand(s.head, s.attributes);
       result = this.host.router.run(s.head, s.attributes, s.queries);
       this.lastResult = result;
