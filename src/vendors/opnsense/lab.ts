@@ -5,6 +5,7 @@
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { ConfigError } from '../../errors.js';
+import { isOpnsenseMutating } from './client.js';
 import { plainAnswer, startDnsResponder } from '../simkit/dns-responder.js';
 import type { AdminHandEdits, FirmwareRange, LabEntry, LabDeviceHandle } from '../types.js';
 import type { SimVersion } from './simulator-state.js';
@@ -145,7 +146,8 @@ export const opnsenseLab: LabEntry = {
       admin: adminEdits(api),
       simulator: sim,
       dropConnectionAfter: (requests) => sim.setFaults({ resetAfterCalls: requests }),
-      writeCount: () => sim.requestLog.filter((r) => r.method !== 'GET' && !/search/.test(r.path)).length,
+      writeCount: () =>
+        sim.requestLog.filter((r) => isOpnsenseMutating(r.method, r.path.replace(/^\/api\//, ''))).length,
       stop: async () => {
         await dns.stop();
         await sim.stop();
