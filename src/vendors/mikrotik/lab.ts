@@ -20,6 +20,16 @@ function parseFirmware(release: string): string {
   return parseRelease(release).firmware;
 }
 
+/** Whether a DNS static row blocks `domain` itself (by name, or by a regexp that matches it). */
+function blocks(row: Record<string, string>, domain: string): boolean {
+  if (row.name !== undefined && row.name !== '') return row.name.toLowerCase() === domain;
+  try {
+    return row.regexp !== undefined && row.regexp !== '' && new RegExp(row.regexp).test(domain);
+  } catch {
+    return false;
+  }
+}
+
 async function adminEdits(admin: () => Promise<RouterOsClient>): Promise<AdminHandEdits> {
   const run = async (command: string, attributes: Record<string, string> = {}, queries: string[] = []) => {
     const c = await admin();
@@ -35,16 +45,29 @@ async function adminEdits(admin: () => Promise<RouterOsClient>): Promise<AdminHa
     const menu = rule === 'egress-ipv6' ? '/ipv6/firewall/filter' : '/ip/firewall/filter';
     const rows = await run(`${menu}/print`);
     const word = ruleName.split(' ')[0] ?? ruleName;
-    const hit = rows.find((r) => (r.comment ?? '').includes(word));
+    const hit =
+      rows.find((r) => r.comment === ruleName) ??
+      rows.find((r) => (r.comment ?? '').split(' ').includes(word));
     if (!hit) throw new Error(`admin: no rule ${ruleName}`);
     return { ...hit, menu };
   };
   return Promise.resolve({
     removeEntry: async (set, setName, value) => {
+      if (set === 'dns') {
+        // An administrator deletes whatever static entry blocks the name (name or regexp form).
+        const rows = await run('/ip/dns/static/print');
+        for (const r of rows.filter((row) => blocks(row, value)))
+          await run('/ip/dns/static/remove', { '.id': r['.id'] ?? '' });
+        return;
+      }
       const rows = await run(`${listMenu(set)}/print`, {}, [`?list=${setName}`, `?address=${value}`]);
       for (const r of rows) await run(`${listMenu(set)}/remove`, { '.id': r['.id'] ?? '' });
     },
     addEntry: async (set, setName, value) => {
+      if (set === 'dns') {
+        await run('/ip/dns/static/add', { name: value, type: 'NXDOMAIN', comment: 'added by hand' });
+        return;
+      }
       await run(`${listMenu(set)}/add`, { list: setName, address: value, comment: 'added by hand' });
     },
     disableRule: async (rule, ruleName) => {
@@ -65,6 +88,7 @@ async function adminEdits(admin: () => Promise<RouterOsClient>): Promise<AdminHa
       });
     },
     createForeignSet: async (set, setName) => {
+      // DNS static entries carry no set name, so no hand-made entry can hold ours: a list is made.
       await run(`${listMenu(set)}/add`, {
         list: setName,
         address: set === 'ipv6' ? '2001:db8::/48' : '198.51.100.0/24',
