@@ -42,7 +42,7 @@ export const MIKROTIK_FIRMWARE: readonly FirmwareRange[] = [
     releases: '6.47–6.49',
     example: '6.49',
     behaviour:
-      'ipv6 package installed; DNS static regexp (case-sensitive) with type=NXDOMAIN, no match-subdomain; bare !done for empty prints',
+      'ipv6 package installed; DNS static has type=NXDOMAIN but no match-subdomain, regexp entries match case-sensitively; bare !done for empty prints',
   },
   {
     releases: '6.47–6.49+no-ipv6',
