@@ -120,7 +120,11 @@ describe('RouterOS releases as they really behave', () => {
   });
 
   it('M6: API-SSL without a certificate fails with what to configure', async () => {
-    const { adapter } = await setup('7.18', { tls: 'no-certificate' }, { tls: { fingerprint: Array.from({ length: 32 }, () => 'AB').join(':') } });
+    const { adapter } = await setup(
+      '7.18',
+      { tls: 'no-certificate' },
+      { tls: { fingerprint: Array.from({ length: 32 }, () => 'AB').join(':') } },
+    );
     const err = (await adapter.read().catch((e: unknown) => e)) as VendorError;
     expect(err).toBeInstanceOf(VendorError);
     expect(err.message).toMatch(/anonymous Diffie-Hellman/);
