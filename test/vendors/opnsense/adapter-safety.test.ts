@@ -8,7 +8,7 @@ import { ForeignObjectError, VendorError } from '../../../src/errors.js';
 import { createOpnsenseAdapter } from '../../../src/vendors/opnsense/adapter.js';
 import { ruleIdOf } from '../../../src/vendors/opnsense/adapter-read.js';
 import { dnsSentinel } from '../../../src/vendors/opnsense/adapter-dns.js';
-import type { OpnsenseSimulatorOptions } from '../../../src/vendors/opnsense/simulator.js';
+import type { OpnsenseSimulatorOptions } from '../../../src/vendors/opnsense/simulator/index.js';
 import type { FirewallAdapter } from '../../../src/vendors/types.js';
 import { MARKER, allChanges, connection, desired, raw, rowsOf, startSim, type Running } from './helpers.js';
 
