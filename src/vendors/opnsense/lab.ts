@@ -54,9 +54,11 @@ export const opnsenseLab: LabEntry = {
       dropConnectionAfter: (requests) => sim.setFaults({ resetAfterCalls: requests }),
       writeCount: () =>
         sim.requestLog.filter((r) => isOpnsenseMutating(r.method, r.path.replace(/^\/api\//, ''))).length,
-      upgrade: async (release) => {
-        sim.upgrade(opnsenseRelease(release).version);
-      },
+      upgrade: (release) =>
+        new Promise<void>((resolve) => {
+          sim.upgrade(opnsenseRelease(release).version);
+          resolve();
+        }),
       stop: async () => {
         await dns.stop();
         await sim.stop();

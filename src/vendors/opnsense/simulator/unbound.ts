@@ -157,9 +157,8 @@ export function dnsBlocked(state: SimState, name: string): boolean {
  */
 export function migrateSingleDnsbl(state: SimState): void {
   const old = state.dnsblSingle;
-  const set = Object.entries(old).some(
-    ([k, v]) => k !== 'enabled' && k !== 'nxdomain' && v !== '' && v !== '0',
-  );
+  // PHP `empty()`: '' and '0' count as unset.
+  const set = Object.entries(old).some(([k, v]) => k !== 'enabled' && v !== '' && v !== '0');
   if (set) {
     const policy: SimRecord = { ...POLICY_DEFAULTS };
     for (const key of Object.keys(POLICY_DEFAULTS)) if (key in old) policy[key] = old[key] ?? '';
