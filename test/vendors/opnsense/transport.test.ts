@@ -160,7 +160,7 @@ describe('src/vendors/opnsense transport', () => {
     expect(
       aliases
         .filter((a) => String(a.description).includes(MARKER))
-        .map((a) => a.name)
+        .map((a) => String(a.name))
         .sort(),
     ).toEqual(['iocwall_v4', 'iocwall_v6']);
   });
