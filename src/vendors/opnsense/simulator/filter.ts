@@ -4,15 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import {
-  INTERFACES,
-  INTERFACE_GROUPS,
-  cloneRecords,
-  loadFilter,
-  type SimRecord,
-  type SimState,
-} from './state.js';
+import { INTERFACES, INTERFACE_GROUPS, loadFilter, type SimRecord, type SimState } from './state.js';
 import { startDetachedRefresh } from './tables.js';
+import { interfaceFilter, moveRuleBefore, priorityOf, sortOrder } from './rule-order.js';
 import { aliasByName } from './alias-model.js';
 import { isCidr } from './net.js';
 import {
@@ -28,7 +22,6 @@ import {
   type SimResponse,
   toggleRoute,
   setRoute,
-  userException,
 } from './http.js';
 
 /** Rule fields kept by the simulator (`Filter.xml` rules.rule), with their defaults. */
@@ -128,49 +121,6 @@ function saveRule(state: SimState, uuid: string, req: SimRequest, isNew: boolean
 }
 
 /**
- * Priority group of a rule (`FilterRuleField::getPriority()`, opnsense/core 25.7.11 and 26.1.9
- * models/OPNsense/Firewall/FieldTypes/FilterRuleField.php): floating (no interface, several, or
- * `interfacenot`) 200000, an interface group 300000 + its sequence, one interface 400000. pf evaluates
- * the groups in that order whatever `sequence` says (`pf.inc` registers rules with `sort_order`).
- */
-export function priorityOf(r: SimRecord): number {
-  const ifs = csv(r.interface);
-  if (ifs.length !== 1 || r.interfacenot === '1') return 200000;
-  const group = INTERFACE_GROUPS[ifs[0] ?? ''];
-  return group === undefined ? 400000 : 300000 + group.sequence;
-}
-
-/** `sort_order`: `sprintf("%d.0%06d", priority, sequence)` (same file, `actionPostLoadingEvent`). */
-function sortOrder(r: SimRecord): string {
-  return `${priorityOf(r)}.0${String(Number(r.sequence) || 0).padStart(6, '0')}`;
-}
-
-/**
- * Which automation rules `search_rule` returns for the `interface` parameter, per release
- * (controllers/OPNsense/Firewall/Api/FilterController.php `searchRuleAction`):
- * - 25.7.x: no (or an empty) `interface` → only floating rules (`count($rule_interfaces) != 1`); with one,
- *   exactly the single-interface rules of it, or with `show_all` every rule touching it plus floating ones;
- * - 26.1 (26.1.0): the same, `interfacenot` rules counting as floating and `interface` a list;
- * - 26.1.1 and later: without the parameter every rule (`if (!$this->request->has('interface'))`).
- */
-function interfaceFilter(req: SimRequest, state: SimState, bodyOnly: boolean): (r: SimRecord) => boolean {
-  const given = searchParam(req, 'interface', bodyOnly);
-  if (given === undefined && state.release.searchListsAll) return () => true;
-  const wanted = csv(given);
-  const showAll = searchParam(req, 'show_all', bodyOnly) === '1';
-  const is25 = state.release.line === '25.7';
-  return (r) => {
-    const ifs = csv(r.interface);
-    const not = !is25 && r.interfacenot === '1';
-    const hit = wanted.some((w) => ifs.includes(w)) !== not;
-    if (wanted.length === 0) return ifs.length !== 1 || not;
-    if (showAll) return hit || ifs.length === 0;
-    if (not) return false;
-    return is25 ? ifs.length === 1 && ifs[0] === wanted[0] : hit && wanted.length === ifs.length;
-  };
-}
-
-/**
  * `search_rule`: automation rows by priority group, then sequence (`sort_order`, 26.1.9); legacy and
  * automatic rows only with `show_all=1` up to 26.1.9, always from 26.1.10 (commit bcaee51bf6, #10355).
  */
@@ -203,60 +153,6 @@ function searchRules(req: SimRequest, state: SimState): SimResponse {
   return ok({ total: matching.length, rowCount: p.rowCount, current: p.current, rows: p.rows });
 }
 
-/**
- * `move_rule_before/{selected}/{target}` (FilterController.php `moveRuleBeforeAction`, 25.7.5 and 26.1.9):
- * only within one priority group (else `UserException("Cannot move 'Interface Rule' before 'Floating
- * Rule'.", "Filter")`, HTTP 500); the selected rule takes a free sequence just before the target, the
- * rules from the target on are renumbered with a step of 50 where they would overlap.
- */
-function moveRuleBefore(req: SimRequest, state: SimState): SimResponse {
-  const [selUuid = '', targetUuid = ''] = req.params;
-  const selected = state.rules.get(selUuid);
-  const target = state.rules.get(targetUuid);
-  if (selected === undefined || target === undefined) {
-    return userException(
-      state,
-      'Filter',
-      'Either source or destination is not a rule managed with this component',
-    );
-  }
-  const names: Record<string, string> = { '2': 'Floating', '3': 'Group', '4': 'Interface' };
-  const group = priorityOf(target);
-  if (priorityOf(selected) !== group) {
-    const kind = (r: SimRecord): string => names[String(priorityOf(r))[0] ?? ''] ?? 'Unknown';
-    return userException(
-      state,
-      'Filter',
-      `Cannot move '${kind(selected)} Rule' before '${kind(target)} Rule'.`,
-    );
-  }
-  if (selUuid === targetUuid) return userException(state, 'Filter', 'Cannot move to the same spot.');
-  const step = 50;
-  const inGroup = [...state.rules]
-    .filter(([, r]) => priorityOf(r) === group)
-    .sort(([, a], [, b]) => Number(a.sequence) - Number(b.sequence));
-  let newKey: number | undefined;
-  let prev: SimRecord | undefined;
-  for (const [uuid, r] of inGroup) {
-    if (uuid === targetUuid) {
-      const prevSeq = prev === undefined ? 1 : Number(prev.sequence);
-      const distance = Number(r.sequence) - prevSeq;
-      if (distance > 2) {
-        newKey = Math.floor(distance / 2) + prevSeq;
-        break;
-      }
-      newKey = prev === undefined ? 1 : prevSeq + step;
-      r.sequence = String(newKey + step);
-    } else if (newKey !== undefined && prev !== undefined && Number(r.sequence) < Number(prev.sequence)) {
-      r.sequence = String(Number(prev.sequence) + step);
-    }
-    prev = r;
-  }
-  if (newKey !== undefined) selected.sequence = String(newKey);
-  return ok({ status: 'ok' });
-}
-
-/** `filter reload` output as configd returns it. */
 const RELOADED = ok({ status: 'OK\n\n' });
 
 /** Automation filter rule routes (every version). */
@@ -311,48 +207,3 @@ export const filterRoutes: RouteTable = {
 };
 
 /** Savepoint/rollback routes: 25.7 and 26.1 only (removed in 26.7, opnsense/core PR #10411). */
-export const savepointRoutes: RouteTable = {
-  'firewall/filter/savepoint': {
-    method: 'POST',
-    mutating: true,
-    getFailedBody: { status: 'failed' },
-    handle(_req, state) {
-      // `revision->time` of the saved config: `sprintf('%0.2f', microtime(true))` (Config.php).
-      let t = state.clock() / 1000;
-      while (state.savepoints.has(t.toFixed(2))) t += 0.01;
-      const revision = t.toFixed(2);
-      state.savepoints.set(revision, cloneRecords(state.rules));
-      return ok({ status: 'ok', retention: '60', revision });
-    },
-  },
-  'firewall/filter/cancel_rollback': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    getFailedBody: { status: 'failed' },
-    handle(req, state) {
-      // rollback_cancel.php deletes the lock only if the detached script already created it.
-      const timer = state.rollback;
-      if (timer !== undefined && timer.revision === req.params[0] && state.clock() >= timer.armAt)
-        state.rollback = undefined;
-      // Exit 0 prints nothing; exit 1 is configd's `Execute error`, which Backend::configdRun() turns
-      // into '' (Backend.php 26.1.9): success, too late and too early all answer the same.
-      return ok({ status: '' });
-    },
-  },
-  'firewall/filter/revert': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    getFailedBody: { status: 'failed' },
-    handle(req, state) {
-      const rev = req.params[0] ?? '';
-      const saved = state.savepoints.get(rev);
-      if (saved === undefined) return ok({ status: 'unknown (or removed) savepoint' });
-      state.rules = cloneRecords(saved);
-      if (state.rollback?.revision === rev) state.rollback = undefined;
-      loadFilter(state);
-      return ok({ status: 'ok' });
-    },
-  },
-};

@@ -6,7 +6,7 @@
  * (tables.ts), time costs proportional to the work, upgrades with their migrations, and injected faults.
  * State changes only through the API (and `upgrade`, as a firmware update would).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,8 +15,10 @@ import { opnsenseRelease } from '../firmware.js';
 import { IOCWALL_PRIVILEGES, allowed } from './acl.js';
 import { aliasRoutes } from './alias.js';
 import { aliasUtilRoutes } from './alias-util.js';
-import { filterRoutes, savepointRoutes } from './filter.js';
+import { filterRoutes } from './filter.js';
+import { savepointRoutes } from './savepoint.js';
 import { finishRefresh } from './tables.js';
+import { basicCredentials, readBody, same } from './wire.js';
 import {
   dnsblAnswer,
   dnsblPolicyRoutes,
@@ -104,9 +106,6 @@ export interface OpnsenseSimulatorEndpoint {
   /** The self-signed certificate (its own CA). */
   caPem: string;
 }
-
-/** Largest request body accepted (a million-entry alias fits). */
-const MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 /** The simulated OPNsense device. */
 export class OpnsenseSimulator {
@@ -337,38 +336,11 @@ export class OpnsenseSimulator {
 
   /** Maps a Basic header to a user: the administrator, the read-only user, a listed user, or nobody. */
   private authenticate(header: string | undefined): 'admin' | 'readonly' | SimApiUser | undefined {
-    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-    if (m?.[1] === undefined) return undefined;
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
-    const key = decoded.slice(0, colon);
-    const secret = decoded.slice(colon + 1);
-    if (same(key, this.key) && same(secret, this.secret)) return 'admin';
+    const c = basicCredentials(header);
+    if (c === undefined) return undefined;
+    if (same(c.key, this.key) && same(c.secret, this.secret)) return 'admin';
     const ro = this.options.readOnlyKey;
-    if (ro !== undefined && same(key, ro.key) && same(secret, ro.secret)) return 'readonly';
-    return this.options.users?.find((u) => same(key, u.key) && same(secret, u.secret));
+    if (ro !== undefined && same(c.key, ro.key) && same(c.secret, ro.secret)) return 'readonly';
+    return this.options.users?.find((u) => same(c.key, u.key) && same(c.secret, u.secret));
   }
-}
-
-/** Constant-time string comparison. */
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Reads a request body up to `MAX_BODY_BYTES`. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
-      else chunks.push(c);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }
