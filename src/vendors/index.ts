@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { mikrotikModule } from './mikrotik/index.js';
 import { opnsenseModule } from './opnsense/index.js';
 import type { AdapterFactory, VendorId, VendorModule } from './types.js';
+import { withCanonicalValues } from './values.js';
 
 /** Every vendor iocwall supports, in the order the lab starts them. */
 export const VENDOR_MODULES: readonly VendorModule[] = [opnsenseModule, mikrotikModule];
@@ -24,9 +25,17 @@ export function implementedVendors(): VendorId[] {
   return VENDOR_MODULES.map((m) => m.id);
 }
 
-/** The default registry, from the modules. */
+/**
+ * The default registry, from the modules. Every adapter comes wrapped in the one canonical-value check
+ * (`values.ts`), so no vendor can be handed a value with protocol metacharacters.
+ */
 export function createVendorRegistry(): VendorRegistry {
-  return new Map<VendorId, AdapterFactory>(VENDOR_MODULES.map((m) => [m.id, m.createAdapter]));
+  return new Map<VendorId, AdapterFactory>(
+    VENDOR_MODULES.map((m) => [
+      m.id,
+      (connection, marker) => withCanonicalValues(m.createAdapter(connection, marker), connection.name),
+    ]),
+  );
 }
 
 /** Looks up a factory, with a clear error for vendors not implemented yet. */

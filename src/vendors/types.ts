@@ -245,6 +245,11 @@ export interface AdminHandEdits {
   allowAbove(rule: RuleId, ruleName: string): Promise<void>;
   /** Creates an unmarked object holding one of our set names (foreign-object, exit 3). */
   createForeignSet(set: SetId, setName: string): Promise<void>;
+  /**
+   * Adds a value to a managed set in the saved configuration without applying it (not-applied drift),
+   * where the vendor keeps configuration and running state apart. Absent where it does not.
+   */
+  saveWithoutApply?(set: SetId, setName: string, value: string): Promise<void>;
 }
 
 /** A simulated device the lab started. */

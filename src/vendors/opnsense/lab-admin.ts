@@ -32,7 +32,11 @@ export function adminEdits(api: AxiosInstance): AdminHandEdits {
     if (!hit?.uuid) throw new Error(`admin: no rule ${name}`);
     return hit.uuid;
   };
-  const editAlias = async (setName: string, edit: (lines: string[]) => string[]): Promise<void> => {
+  const editAlias = async (
+    setName: string,
+    edit: (lines: string[]) => string[],
+    apply = true,
+  ): Promise<void> => {
     const { uuid } = (await ok(api.get(`/firewall/alias/get_alias_u_u_i_d/${setName}`), 'alias uuid')) as {
       uuid: string;
     };
@@ -45,7 +49,7 @@ export function adminEdits(api: AxiosInstance): AdminHandEdits {
       api.post(`/firewall/alias/set_item/${uuid}`, { alias: { content: edit(lines).join('\n') } }),
       'set',
     );
-    await ok(api.post('/firewall/alias/reconfigure', {}), 'reconfigure');
+    if (apply) await ok(api.post('/firewall/alias/reconfigure', {}), 'reconfigure');
   };
   const editDns = async (setName: string, edit: (domains: string[]) => string[]): Promise<void> => {
     if (await policies()) {
@@ -92,6 +96,12 @@ export function adminEdits(api: AxiosInstance): AdminHandEdits {
         description: 'allow all (by hand)',
       };
       await applied(api.post('/firewall/filter/add_rule', { rule: pass }), 'add rule');
+    },
+    // Saved in config.xml, not loaded into pf: what "Apply" not pressed leaves (aliases only; the
+    // adapter compares the DNSBL's configuration, not what Unbound loaded).
+    saveWithoutApply: async (set, setName, value) => {
+      if (set === 'dns') throw new Error('admin: the DNS set has no separate running state iocwall reads');
+      await editAlias(setName, (l) => [...l, value], false);
     },
     createForeignSet: async (set, setName) => {
       if (set === 'dns') {
