@@ -41,7 +41,8 @@ export async function reconfigureAndVerify(
   let pause = FIRST_PAUSE_MS;
   for (;;) {
     const size = await ctx.client.get('firewall/alias/get_table_size', tableSizeSchema);
-    const wrong = written.filter((c) => (size.details[c.name]?.count ?? -1) !== new Set(c.entries).size);
+    // A table pf does not list holds nothing (an empty alias may have no table at all).
+    const wrong = written.filter((c) => (size.details[c.name]?.count ?? 0) !== new Set(c.entries).size);
     if (wrong.length === 0) return;
     if (Date.now() - started > TABLE_WAIT_MS) {
       const seen = wrong

@@ -121,6 +121,20 @@ describe('OPNsense releases as they behave (firmware-fidelity.md)', () => {
     expect(obs.rules.find((x) => x.id === 'egress-ipv4')?.positionOk).toBe(false);
   });
 
+  it('O4 26.1.9: a pass rule on an interface group holding lan precedes the lan rules', async () => {
+    const { r, adapter } = await setup('26.1.9');
+    const d = desired(V4, V6, DNS);
+    await adapter.apply(allChanges(d), d);
+    await raw(r.ep, 'POST', '/api/firewall/filter/add_rule', {
+      body: { rule: { action: 'pass', interface: 'inside', sequence: '900', description: 'inside allow' } },
+    });
+    const obs = await adapter.read();
+    expect(obs.rules.find((x) => x.id === 'egress-ipv4')).toMatchObject({
+      positionOk: false,
+      positionProblem: expect.stringMatching(/interface-group pass rule "inside allow"/),
+    });
+  });
+
   it('O5: works with a key holding only the documented privileges (no System: Firmware)', async () => {
     const { r, adapter } = await setup('26.1.9');
     const info = await raw(r.ep, 'GET', '/api/core/firmware/info', { auth: LEAST });

@@ -38,8 +38,14 @@ export function interfaceFilter(
 ): (r: SimRecord) => boolean {
   const given = searchParam(req, 'interface', bodyOnly);
   if (given === undefined && state.release.searchListsAll) return () => true;
-  const wanted = csv(given);
   const showAll = searchParam(req, 'show_all', bodyOnly) === '1';
+  // "add groups which contain the selected interface" (25.7.5 always, 26.1 with `show_all`): only the
+  // `show_all` match looks beyond the first interface, so adding them matters there alone.
+  const wanted = csv(given);
+  if (showAll) {
+    for (const [group, g] of Object.entries(INTERFACE_GROUPS))
+      if (g.members.some((m) => wanted.includes(m))) wanted.push(group);
+  }
   const is25 = state.release.line === '25.7';
   return (r) => {
     const ifs = csv(r.interface);
