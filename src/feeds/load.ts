@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FeedError } from '../errors.js';
 import type { ByteInput } from './bytes.js';
@@ -21,6 +23,13 @@ import { ensureDir } from '../util/dirs.js';
 export interface RecordSink {
   reset(): void;
   add(record: RawRecord): void;
+  /**
+   * Optional streaming form: reads a whole byte input into the destination itself (the compile's
+   * streaming path, blocklist/stream.ts), so no record is held. Given only content that will not be
+   * taken back — a file source, the last-good copy, a fresh copy a counting pass has accepted — since
+   * what it stores cannot be reset. It must enforce `maxBytes` while reading.
+   */
+  read?(input: ByteInput, options: { fileName: string; maxBytes: number }): Promise<Parsed>;
 }
 
 /** What happened to one source. */
@@ -46,12 +55,21 @@ export interface LoadContext {
   retryBaseMs?: number;
   /** The stream a `file: '-'` source reads (default `process.stdin`). */
   stdin?: Readable;
+  /**
+   * Read-only runs (plan, audit, check): the download goes to the system's temporary folder and the
+   * last-good cache is read but never written, so the state folder stays byte-identical.
+   */
+  readOnly?: boolean;
 }
 
-interface Parsed {
+/** What parsing one copy of a source gave. */
+export interface Parsed {
   records: number;
   notices: FeedNotice[];
 }
+
+/** Counts records without keeping any: the check of a fresh copy before it is streamed for real. */
+const COUNTING: RecordSink = { reset: () => undefined, add: () => undefined };
 
 async function parseInto(
   input: ByteInput,
@@ -76,6 +94,18 @@ async function parseInto(
   return { records, notices };
 }
 
+/** Parses `input` into `sink`: through its streaming `read` when it has one, else record by record. */
+function consume(
+  input: ByteInput,
+  source: SourceConfig,
+  fileName: string,
+  sink: RecordSink,
+): Promise<Parsed> {
+  return sink.read !== undefined
+    ? sink.read(input, { fileName, maxBytes: source.maxBytes })
+    : parseInto(input, source, fileName, sink);
+}
+
 async function parseFile(
   path: string,
   source: SourceConfig,
@@ -84,7 +114,7 @@ async function parseFile(
 ): Promise<Parsed> {
   const stream = createReadStream(path);
   try {
-    return await parseInto(stream, source, fileName, sink);
+    return await consume(stream, source, fileName, sink);
   } finally {
     stream.destroy();
   }
@@ -110,7 +140,7 @@ async function loadFile(
   try {
     const parsed =
       file === '-'
-        ? await parseInto(ctx.stdin ?? process.stdin, source, 'stdin', sink)
+        ? await consume(ctx.stdin ?? process.stdin, source, 'stdin', sink)
         : await parseFile(file, source, file, sink);
     return { name: source.name, origin: 'file', ...parsed };
   } catch (err) {
@@ -177,9 +207,11 @@ export async function loadSource(
   const url = source.url;
   if (url === undefined) throw new FeedError(`source ${source.name}: neither url nor file`, source.name);
   const paths = cachePaths(ctx.stateDir, source.name);
-  ensureDir(paths.dir);
+  if (!ctx.readOnly) ensureDir(paths.dir);
   const lastGood = await readLastGood(paths);
-  const tmp = `${paths.body}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = ctx.readOnly
+    ? join(tmpdir(), `iocwall-feed-${randomBytes(6).toString('hex')}.tmp`)
+    : `${paths.body}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     let fetched;
     try {
@@ -203,14 +235,20 @@ export async function loadSource(
     }
     if (fetched.status === 'not-modified' && lastGood) {
       const parsed = await replay(source, paths, sink);
-      await writeMeta(paths, { ...lastGood, fetchedAt: ctx.now.toISOString(), recordCount: parsed.records });
+      if (!ctx.readOnly)
+        await writeMeta(paths, {
+          ...lastGood,
+          fetchedAt: ctx.now.toISOString(),
+          recordCount: parsed.records,
+        });
       return { name: source.name, origin: 'not-modified', ...parsed };
     }
     if (fetched.status === 'not-modified')
       return await fallBack(source, paths, lastGood, 'HTTP 304 without a cached copy', ctx, sink);
     let parsed: Parsed;
     try {
-      parsed = await parseFile(tmp, source, url, sink);
+      // A streaming sink cannot take records back: count the fresh copy first, stream it once accepted.
+      parsed = await parseFile(tmp, source, url, sink.read !== undefined ? COUNTING : sink);
     } catch (err) {
       return await fallBack(source, paths, lastGood, `parse failed: ${message(err)}`, ctx, sink);
     }
@@ -219,6 +257,15 @@ export async function loadSource(
       const problem = `fresh copy has ${parsed.records} records, last-good ${before}: shrank by more than ${Math.round(source.maxShrink * 100)}%`;
       return await fallBack(source, paths, lastGood, problem, ctx, sink);
     }
+    if (sink.read !== undefined) {
+      try {
+        parsed = { ...(await parseFile(tmp, source, url, sink)), notices: parsed.notices };
+      } catch (err) {
+        throw new FeedError(`source ${source.name}: ${message(err)}`, source.name, { cause: err });
+      }
+    }
+    // plan and audit write nothing: the fresh copy is parsed from the temp folder and not kept.
+    if (ctx.readOnly) return { name: source.name, origin: 'fresh', ...parsed };
     await rename(tmp, paths.body);
     await writeMeta(paths, {
       ...(fetched.etag !== undefined ? { etag: fetched.etag } : {}),
