@@ -3,6 +3,8 @@
  * iocwall user, an adapter connection to it, raw HTTPS calls, desired states. Everything on 127.0.0.1.
  */
 import * as https from 'node:https';
+import { buildPlan } from '../../../src/plan/planner.js';
+import type { TargetPlan } from '../../../src/plan/types.js';
 import { createPfsenseAdapter } from '../../../src/vendors/pfsense/adapter.js';
 import { PfsenseClient } from '../../../src/vendors/pfsense/client.js';
 import { adminEdits } from '../../../src/vendors/pfsense/lab.js';
@@ -198,4 +200,22 @@ export function raw(
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });
+}
+
+/** Plans `d` against what `adapter` reads (the real planner), with lenient thresholds. */
+export async function planFor(adapter: FirewallAdapter, d: DesiredState): Promise<TargetPlan> {
+  return buildPlan(d, await adapter.read(), {
+    tenant: 'default',
+    endpoint: 'https://127.0.0.1',
+    thresholds: { maxRemovePercent: 100, minEntries: 0 },
+    force: false,
+  });
+}
+
+/** Plans and applies until nothing is left to change; returns the last plan (in sync). */
+export async function sync(adapter: FirewallAdapter, d: DesiredState): Promise<TargetPlan> {
+  const plan = await planFor(adapter, d);
+  if (plan.refusal !== null) throw new Error(`refused: ${plan.refusal}`);
+  if (plan.changes.length > 0) await adapter.apply(plan.changes, plan.desired);
+  return planFor(adapter, d);
 }
