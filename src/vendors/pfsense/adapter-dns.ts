@@ -162,7 +162,7 @@ export function unparseableLines(text: string, marker: string): string[] {
   const bad: string[] = [];
   all.forEach((raw, i) => {
     if (ours.some((b) => i >= b.begin && i <= b.end)) return;
-    const line = raw.replace(/#.*$/, '').trim();
+    const line = raw.trim().replace(/#.*$/, '').trim();
     if (line === '') return;
     const quotes = (line.match(/"/g) ?? []).length;
     if (!/^[a-z0-9-]+:(\s.*)?$/i.test(line) || quotes % 2 !== 0) bad.push(`line ${i + 1}: ${raw.trim()}`);

@@ -90,6 +90,11 @@ export class PfsenseSimulator {
   readonly state: SimState;
   /** Every request received (method, path below `/api/v2/`, decoded data). */
   readonly requestLog: { method: string; path: string; data: Record<string, unknown> }[] = [];
+  /**
+   * Test knob: runs before a request's handler, after it was authenticated and decoded — a concurrent
+   * GUI edit landing between a client's read and its write.
+   */
+  beforeHandle: ((method: string, path: string) => void) | undefined;
   private writes = 0;
   private dropAfter: number | undefined;
   private server: https.Server | undefined;
@@ -264,6 +269,7 @@ export class PfsenseSimulator {
         throw new ApiError(405, 'ENDPOINT_METHOD_NOT_ALLOWED', `Method ${method} not allowed.`);
       const data = decode(method, req.headers['content-type'], url, raw);
       this.requestLog.push({ method, path, data });
+      this.beforeHandle?.(method, path);
       const saved = { wrote: false };
       const ctx: HandlerContext = {
         state: this.state,
