@@ -23,53 +23,47 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
   };
   const rule = async (name: string): Promise<z.infer<typeof ruleSchema>> => {
     const all = await client.get('firewall/rules', z.array(ruleSchema));
-    const hit =
-      all.find((r) => r.descr === name) ??
-      all.find((r) => (r.descr ?? '').startsWith(name.split(' ')[0] ?? name));
+    const first = name.split(' ')[0] ?? name;
+    const hit = all.find((r) => r.descr === name) ?? all.find((r) => (r.descr ?? '').startsWith(first));
     if (hit === undefined) throw new Error(`no rule ${name}`);
     return hit;
   };
-  const editDns = async (edit: (text: string) => string): Promise<void> => {
+  /** Edits the custom options; applies the resolver unless `apply` is false (a saved, unapplied edit). */
+  const editDns = async (edit: (lines: string[]) => string[], apply = true): Promise<void> => {
     const s = await client.get('services/dns_resolver/settings', dnsSettingsSchema);
-    await client.patch(
-      'services/dns_resolver/settings',
-      { custom_options: edit(s.custom_options ?? '') },
-      ANY,
-    );
-    await client.post('services/dns_resolver/apply', { async: false }, ANY);
+    const text = edit((s.custom_options ?? '').split('\n')).join('\n');
+    await client.patch('services/dns_resolver/settings', { custom_options: text }, ANY);
+    if (apply) await client.post('services/dns_resolver/apply', { async: false }, ANY);
   };
   const cidr = (v: string): string => (v.includes('/') ? v : v.includes(':') ? `${v}/128` : `${v}/32`);
-  const editAlias = async (name: string, edit: (address: string[]) => string[]): Promise<void> => {
+  /** Edits an alias as the GUI does (whole content), then applies unless `apply` is false. */
+  const editAlias = async (
+    name: string,
+    edit: (address: string[]) => string[],
+    apply = true,
+  ): Promise<void> => {
     const a = await alias(name);
     const address = edit(a.address);
-    await client.patch(
-      'firewall/alias',
-      { id: a.id, name: a.name, address, detail: address.map(() => 'admin') },
-      ANY,
-    );
-    await applyFirewall();
+    const body = { id: a.id, name: a.name, address, detail: address.map(() => 'admin') };
+    await client.patch('firewall/alias', body, ANY);
+    if (apply) await applyFirewall();
   };
   const zone = (v: string): string => `local-zone: "${v}." always_nxdomain`;
+  const addZone = (setName: string, value: string) => (lines: string[]) =>
+    lines.flatMap((l) => (l.startsWith(`# ${setName} end`) ? [zone(value), l] : [l]));
   return {
     async removeEntry(set: SetId, setName: string, value: string) {
-      if (set === 'dns')
-        return editDns((t) =>
-          t
-            .split('\n')
-            .filter((l) => l.trim() !== zone(value))
-            .join('\n'),
-        );
+      if (set === 'dns') return editDns((lines) => lines.filter((l) => l.trim() !== zone(value)));
       return editAlias(setName, (a) => a.filter((x) => x !== cidr(value) && x !== value));
     },
     async addEntry(set: SetId, setName: string, value: string) {
-      if (set === 'dns')
-        return editDns((t) =>
-          t
-            .split('\n')
-            .flatMap((l) => (l.startsWith(`# ${setName} end`) ? [zone(value), l] : [l]))
-            .join('\n'),
-        );
+      if (set === 'dns') return editDns(addZone(setName, value));
       return editAlias(setName, (a) => [...a, cidr(value)]);
+    },
+    // Saved like a GUI edit whose "Apply changes" was never pressed: configuration and running state differ.
+    async saveWithoutApply(set: SetId, setName: string, value: string) {
+      if (set === 'dns') return editDns(addZone(setName, value), false);
+      return editAlias(setName, (a) => [...a, cidr(value)], false);
     },
     async disableRule(_rule: RuleId, ruleName: string) {
       const r = await rule(ruleName);
@@ -83,43 +77,34 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
     },
     async allowAbove(id: RuleId, ruleName: string) {
       const r = await rule(ruleName);
-      await client.post(
-        'firewall/rule',
-        {
-          type: 'pass',
-          interface: r.interface,
-          ipprotocol: id === 'egress-ipv6' ? 'inet6' : 'inet',
-          source: 'any',
-          destination: 'any',
-          descr: 'admin: allow everything (testing)',
-          floating: true,
-          quick: true,
-          direction: 'any',
-          placement: r.id,
-        },
-        ANY,
-      );
+      const allow = {
+        type: 'pass',
+        interface: r.interface,
+        ipprotocol: id === 'egress-ipv6' ? 'inet6' : 'inet',
+        source: 'any',
+        destination: 'any',
+        descr: 'admin: allow everything (testing)',
+        floating: true,
+        quick: true,
+        direction: 'any',
+        placement: r.id,
+      };
+      await client.post('firewall/rule', allow, ANY);
       await applyFirewall();
     },
     async createForeignSet(set: SetId, setName: string) {
       if (set === 'dns') {
-        return editDns((t) =>
-          [t, `# ${setName} begin`, 'server:', zone('foreign.example'), `# ${setName} end`]
-            .filter((x) => x !== '')
-            .join('\n'),
-        );
+        const block = [`# ${setName} begin`, 'server:', zone('foreign.example'), `# ${setName} end`];
+        return editDns((lines) => [...lines.filter((l) => l !== ''), ...block]);
       }
-      await client.post(
-        'firewall/alias',
-        {
-          name: setName,
-          type: 'network',
-          descr: 'made by hand',
-          address: ['198.51.100.0/24'],
-          detail: ['admin'],
-        },
-        ANY,
-      );
+      const body = {
+        name: setName,
+        type: 'network',
+        descr: 'made by hand',
+        address: ['198.51.100.0/24'],
+        detail: ['a'],
+      };
+      await client.post('firewall/alias', body, ANY);
     },
   };
 }
@@ -152,7 +137,8 @@ async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
     credentials: { username: 'iocwall', password },
     fingerprint: ep.fingerprint,
     admin: adminEdits(admin),
-    dropConnectionAfterWrites: (n) => sim.dropConnectionAfterWrites(n),
+    dropConnectionAfter: (n) => sim.dropConnectionAfter(n),
+    simulator: sim,
     writeCount: () => sim.writeCount(),
     async stop() {
       admin.close();

@@ -187,9 +187,9 @@ export class PfsenseSimulator {
     return this.writes;
   }
 
-  /** After `count` more write requests, the next one is processed and its connection dropped unanswered. */
-  dropConnectionAfterWrites(count: number): void {
-    this.dropAfter = count;
+  /** Answers `requests` more requests, then drops the connection of the next one before handling it (one-shot). */
+  dropConnectionAfter(requests: number): void {
+    this.dropAfter = requests;
   }
 
   /**
@@ -217,23 +217,17 @@ export class PfsenseSimulator {
       return;
     }
     const method = (req.method ?? 'GET').toUpperCase();
-    const isWrite = method !== 'GET' && method !== 'HEAD';
-    let drop = false;
-    if (isWrite) {
-      this.writes++;
-      if (this.dropAfter !== undefined) {
-        if (this.dropAfter === 0) {
-          drop = true;
-          this.dropAfter = undefined;
-        } else this.dropAfter--;
+    if (this.dropAfter !== undefined) {
+      if (this.dropAfter === 0) {
+        this.dropAfter = undefined;
+        req.socket.destroy();
+        return;
       }
+      this.dropAfter--;
     }
+    if (method !== 'GET' && method !== 'HEAD') this.writes++;
     await sleep(this.state.latency.requestMs);
     const answer = await this.answer(method, req, raw);
-    if (drop) {
-      req.socket.destroy();
-      return;
-    }
     res.writeHead(answer.status, {
       'content-type': answer.contentType,
       'content-length': Buffer.byteLength(answer.body),
