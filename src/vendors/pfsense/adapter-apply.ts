@@ -157,7 +157,14 @@ async function writeRule(
   const alias = desired.sets.find((s) => s.id === c.rule.setId)?.name ?? ctx.names[c.rule.setId];
   const body = ruleBody(ctx, snap, c.rule, alias);
   if (found === undefined) {
-    await ctx.client.post('firewall/rule', body, ruleSchema);
+    // Appended (no id shifts) unless an administrator's floating quick pass rule would then come first.
+    const appended = { ...(body as Rule), id: snap.rules.length, tracker: null, descr: body.descr as string };
+    const first = shadowingRules(ctx, snap, appended)[0];
+    await ctx.client.post(
+      'firewall/rule',
+      first === undefined ? body : { ...body, placement: first.id },
+      ruleSchema,
+    );
     return;
   }
   await confirmRule(ctx, found);

@@ -105,6 +105,7 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
         detail: ['a'],
       };
       await client.post('firewall/alias', body, ANY);
+      await applyFirewall();
     },
   };
 }
