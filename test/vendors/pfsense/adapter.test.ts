@@ -87,8 +87,8 @@ describe('src/vendors/pfsense/adapter', () => {
     await r.admin.removeEntry('ipv4', 'iocwall_v4', '198.51.100.7');
     await r.admin.addEntry('ipv6', 'iocwall_v6', '2001:db8:dead::1');
     await r.admin.removeEntry('dns', 'iocwall_dns', 'journalide.org');
-    await r.admin.disableRule('egress-ipv4', `iocwall_egress_v4 ${'iocwall:test1'}`);
-    await r.admin.allowAbove('egress-ipv6', `iocwall_egress_v6 ${'iocwall:test1'}`);
+    await r.admin.disableRule('egress-ipv4', `iocwall_egress_v4 iocwall:test1`);
+    await r.admin.allowAbove('egress-ipv6', `iocwall_egress_v6 iocwall:test1`);
     const plan = await planFor(adapter, d);
     const kinds = plan.drift.map((x) => `${x.kind} ${x.object} ${x.value ?? ''}`.trim());
     expect(kinds).toEqual(
