@@ -7,7 +7,7 @@
  * `*∕*` or `application/json[;…]`, else 406) → method (405) → decode (JSON: body only; form: query string,
  * else body, values type-coerced) → handler → config write.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,8 @@ import { startDnsResponder, type DnsResponder } from '../../simkit/dns-responder
 import { privilegeFor } from '../client.js';
 import { featuresOf, parsePfsenseFirmware } from '../releases.js';
 import { ApiError, failure, nginxPage, success, type WireAnswer } from './envelope.js';
+import { decode, readBody, same, sleep } from './http-util.js';
+export { IOCWALL_PRIVILEGES } from './http-util.js';
 import { evaluate, reloadFilter, type Packet, type Verdict } from './pf.js';
 import type { Endpoint, HandlerContext } from './route-types.js';
 import { FIREWALL_ENDPOINTS } from './routes-firewall.js';
@@ -55,35 +57,9 @@ export interface PfsenseSimulatorEndpoint {
   dns: string;
 }
 
-/** The privileges iocwall needs (docs/vendors/pfsense.md); the lab's iocwall user has exactly these. */
-export const IOCWALL_PRIVILEGES: readonly string[] = [
-  'api-v2-firewall-aliases-get',
-  'api-v2-firewall-alias-get',
-  'api-v2-firewall-alias-post',
-  'api-v2-firewall-alias-patch',
-  'api-v2-firewall-alias-delete',
-  'api-v2-firewall-rules-get',
-  'api-v2-firewall-rule-get',
-  'api-v2-firewall-rule-post',
-  'api-v2-firewall-rule-patch',
-  'api-v2-firewall-rule-delete',
-  'api-v2-firewall-apply-get',
-  'api-v2-firewall-apply-post',
-  'api-v2-services-dns-resolver-settings-get',
-  'api-v2-services-dns-resolver-settings-patch',
-  'api-v2-services-dns-resolver-apply-get',
-  'api-v2-services-dns-resolver-apply-post',
-  'api-v2-interfaces-get',
-  'api-v2-status-services-get',
-  'api-v2-system-version-get',
-  'api-v2-system-restapi-version-get',
-  'api-v2-diagnostics-table-get',
-];
-
 const ENDPOINTS: ReadonlyMap<string, Endpoint> = new Map(
   [...FIREWALL_ENDPOINTS, ...SYSTEM_ENDPOINTS].map((e) => [e.path, e]),
 );
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** One simulated pfSense. */
 export class PfsenseSimulator {
@@ -316,74 +292,4 @@ export class PfsenseSimulator {
     }
     throw failed;
   }
-}
-
-/** Content-Type picks the decoder (`Core/ContentHandler.inc` get_decode_mime_type, facts §2). */
-function decode(
-  method: string,
-  contentType: string | undefined,
-  url: URL,
-  raw: Buffer,
-): Record<string, unknown> {
-  const type = (
-    contentType ??
-    (method === 'GET' || method === 'DELETE' ? 'application/x-www-form-urlencoded' : 'application/json')
-  )
-    .split(';')[0]
-    ?.trim()
-    .toLowerCase();
-  if (type === 'application/json') {
-    const text = raw.toString('utf8');
-    if (text.trim() === '') return {};
-    try {
-      const v: unknown = JSON.parse(text);
-      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-    } catch {
-      // fall through
-    }
-    throw new ApiError(
-      400,
-      'CONTENT_HANDLER_CANNOT_DECODE_CONTENT',
-      'Request body could not be decoded as JSON.',
-    );
-  }
-  // Form: the query string, or the body only when there is no query string; values type-guessed.
-  const params = url.search !== '' ? url.searchParams : new URLSearchParams(raw.toString('utf8'));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of params) out[k] = coerce(v);
-  return out;
-}
-
-/** `ContentHandlers/URLContentHandler.inc`: true/false/null, digits → int, dotted numerics → float. */
-function coerce(v: string): unknown {
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  if (v === 'null') return null;
-  if (/^-?\d+$/.test(v)) return Number.parseInt(v, 10);
-  if (/^-?\d+\.\d+$/.test(v)) return Number.parseFloat(v);
-  return v;
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) fail(new Error('body too large'));
-      else chunks.push(c);
-    });
-    req.once('end', () => ok(Buffer.concat(chunks)));
-    req.once('error', fail);
-  });
 }
