@@ -60,8 +60,10 @@ export function validateAliasName(state: SimState, name: unknown, existing: SimA
 /** A CIDR as pfSense `is_subnet` accepts it (address/len; a bare address is refused). */
 function isSubnet(v: string): boolean {
   if (!v.includes('/')) return false;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+  if (v4 !== null) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
   try {
-    ipaddr.parseCIDR(v);
+    ipaddr.IPv6.parseCIDR(v);
     return true;
   } catch {
     return false;

@@ -16,8 +16,13 @@
 import ipaddr from 'ipaddr.js';
 import type { SimAlias, SimRule, SimState } from './state.js';
 
+const IPV4_CIDR = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/;
+
 /** How pf prints a table entry (`pfctl -T show`): `/32`, `/128` as bare addresses, IPv6 canonical. */
 export function pfEntry(entry: string): string {
+  // IPv4 fast path (no exceptions thrown per entry: tables hold tens of thousands).
+  const v4 = IPV4_CIDR.exec(entry);
+  if (v4 !== null) return v4[2] === '32' ? (v4[1] ?? entry) : entry;
   try {
     const [addr, len] = ipaddr.parseCIDR(entry);
     if (len === (addr.kind() === 'ipv4' ? 32 : 128)) return addr.toString();
@@ -39,7 +44,7 @@ function expand(alias: SimAlias, byName: Map<string, SimAlias>, seen: Set<string
     const nested = byName.get(a);
     if (nested !== undefined) {
       if (!seen.has(a)) out.push(...expand(nested, byName, seen));
-    } else if (ipaddr.isValid(a) || a.includes('/')) {
+    } else if (a.includes('/') || ipaddr.isValid(a)) {
       out.push(pfEntry(a));
     }
   }

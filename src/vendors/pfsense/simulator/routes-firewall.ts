@@ -5,7 +5,7 @@
  */
 import { ApiError, validation } from './envelope.js';
 import { aliasOut, byId, stringArray, stringField, validateAlias, validateAliasName } from './alias-model.js';
-import { pfEntry, reloadFilter } from './pf.js';
+import { reloadFilter } from './pf.js';
 import { ruleFrom, ruleOut } from './rule-model.js';
 import type { Endpoint, HandlerContext } from './route-types.js';
 import type { SimAlias, SimState } from './state.js';
@@ -193,7 +193,7 @@ const apply: Endpoint = {
 };
 
 function tableOut(state: SimState, name: string, entries: string[]): Record<string, unknown> {
-  return { id: name, ...(state.features.tableName ? { name } : {}), entries: entries.map(pfEntry) };
+  return { id: name, ...(state.features.tableName ? { name } : {}), entries: [...entries] };
 }
 
 const table: Endpoint = {

@@ -245,7 +245,8 @@ export class PfsenseSimulator {
         state: this.state,
         data,
         user,
-        cfg: cloneConfig(this.state.config),
+        // A GET never saves, so it may look at the live config; writers work on their own copy.
+        cfg: method === 'GET' ? this.state.config : cloneConfig(this.state.config),
         write: () => (saved.wrote = true),
         sleep,
       };

@@ -186,6 +186,21 @@ export const NO_LATENCY: SimLatency = {
   unboundRestartMs: 0,
 };
 
+/**
+ * A real box's costs, for the benchmark and demos. pfsense-facts.md gives the mechanisms, not timings
+ * (open question 3): each request boots PHP-FPM and parses config.xml; each save runs `write_config()`
+ * (config.xml, a backup revision, the HA sync check); a synchronous filter reload regenerates rules.debug
+ * and loads every table into pf; an Unbound apply stops it (up to 30 s), regenerates and starts it. The
+ * figures are estimates of a small appliance, not measurements.
+ */
+export const APPLIANCE_LATENCY: SimLatency = {
+  requestMs: 40,
+  configWriteMs: 300,
+  filterReloadMs: 2000,
+  perTableEntryUs: 20,
+  unboundRestartMs: 3000,
+};
+
 /** Deep copy of the configuration: each request works on the config it loaded at its start. */
 export function cloneConfig(c: SimConfig): SimConfig {
   return structuredClone(c);
