@@ -43,7 +43,7 @@ export const PFSENSE_FIRMWARE: readonly FirmwareRange[] = [
     behaviour: 'alias entries unlimited; no live-table endpoint',
   },
   {
-    releases: '2.8.0+pfrest-2.6.0–2.7.7, 2.8.1+pfrest-2.6.0–2.7.7',
+    releases: '2.8.0/2.8.1+pfrest-2.6.0–2.7.7',
     example: '2.8.1+pfrest-2.7.7',
     behaviour:
       '`/diagnostics/table` shows the live pf tables (compared with the configuration); `__in` from 2.7.0',
