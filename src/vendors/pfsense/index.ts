@@ -13,8 +13,8 @@ export const pfsenseModule: VendorModule = {
   api: 'pfrest REST API v2 (pfSense-pkg-RESTAPI) over HTTPS',
   endpoint: { schemes: ['https'], example: 'https://192.168.1.1' },
   credentials: [
-    { name: 'username', required: false, description: 'pfSense user for HTTP Basic auth (pfrest default)' },
-    { name: 'password', required: false, description: "that user's password" },
+    { name: 'username', required: true, description: 'pfSense user for HTTP Basic auth (pfrest default)' },
+    { name: 'password', required: true, description: "that user's password" },
     {
       name: 'apiKey',
       required: false,
