@@ -57,7 +57,11 @@ export async function applyChanges(
   }
   if (touchesFirewall) await applyFirewall(ctx, snap, desired);
   const dns = changes.filter((c): c is SetChange => c.kind === 'set' && c.setId === 'dns');
-  const reapplyDns = changes.some((c) => c.kind === 'apply') && (!snap.dnsApplied || !snap.unboundRunning);
+  // The resolver is only touched where iocwall manages DNS.
+  const reapplyDns =
+    changes.some((c) => c.kind === 'apply') &&
+    desired.sets.some((s) => s.id === 'dns') &&
+    (!snap.dnsApplied || !snap.unboundRunning);
   warnings.push(...(await writeDns(ctx, dns, reapplyDns)));
   return { calls: client.calls - start, warnings };
 }

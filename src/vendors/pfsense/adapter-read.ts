@@ -173,7 +173,8 @@ export async function observe(ctx: PfsenseContext, snap: Snapshot): Promise<Obse
     sets,
     rules,
     foreign,
-    pendingApply: snap.pending.length > 0 || !snap.dnsApplied,
+    // Unapplied resolver settings matter only where our DNS block lives.
+    pendingApply: snap.pending.length > 0 || (!snap.dnsApplied && sets.some((s) => s.id === 'dns')),
   };
 }
 
