@@ -117,7 +117,7 @@ describe('the iocwall binary', () => {
       expect(audit.stderr).toBe('');
       expect(audit.status).toBe(2);
       const json = JSON.parse(audit.stdout) as { targets: { status: string; drift: { kind: string }[] }[] };
-      expect(json.targets.map((t) => t.status)).toEqual(['drift', 'drift']);
+      expect(json.targets.map((t) => t.status)).toEqual(['drift', 'drift', 'drift']);
       expect(json.targets.every((t) => t.drift.some((d) => d.kind === 'rule-missing'))).toBe(true);
     } finally {
       lab.kill('SIGTERM');
