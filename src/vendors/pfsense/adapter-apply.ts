@@ -19,13 +19,8 @@ import { ForeignObjectError, SafetyError, VendorError } from '../../errors.js';
 import { hasMarker } from '../ownership.js';
 import type { ApplyResult, Change, DesiredState } from '../types.js';
 import { writeDns } from './adapter-dns-write.js';
-import {
-  CAP_REASON,
-  fetchSnapshot,
-  refreshObjects,
-  type PfsenseContext,
-  type Snapshot,
-} from './adapter-read.js';
+import { CAP_REASON, fetchSnapshot, refreshObjects } from './adapter-read.js';
+import type { PfsenseContext, Snapshot } from './adapter-types.js';
 import { ruleBody, ruleDescription, ruleIdOf, shadowingRules } from './adapter-rules.js';
 import { aliasSchema, firewallApplySchema, ruleSchema, tableSchema, type Rule } from './schema.js';
 import { canonicalEntry } from './adapter-read.js';

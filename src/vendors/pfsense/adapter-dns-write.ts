@@ -7,7 +7,7 @@
 import { ForeignObjectError, VendorError } from '../../errors.js';
 import type { Change } from '../types.js';
 import { findBlocks, mergeBlock, unparseableLines, validateDomains } from './adapter-dns.js';
-import type { PfsenseContext } from './adapter-read.js';
+import type { PfsenseContext } from './adapter-types.js';
 import type { PfsenseClient } from './client.js';
 import { dnsApplySchema, dnsSettingsSchema, servicesSchema } from './schema.js';
 

@@ -5,9 +5,10 @@
 import { hasMarker } from '../ownership.js';
 import type { ForeignObject, ObservedSet, ObservedState, SetId } from '../types.js';
 import { observeDnsBlocks } from './adapter-dns.js';
-import { observeRules, type Repr } from './adapter-rules.js';
+import { observeRules } from './adapter-rules.js';
+import type { PfsenseContext, Repr, Snapshot } from './adapter-types.js';
 import type { PfsenseClient } from './client.js';
-import { featuresOf, type PfrestFeatures } from './releases.js';
+import { featuresOf } from './releases.js';
 import {
   aliasSchema,
   dnsApplySchema,
@@ -20,36 +21,10 @@ import {
   systemVersionSchema,
   tableSchema,
   type Alias,
-  type DnsSettings,
   type Interface,
   type Rule,
 } from './schema.js';
 import { z } from 'zod';
-
-/** What the adapter knows about its target beyond the connection. */
-export interface PfsenseContext {
-  client: PfsenseClient;
-  marker: string;
-  /** Interface ids the egress rules sit on (option `interfaces`, default `lan`). */
-  interfaces: string[];
-  names: Record<SetId, string>;
-}
-
-/** Everything read from the device in one pass. */
-export interface Snapshot {
-  pfsense: string;
-  pfrest: string;
-  features: PfrestFeatures;
-  interfaces: Interface[];
-  repr: Repr;
-  aliases: Alias[];
-  rules: Rule[];
-  /** Firewall subsystems with saved but unapplied changes. */
-  pending: string[];
-  dns: DnsSettings;
-  dnsApplied: boolean;
-  unboundRunning: boolean;
-}
 
 /** Reads the device once. */
 export async function fetchSnapshot(client: PfsenseClient): Promise<Snapshot> {

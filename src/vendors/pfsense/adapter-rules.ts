@@ -12,11 +12,8 @@
  */
 import { hasMarker } from '../ownership.js';
 import type { DesiredRule, ForeignObject, ObservedRule, RuleId } from '../types.js';
-import type { PfsenseContext, Snapshot } from './adapter-read.js';
+import type { PfsenseContext, Repr, Snapshot } from './adapter-types.js';
 import type { Interface, Rule } from './schema.js';
-
-/** `represent_interfaces_as`: how interface values travel in both directions. */
-export type Repr = 'descr' | 'id' | 'if';
 
 /** An interface value as the device represents it. */
 export function ifaceValue(interfaces: Interface[], repr: Repr, id: string): string {

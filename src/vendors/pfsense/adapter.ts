@@ -14,7 +14,8 @@ import { ConfigError } from '../../errors.js';
 import { setNames } from '../ownership.js';
 import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
 import { applyChanges } from './adapter-apply.js';
-import { fetchSnapshot, observe, type PfsenseContext } from './adapter-read.js';
+import { fetchSnapshot, observe } from './adapter-read.js';
+import type { PfsenseContext } from './adapter-types.js';
 import { PfsenseClient } from './client.js';
 
 /** Vendor options accepted in the target config (strict, with defaults). */
