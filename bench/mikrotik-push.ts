@@ -38,7 +38,7 @@ async function timedSync(config: string): Promise<{ seconds: number; stdout: str
 
 /** Runs both measurements, prints them against the targets, and returns them (seconds). */
 export async function benchMikrotikPush(): Promise<{ push25kSeconds: number; noChangeSeconds: number }> {
-  const lab = await startLab({ vendors: ['mikrotik'], mikrotikMode: '7.18', latencyMs: 2 });
+  const lab = await startLab({ vendors: ['mikrotik'], firmware: { mikrotik: '7.18' }, latencyMs: 2 });
   try {
     const dir = mkdtempSync(join(tmpdir(), 'iocwall-bench-ros-'));
     writeFileSync(join(dir, 'feed.txt'), `${feed().join('\n')}\n`);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
-import { VENDOR_IDS, type VendorId } from '../vendors/types.js';
+import { VENDOR_MODULES } from '../vendors/index.js';
+import type { VendorId } from '../vendors/types.js';
 import type { RegisterCommand } from './commands.js';
 import { printText } from './context.js';
 
@@ -18,8 +19,19 @@ function parseVendors(list: string | undefined): VendorId[] | undefined {
     .map((v) => v.trim())
     .filter(Boolean);
   for (const v of vendors)
-    if (!(VENDOR_IDS as readonly string[]).includes(v)) throw new ConfigError(`unknown vendor ${v}`);
+    if (!VENDOR_MODULES.some((m) => m.id === v))
+      throw new ConfigError(`unknown vendor ${v} (vendors: ${VENDOR_MODULES.map((m) => m.id).join(', ')})`);
   return vendors as VendorId[];
+}
+
+/** `--list-firmware`: per vendor, the release ranges its simulator plays and what changes between them. */
+function firmwareListing(): string {
+  const lines: string[] = [];
+  for (const m of VENDOR_MODULES) {
+    lines.push(`${m.id} (${m.displayName}; default ${m.lab.defaultFirmware})`);
+    for (const r of m.lab.firmware) lines.push(`  ${r.releases.padEnd(26)} ${r.behaviour}`);
+  }
+  return lines.join('\n');
 }
 
 /** Registers `lab`. */
@@ -27,36 +39,46 @@ export const registerLab: RegisterCommand = (program, context) => {
   program.addCommand(
     new Command('lab')
       .description('start simulated firewalls on loopback until interrupted')
-      .option('--vendors <list>', 'comma-separated vendors (default: every implemented one)')
+      .option('--vendors <list>', 'comma-separated vendors (default: every vendor)')
       .option(
         '--write-config <file>',
         'write an iocwall config targeting the lab (secrets in files beside it)',
       )
-      .option('--opnsense-version <v>', 'simulated OPNsense release: 25.7, 26.1 or 26.7', '26.1')
-      .option('--routeros <mode>', 'simulated RouterOS: 6.49 or 7.18', '7.18')
+      .option(
+        '--firmware <vendor=version>',
+        'release a simulator plays, e.g. opnsense=25.7.5 (repeatable; see --list-firmware)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--list-firmware', 'print the releases each simulator plays, then exit')
       .action(
         async (opts: {
           vendors?: string;
           writeConfig?: string;
-          opnsenseVersion: string;
-          routeros: string;
+          firmware: string[];
+          listFirmware?: boolean;
         }) => {
           const ctx = context();
-          const { startLab, writeLabConfig } = await import('../lab/lab.js');
-          if (!['25.7', '26.1', '26.7'].includes(opts.opnsenseVersion))
-            throw new ConfigError('--opnsense-version must be 25.7, 26.1 or 26.7');
-          if (!['6.49', '7.18'].includes(opts.routeros))
-            throw new ConfigError('--routeros must be 6.49 or 7.18');
+          if (opts.listFirmware) {
+            printText(ctx, firmwareListing());
+            return;
+          }
+          const { startLab, writeLabConfig, parseFirmwareFlags } = await import('../lab/lab.js');
           const vendors = parseVendors(opts.vendors);
           const lab = await startLab({
             ...(vendors ? { vendors } : {}),
-            opnsenseVersion: opts.opnsenseVersion as '25.7' | '26.1' | '26.7',
-            mikrotikMode: opts.routeros as '6.49' | '7.18',
+            firmware: parseFirmwareFlags(opts.firmware),
           });
           if (opts.writeConfig) writeLabConfig(opts.writeConfig, lab.devices);
-          ctx.io.stdout.write(
-            `${JSON.stringify({ ready: true, targets: lab.devices.map(({ name, vendor, endpoint, credentials }) => ({ name, vendor, endpoint, credentials })) })}\n`,
-          );
+          const targets = lab.devices.map(({ name, vendor, firmware, endpoint, dns, credentials }) => ({
+            name,
+            vendor,
+            firmware,
+            endpoint,
+            dns,
+            credentials,
+          }));
+          ctx.io.stdout.write(`${JSON.stringify({ ready: true, targets })}\n`);
           ctx.log.info({ devices: lab.devices.length }, 'lab running: stop with Ctrl-C');
           await new Promise<void>((resolve) => {
             const stop = (): void => {

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import IPCIDR from 'ip-cidr';
 import { z } from 'zod';
 import { sourceSchema } from '../feeds/source-schema.js';
+import { vendorModule } from '../vendors/index.js';
 import { VENDOR_IDS } from '../vendors/types.js';
 import { SECRET_REF } from './secrets.js';
 
@@ -109,20 +110,21 @@ export const targetSchema = z
     tls: tlsSchema.default({ insecure: false }),
     timeoutMs: z.number().int().positive().default(15000),
     policy: policySchema.optional(),
-    /** Vendor-specific options (validated by the adapter). */
+    /** Vendor-specific options (each vendor module's schema; see the JSON Schema or docs/vendors/). */
     options: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
   .superRefine((t, ctx) => {
-    const scheme = t.endpoint.slice(0, t.endpoint.indexOf(':'));
-    if (t.vendor === 'mikrotik') {
-      if (scheme !== 'tcp' && scheme !== 'tls') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['endpoint'],
-          message: 'mikrotik endpoints are tcp://host:8728 or tls://host:8729',
-        });
-      }
+    // Every vendor-specific check comes from the vendor's module: no vendor is named here.
+    const module = vendorModule(t.vendor);
+    if (!module) return; // refused with a clear message when a command builds its adapter
+    const scheme = t.endpoint.slice(0, t.endpoint.indexOf(':')) as 'https' | 'http' | 'tcp' | 'tls';
+    if (!module.endpoint.schemes.includes(scheme)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message: `${t.vendor} endpoints are ${module.endpoint.schemes.map((x) => `${x}://`).join(' or ')} (e.g. ${module.endpoint.example})`,
+      });
     } else if (scheme === 'http' && !t.tls.insecure) {
       // Basic auth over plain HTTP hands the API secret to anyone on the path.
       ctx.addIssue({
@@ -131,12 +133,32 @@ export const targetSchema = z
         message:
           'http:// sends the API credentials in clear text: use https:// (or accept the risk with tls.insecure: true)',
       });
-    } else if (scheme !== 'https' && scheme !== 'http') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['endpoint'],
-        message: `${t.vendor} endpoints are https://host[:port]`,
-      });
+    }
+    const known = new Set(module.credentials.map((c) => c.name));
+    for (const field of module.credentials) {
+      if (field.required && t.credentials[field.name] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credentials', field.name],
+          message: `${t.vendor} needs credentials.${field.name} (${field.description})`,
+        });
+    }
+    for (const key of Object.keys(t.credentials)) {
+      if (!known.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credentials', key],
+          message: `${t.vendor} takes no credential ${key} (it takes ${[...known].join(', ')})`,
+        });
+    }
+    const options = module.options.safeParse(t.options);
+    if (!options.success) {
+      for (const issue of options.error.issues)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['options', ...issue.path.map(String)],
+          message: issue.message,
+        });
     }
   });
 

@@ -1,5 +1,5 @@
 /**
- * The lab: one simulated firewall per implemented vendor, on loopback, with fresh credentials and
+ * The lab: one simulated firewall per vendor module, on loopback, with fresh credentials and
  * self-signed certificates. Used by `iocwall lab`, `npm start` and the integration tests.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,38 +8,32 @@ import { dirname, join, basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { registerSecret } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
-import { MikrotikSimulator } from '../vendors/mikrotik/simulator.js';
-import { OpnsenseSimulator } from '../vendors/opnsense/simulator.js';
-import { IMPLEMENTED_VENDORS } from '../vendors/index.js';
-import type { VendorId } from '../vendors/types.js';
+import { VENDOR_MODULES, vendorModule } from '../vendors/index.js';
+import type { LabDeviceHandle, VendorId } from '../vendors/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ensureDir } from '../util/dirs.js';
 
 /** One running simulated device. */
-export interface LabDevice {
+export interface LabDevice extends LabDeviceHandle {
   name: string;
   vendor: VendorId;
-  endpoint: string;
-  /** In the vendor's own terms (opnsense key/secret; mikrotik username/password). */
-  credentials: Record<string, string>;
-  /** sha256 fingerprint of its certificate, for pinning. */
-  fingerprint?: string;
 }
 
-/** Which vendors and versions to start. */
+/** Which vendors and releases to start. */
 export interface LabOptions {
+  /** Default: every vendor module. */
   vendors?: readonly VendorId[];
-  opnsenseVersion?: '25.7' | '26.1' | '26.7';
-  mikrotikMode?: '6.49' | '7.18';
-  /** Per-command/request latency of every device (benchmarks, demos). */
+  /** Release per vendor (`--firmware opnsense=25.7.5`); default: each lab entry's `defaultFirmware`. */
+  firmware?: Partial<Record<VendorId, string>>;
+  /** Extra per-request/command latency of every device (benchmarks, demos). */
   latencyMs?: number;
 }
 
 /** A running lab. */
 export interface Lab {
   devices: LabDevice[];
-  opnsense?: OpnsenseSimulator;
-  mikrotik?: MikrotikSimulator;
+  /** The device of a vendor (the lab starts one per vendor). */
+  device(vendor: VendorId): LabDevice;
   stop(): Promise<void>;
 }
 
@@ -49,62 +43,57 @@ function secret(): string {
   return value;
 }
 
-/** Starts the lab. Vendors not implemented yet are refused with a clear error. */
-export async function startLab(options: LabOptions = {}): Promise<Lab> {
-  const vendors = options.vendors ?? IMPLEMENTED_VENDORS;
-  for (const v of vendors) {
-    if (!IMPLEMENTED_VENDORS.includes(v))
+/**
+ * Parses `--firmware VENDOR=VERSION` values into a per-vendor map, each release checked by its vendor's
+ * lab entry (a release outside the simulator's ranges is a `ConfigError` that lists them).
+ */
+export function parseFirmwareFlags(values: readonly string[]): Partial<Record<VendorId, string>> {
+  const out: Partial<Record<VendorId, string>> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const vendor = value.slice(0, eq) as VendorId;
+    const module = eq > 0 ? vendorModule(vendor) : undefined;
+    if (!module)
       throw new ConfigError(
-        `lab: vendor ${v} is not implemented in this release (implemented: ${IMPLEMENTED_VENDORS.join(', ')})`,
+        `--firmware ${value}: expected VENDOR=VERSION with VENDOR one of ${VENDOR_MODULES.map((m) => m.id).join(', ')}`,
       );
+    module.lab.parseFirmware(value.slice(eq + 1));
+    out[vendor] = value.slice(eq + 1);
   }
+  return out;
+}
+
+/** Starts the lab: one simulated device per vendor asked for. */
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const vendors = options.vendors ?? VENDOR_MODULES.map((m) => m.id);
+  const modules = vendors.map((v) => {
+    const m = vendorModule(v);
+    if (!m)
+      throw new ConfigError(
+        `lab: vendor ${v} is not implemented in this release (implemented: ${VENDOR_MODULES.map((x) => x.id).join(', ')})`,
+      );
+    return m;
+  });
   const devices: LabDevice[] = [];
-  const stops: (() => Promise<void>)[] = [];
   const lab: Lab = {
     devices,
+    device: (vendor) => {
+      const d = devices.find((x) => x.vendor === vendor);
+      if (!d) throw new ConfigError(`lab: no ${vendor} device running`);
+      return d;
+    },
     stop: async () => {
-      await Promise.all(stops.map((s) => s()));
+      await Promise.all(devices.map((d) => d.stop()));
     },
   };
   try {
-    if (vendors.includes('opnsense')) {
-      const key = secret();
-      const apiSecret = secret();
-      const sim = new OpnsenseSimulator({
-        key,
-        secret: apiSecret,
-        version: options.opnsenseVersion ?? '26.1',
+    for (const m of modules) {
+      const handle = await m.lab.start({
+        firmware: options.firmware?.[m.id] ?? m.lab.defaultFirmware,
+        secret,
         ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
       });
-      const started = await sim.start();
-      stops.push(() => sim.stop());
-      lab.opnsense = sim;
-      devices.push({
-        name: 'lab-opnsense',
-        vendor: 'opnsense',
-        endpoint: started.endpoint,
-        credentials: { key, secret: apiSecret },
-        fingerprint: started.fingerprint,
-      });
-    }
-    if (vendors.includes('mikrotik')) {
-      const password = secret();
-      const sim = new MikrotikSimulator({
-        mode: options.mikrotikMode ?? '7.18',
-        username: 'iocwall',
-        password,
-        ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
-      });
-      const started = await sim.start();
-      stops.push(() => sim.stop());
-      lab.mikrotik = sim;
-      devices.push({
-        name: 'lab-mikrotik',
-        vendor: 'mikrotik',
-        endpoint: started.endpoint,
-        credentials: { username: 'iocwall', password },
-        ...(started.fingerprint ? { fingerprint: started.fingerprint } : {}),
-      });
+      devices.push(Object.assign(handle, { name: `lab-${m.id}`, vendor: m.id }));
     }
   } catch (err) {
     await lab.stop();

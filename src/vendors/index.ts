@@ -1,23 +1,41 @@
 /**
- * The vendor registry: vendor id → adapter factory. Explicit and greppable, no auto-discovery.
+ * The vendor registry: the one list of vendor modules. The lab, `iocwall lab --firmware`, the config
+ * checks (credentials, options, endpoint schemes), the JSON Schema, the conformance suite and the
+ * README's vendor table all derive from it. Adding a vendor is its folder plus one line here.
  */
 import { ConfigError } from '../errors.js';
-import { createMikrotikAdapter } from './mikrotik/adapter.js';
-import { createOpnsenseAdapter } from './opnsense/adapter.js';
-import type { AdapterFactory, VendorId } from './types.js';
+import { mikrotikModule } from './mikrotik/index.js';
+import { opnsenseModule } from './opnsense/index.js';
+import type { AdapterFactory, VendorId, VendorModule } from './types.js';
+import { withCanonicalValues } from './values.js';
 
-/** Maps vendor ids to their adapter factories. */
+/** Every vendor iocwall supports, in the order the lab starts them. */
+export const VENDOR_MODULES: readonly VendorModule[] = [opnsenseModule, mikrotikModule];
+
+/** The module of a vendor, or undefined when this release does not implement it. */
+export function vendorModule(vendor: VendorId): VendorModule | undefined {
+  return VENDOR_MODULES.find((m) => m.id === vendor);
+}
+
+/** Maps vendor ids to their adapter factories (tests inject fakes through it). */
 export type VendorRegistry = ReadonlyMap<VendorId, AdapterFactory>;
 
-/** The vendors implemented in this release. */
-export const IMPLEMENTED_VENDORS: readonly VendorId[] = ['opnsense', 'mikrotik'];
+/** Ids of the vendors implemented in this release. */
+export function implementedVendors(): VendorId[] {
+  return VENDOR_MODULES.map((m) => m.id);
+}
 
-/** The default registry. */
+/**
+ * The default registry, from the modules. Every adapter comes wrapped in the one canonical-value check
+ * (`values.ts`), so no vendor can be handed a value with protocol metacharacters.
+ */
 export function createVendorRegistry(): VendorRegistry {
-  return new Map<VendorId, AdapterFactory>([
-    ['opnsense', createOpnsenseAdapter],
-    ['mikrotik', createMikrotikAdapter],
-  ]);
+  return new Map<VendorId, AdapterFactory>(
+    VENDOR_MODULES.map((m) => [
+      m.id,
+      (connection, marker) => withCanonicalValues(m.createAdapter(connection, marker), connection.name),
+    ]),
+  );
 }
 
 /** Looks up a factory, with a clear error for vendors not implemented yet. */

@@ -245,6 +245,11 @@ export interface AdminHandEdits {
   allowAbove(rule: RuleId, ruleName: string): Promise<void>;
   /** Creates an unmarked object holding one of our set names (foreign-object, exit 3). */
   createForeignSet(set: SetId, setName: string): Promise<void>;
+  /**
+   * Adds a value to a managed set in the saved configuration without applying it (not-applied drift),
+   * where the vendor keeps configuration and running state apart. Absent where it does not.
+   */
+  saveWithoutApply?(set: SetId, setName: string, value: string): Promise<void>;
 }
 
 /** A simulated device the lab started. */
@@ -260,10 +265,15 @@ export interface LabDeviceHandle {
   fingerprint?: string;
   /** Hand edits through the API with the device's administrator account (not iocwall's). */
   admin: AdminHandEdits;
-  /** Fault knobs (chaos, tests): drop the connection after this many more write requests. */
-  dropConnectionAfterWrites(count: number): void;
+  /**
+   * Fault knob (chaos runs, tests): answer this many more requests/commands, then drop the connection
+   * of the next one before handling it (one-shot). Armed before an apply, it cuts the apply mid-way.
+   */
+  dropConnectionAfter(requests: number): void;
   /** Write requests the device has received since it started (a read-only run must send none). */
   writeCount(): number;
+  /** The vendor's simulator object, for that vendor's own tests (opaque to everything else). */
+  simulator?: unknown;
   /** Upgrades the running device to a later release, running that release's migrations. */
   upgrade?(firmware: string): Promise<void>;
   stop(): Promise<void>;

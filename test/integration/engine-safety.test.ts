@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labFixture, opnsenseAdmin, type LabFixture } from './helpers.js';
+import { labFixture, opnsenseAdmin, type LabFixture, opnsenseSim } from './helpers.js';
 
 const IPS = Array.from({ length: 20 }, (_, i) => `45.76.${10 + i}.7`);
 
@@ -64,11 +64,11 @@ describe('engine safety against the OPNsense simulator', () => {
 
   it('converges on the next sync after a connection reset mid-apply', async () => {
     fx.setFeed([...IPS, '45.77.1.1', '45.77.1.2']);
-    fx.lab.opnsense!.setFaults({ resetAfterCalls: 4 });
+    opnsenseSim(fx).setFaults({ resetAfterCalls: 4 });
     const broken = await fx.run('sync');
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/lab-opnsense/);
-    fx.lab.opnsense!.setFaults({});
+    opnsenseSim(fx).setFaults({});
     expect((await fx.run('sync')).code).toBe(0);
     expect((await fx.run('audit')).code).toBe(0);
   });
@@ -102,11 +102,11 @@ describe('engine safety against the OPNsense simulator', () => {
       ((c.targets as Record<string, unknown>[])[0]!.tls as Record<string, string>).fingerprint =
         `sha256:${wrong}`;
     });
-    const before = fx.lab.opnsense!.requestLog.length;
+    const before = opnsenseSim(fx).requestLog.length;
     const res = await fx.run('audit');
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/fingerprint/i);
-    expect(fx.lab.opnsense!.requestLog.length).toBe(before);
+    expect(opnsenseSim(fx).requestLog.length).toBe(before);
     fx.editConfig((c) => {
       ((c.targets as Record<string, unknown>[])[0]!.tls as Record<string, string>).fingerprint =
         `sha256:${right}`;

@@ -11,6 +11,9 @@ import axios, { type AxiosInstance } from 'axios';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../../src/cli/main.js';
 import { startLab, writeLabConfig, type Lab, type LabDevice, type LabOptions } from '../../src/lab/lab.js';
+import type { MikrotikSimulator } from '../../src/vendors/mikrotik/simulator.js';
+import type { OpnsenseSimulator } from '../../src/vendors/opnsense/simulator.js';
+import type { VendorId } from '../../src/vendors/types.js';
 
 /** Result of one CLI run. */
 export interface CliRun {
@@ -67,11 +70,7 @@ export async function labFixture(options: LabOptions, feed: string[]): Promise<L
       edit(parsed);
       writeFileSync(config, stringify(parsed));
     },
-    device: (vendor) => {
-      const d = lab.devices.find((x) => x.vendor === vendor);
-      if (!d) throw new Error(`no ${vendor} device in the lab`);
-      return d;
-    },
+    device: (vendor) => lab.device(vendor as VendorId),
     allText: () => {
       const texts: string[] = [];
       const walk = (d: string): void => {
@@ -97,4 +96,14 @@ export function opnsenseAdmin(device: LabDevice): AxiosInstance {
     httpsAgent: new https.Agent({ rejectUnauthorized: false }),
     validateStatus: () => true,
   });
+}
+
+/** The lab's OPNsense simulator object (faults, request log). */
+export function opnsenseSim(fx: LabFixture): OpnsenseSimulator {
+  return fx.lab.device('opnsense').simulator as OpnsenseSimulator;
+}
+
+/** The lab's RouterOS simulator object (command log, connection drops). */
+export function mikrotikSim(fx: LabFixture): MikrotikSimulator {
+  return fx.lab.device('mikrotik').simulator as MikrotikSimulator;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRouterOs, type RouterOsClient } from '../../src/vendors/mikrotik/client.js';
-import { labFixture, type LabFixture } from './helpers.js';
+import { labFixture, type LabFixture, mikrotikSim } from './helpers.js';
 
 const FEED = [
   '23.254.211.230',
@@ -17,7 +17,7 @@ for (const mode of ['6.49', '7.18'] as const) {
     let fx: LabFixture;
     let admin: RouterOsClient;
     beforeAll(async () => {
-      fx = await labFixture({ vendors: ['mikrotik'], mikrotikMode: mode }, FEED);
+      fx = await labFixture({ vendors: ['mikrotik'], firmware: { mikrotik: mode } }, FEED);
       const d = fx.device('mikrotik');
       admin = await connectRouterOs({
         endpoint: d.endpoint,
@@ -78,7 +78,7 @@ for (const mode of ['6.49', '7.18'] as const) {
         attributes: { '.id': ours!['.id']!, disabled: 'yes' },
       });
 
-      const before = fx.lab.mikrotik!.commandLog.length;
+      const before = mikrotikSim(fx).commandLog.length;
       const audit = await fx.run('audit', '--json');
       expect(audit.code).toBe(2);
       const drift = (
@@ -90,7 +90,9 @@ for (const mode of ['6.49', '7.18'] as const) {
           expect.objectContaining({ kind: 'rule-disabled' }),
         ]),
       );
-      const sent = fx.lab.mikrotik!.commandLog.slice(before).map((c) => c.command);
+      const sent = mikrotikSim(fx)
+        .commandLog.slice(before)
+        .map((c) => c.command);
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.filter((c) => WRITES.test(c))).toEqual([]);
 
@@ -100,10 +102,10 @@ for (const mode of ['6.49', '7.18'] as const) {
 
     it('converges after the connection drops mid-push', async () => {
       fx.setFeed([...FEED, ...Array.from({ length: 40 }, (_, i) => `45.77.${i}.9`)]);
-      fx.lab.mikrotik!.dropAfter(15);
+      mikrotikSim(fx).dropAfter(15);
       const broken = await fx.run('sync');
       expect(broken.code).toBe(1);
-      fx.lab.mikrotik!.dropAfter(undefined);
+      mikrotikSim(fx).dropAfter(undefined);
       expect((await fx.run('sync')).code).toBe(0);
       expect((await fx.run('audit')).code).toBe(0);
     });
@@ -145,12 +147,12 @@ for (const mode of ['6.49', '7.18'] as const) {
         fx.editConfig((c) => {
           c.defaults = { policy: { prefix: to } };
         });
-        const start = fx.lab.mikrotik!.commandLog.length;
+        const start = mikrotikSim(fx).commandLog.length;
         const sync = await fx.run('sync');
         expect(sync.stderr).toBe('');
         expect(sync.code).toBe(0);
         // Make before break: the new forward rule is added before any forward rule is removed.
-        const log = fx.lab.mikrotik!.commandLog.slice(start);
+        const log = mikrotikSim(fx).commandLog.slice(start);
         const added = log.findIndex(
           (l) =>
             l.command === '/ip/firewall/filter/add' && l.attributes.comment === `${to}_egress_v4 iocwall:lab`,

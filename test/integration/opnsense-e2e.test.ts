@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labFixture, opnsenseAdmin, type LabFixture } from './helpers.js';
+import { labFixture, opnsenseAdmin, type LabFixture, opnsenseSim } from './helpers.js';
 
 const FEED = ['23.254.211.230', '172.93.201.88', 'journalide.org', 'msstorageazure.com', '2a0c:5a80::1'];
 const MUTATING = /\/(add|set|del|toggle|reconfigure|apply|savepoint|revert|cancel|flush|update|move)/i;
@@ -44,8 +44,8 @@ describe('OPNsense end to end through the CLI', () => {
     };
     expect(firstJson.targets[0]).toMatchObject({ status: 'applied', summary: { add: 5 } });
     expect(firstJson.targets[0]!.warnings).toEqual([expect.stringMatching(/rollback timer/)]);
-    expect(fx.lab.opnsense!.dnsBlocked('journalide.org')).toBe(true);
-    expect(fx.lab.opnsense!.dnsBlocked('www.journalide.org')).toBe(true);
+    expect(opnsenseSim(fx).dnsBlocked('journalide.org')).toBe(true);
+    expect(opnsenseSim(fx).dnsBlocked('www.journalide.org')).toBe(true);
 
     const second = await fx.run('sync', '--json');
     expect(second.code).toBe(0);
@@ -72,7 +72,7 @@ describe('OPNsense end to end through the CLI', () => {
     ).toBe(200);
     await api.post('/firewall/filter/apply', {});
 
-    const before = fx.lab.opnsense!.requestLog.length;
+    const before = opnsenseSim(fx).requestLog.length;
     const audit = await fx.run('audit', '--json');
     expect(audit.code).toBe(2);
     const json = JSON.parse(audit.stdout) as {
@@ -85,7 +85,7 @@ describe('OPNsense end to end through the CLI', () => {
         expect.objectContaining({ kind: 'rule-disabled' }),
       ]),
     );
-    const during = fx.lab.opnsense!.requestLog.slice(before);
+    const during = opnsenseSim(fx).requestLog.slice(before);
     expect(during.length).toBeGreaterThan(0);
     expect(during.filter((r) => MUTATING.test(r.path) && !/search/.test(r.path))).toEqual([]);
 

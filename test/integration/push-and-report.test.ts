@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRouterOs } from '../../src/vendors/mikrotik/client.js';
-import { labFixture, type LabFixture } from './helpers.js';
+import { labFixture, type LabFixture, opnsenseSim } from './helpers.js';
 
 describe('manual push after an advisory, and the audit report', () => {
   let fx: LabFixture;
@@ -54,7 +54,7 @@ describe('manual push after an advisory, and the audit report', () => {
     } finally {
       await admin.close();
     }
-    expect(fx.lab.opnsense!.dnsBlocked('msboxonline.com')).toBe(false);
+    expect(opnsenseSim(fx).dnsBlocked('msboxonline.com')).toBe(false);
     const audit = await fx.run('audit', '--json');
     expect(audit.code).toBe(0);
   });
@@ -106,14 +106,14 @@ describe('manual push after an advisory, and the audit report', () => {
 describe('OPNsense releases', () => {
   for (const version of ['25.7', '26.7'] as const) {
     it(`syncs and audits OPNsense ${version}`, async () => {
-      const fx = await labFixture({ vendors: ['opnsense'], opnsenseVersion: version }, [
+      const fx = await labFixture({ vendors: ['opnsense'], firmware: { opnsense: version } }, [
         '23.254.211.230',
         'journalide.org',
         '2a0c:5a80::1',
       ]);
       try {
         expect((await fx.run('sync')).code).toBe(0);
-        expect(fx.lab.opnsense!.dnsBlocked('a.journalide.org')).toBe(true);
+        expect(opnsenseSim(fx).dnsBlocked('a.journalide.org')).toBe(true);
         expect((await fx.run('audit')).code).toBe(0);
         expect((await fx.run('sync', '--json')).stdout).toContain('"in-sync"');
       } finally {
