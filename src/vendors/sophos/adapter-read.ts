@@ -125,55 +125,65 @@ function dedupe(values: string[]): { entries: string[]; duplicates: string[] } {
   return { entries: [...seen].sort(), duplicates: [...dup].sort() };
 }
 
-/** One managed IP group as an observed set; foreign members are reported, never read as ours. */
-function observeIpSet(
-  ctx: SophosContext,
-  snap: Snapshot,
-  id: 'ipv4' | 'ipv6',
-  foreign: ForeignObject[],
-): ObservedSet | undefined {
-  const name = ctx.names[id];
-  const group = snap.ipGroups.find((g) => nameOf(g.v) === name);
-  if (group === undefined) return undefined;
-  if (!hasMarker(group.v.Description, ctx.marker)) {
-    foreign.push({ kind: 'set', name, detail: `IP host group without marker ${ctx.marker}` });
-    return undefined;
-  }
-  const values: string[] = [];
-  for (const member of membersOf(group.v.HostList, 'Host')) {
-    const host = snap.ipHosts.find((h) => nameOf(h.v) === member);
-    // A member that is not ours still counts with its values: it is an extra entry of our group, and the
-    // next write of the group leaves it out (the host itself is never touched).
-    if (host !== undefined) values.push(...valuesOfHost(host.v));
-  }
-  const { entries, duplicates } = dedupe(values);
-  return { id, name, entries, ...(duplicates.length > 0 ? { duplicates } : {}) };
+/** The set id a marked group stands for: the word after the marker, else its family. */
+function groupSetId(ctx: SophosContext, description: string | undefined, family: string | undefined): SetId {
+  const words = (description ?? '').split(/\s+/);
+  const word = words[words.indexOf(ctx.marker) + 1];
+  if (word === 'ipv4' || word === 'ipv6' || word === 'dns') return word;
+  return family === 'IPv6' ? 'ipv6' : 'ipv4';
 }
 
-/** The managed FQDN group: a domain is present when both its hosts (`d`, `*.d`) are members. */
-function observeDnsSet(
-  ctx: SophosContext,
-  snap: Snapshot,
-  foreign: ForeignObject[],
-): ObservedSet | undefined {
-  const name = ctx.names.dns;
-  const group = snap.fqdnGroups.find((g) => nameOf(g.v) === name);
-  if (group === undefined) return undefined;
-  if (!hasMarker(group.v.Description, ctx.marker)) {
-    foreign.push({ kind: 'set', name, detail: `FQDN host group without marker ${ctx.marker}` });
-    return undefined;
+/**
+ * Every marked IP group as an observed set, under its own name: after a prefix change the old and the
+ * new groups coexist until the planner has re-pointed the rules and deleted the old ones. An unmarked
+ * group holding one of our names is foreign.
+ */
+function observeIpSets(ctx: SophosContext, snap: Snapshot, foreign: ForeignObject[]): ObservedSet[] {
+  const out: ObservedSet[] = [];
+  for (const group of snap.ipGroups) {
+    const name = nameOf(group.v);
+    if (!hasMarker(group.v.Description, ctx.marker)) {
+      if (name === ctx.names.ipv4 || name === ctx.names.ipv6)
+        foreign.push({ kind: 'set', name, detail: `IP host group without marker ${ctx.marker}` });
+      continue;
+    }
+    const values: string[] = [];
+    for (const member of membersOf(group.v.HostList, 'Host')) {
+      const host = snap.ipHosts.find((h) => nameOf(h.v) === member);
+      // A member that is not ours still counts with its values: it is an extra entry of our group, and the
+      // next write of the group leaves it out (the host object itself is never touched).
+      if (host !== undefined) values.push(...valuesOfHost(host.v));
+    }
+    const { entries, duplicates } = dedupe(values);
+    const id = groupSetId(ctx, group.v.Description, group.v.IPFamily);
+    out.push({ id, name, entries, ...(duplicates.length > 0 ? { duplicates } : {}) });
   }
-  const fqdns = new Set<string>();
-  for (const member of membersOf(group.v.FQDNHostList, 'FQDNHost')) {
-    const host = snap.fqdnHosts.find((h) => nameOf(h.v) === member);
-    if (host !== undefined) fqdns.add(host.v.FQDN.toLowerCase());
+  return out;
+}
+
+/** Every marked FQDN group: a domain is present when both its hosts (`d`, `*.d`) are members. */
+function observeDnsSets(ctx: SophosContext, snap: Snapshot, foreign: ForeignObject[]): ObservedSet[] {
+  const out: ObservedSet[] = [];
+  for (const group of snap.fqdnGroups) {
+    const name = nameOf(group.v);
+    if (!hasMarker(group.v.Description, ctx.marker)) {
+      if (name === ctx.names.dns)
+        foreign.push({ kind: 'set', name, detail: `FQDN host group without marker ${ctx.marker}` });
+      continue;
+    }
+    const fqdns = new Set<string>();
+    for (const member of membersOf(group.v.FQDNHostList, 'FQDNHost')) {
+      const host = snap.fqdnHosts.find((h) => nameOf(h.v) === member);
+      if (host !== undefined) fqdns.add(host.v.FQDN.toLowerCase());
+    }
+    // A domain is blocked with its subdomains only when both `d` and `*.d` are members; a lone `*.d` is
+    // reported as that text (an extra entry, so the next write repairs it), a lone `d` as missing.
+    const entries = [...fqdns]
+      .filter((f) => (f.startsWith('*.') ? !fqdns.has(f.slice(2)) : fqdns.has(`*.${f}`)))
+      .sort();
+    out.push({ id: 'dns', name, entries });
   }
-  // A domain is blocked with its subdomains only when both `d` and `*.d` are members; a lone `*.d` is
-  // reported as that text (an extra entry, so the next write repairs it), a lone `d` as missing.
-  const entries = [...fqdns]
-    .filter((f) => (f.startsWith('*.') ? !fqdns.has(f.slice(2)) : fqdns.has(`*.${f}`)))
-    .sort();
-  return { id: 'dns', name, entries };
+  return out;
 }
 
 /** The managed rules, each with its problems (drift signals), and foreign rules holding our names. */
@@ -197,7 +207,13 @@ function observeRules(
     const problems = ruleShapeProblems(ctx, snap, r);
     const action = r.NetworkPolicy?.Action;
     // Position by index in the full list (§9): only our own rules may come first.
-    const before = snap.rules.slice(0, index).filter((x) => !ours(x.v));
+    // Only enabled rules of the same family can match the traffic first.
+    const before = snap.rules
+      .slice(0, index)
+      .filter(
+        (x) =>
+          !ours(x.v) && x.v.Status?.[0] === 'Enable' && (x.v.IPFamily ?? 'IPv4') === (r.IPFamily ?? 'IPv4'),
+      );
     out.push({
       id,
       name: r.Description ?? nameOf(r),
@@ -225,12 +241,7 @@ export function destinationsOf(r: FirewallRuleRecord): string[] {
 export function observe(ctx: SophosContext, snap: Snapshot, ruleNames: string[]): ObservedState {
   const foreign: ForeignObject[] = [];
   const sets: ObservedSet[] = [];
-  for (const s of [
-    observeIpSet(ctx, snap, 'ipv4', foreign),
-    observeIpSet(ctx, snap, 'ipv6', foreign),
-    observeDnsSet(ctx, snap, foreign),
-  ])
-    if (s !== undefined) sets.push(s);
+  sets.push(...observeIpSets(ctx, snap, foreign), ...observeDnsSets(ctx, snap, foreign));
   const rules = observeRules(ctx, snap, ruleNames, foreign);
   const capabilities: Capabilities = {
     ipv6: true,

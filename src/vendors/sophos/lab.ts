@@ -231,7 +231,8 @@ async function start(o: LabStartOptions): Promise<LabDeviceHandle> {
     credentials: { username: 'iocwall', password },
     fingerprint: sim.fingerprint,
     admin: adminEdits(admin),
-    dropConnectionAfterWrites: (count) => sim.dropConnectionAfterWrites(count),
+    dropConnectionAfter: (count) => sim.dropConnectionAfter(count),
+    simulator: sim,
     // The admin's own hand edits are writes too, but the question asked is "did iocwall write".
     writeCount: () => sim.writeRequests,
     async stop() {

@@ -55,7 +55,7 @@ export class SophosSimulator {
   private server: https.Server | undefined;
   private dns: DnsResponder | undefined;
   private queue: Promise<void> = Promise.resolve();
-  private dropAfterWrites: number | undefined;
+  private dropAfter: number | undefined;
   private readonly sockets = new Set<Socket>();
   /** `https://127.0.0.1:PORT` once started. */
   endpoint = '';
@@ -155,9 +155,9 @@ export class SophosSimulator {
     return wouldDrop(this.state, this.learned, srcZone, dstAddress);
   }
 
-  /** Resets the connection of the write request after the next `count` ones (chaos tests). */
-  dropConnectionAfterWrites(count: number): void {
-    this.dropAfterWrites = count;
+  /** Answers `count` more requests, then resets the connection of the next one before handling it (one-shot). */
+  dropConnectionAfter(count: number): void {
+    this.dropAfter = count;
   }
 
   /** Makes the next `count` removes answer 200 without removing anything (false success, JW-VPN). */
@@ -187,15 +187,12 @@ export class SophosSimulator {
     }
     this.requests++;
     const reqxml = reqxmlOf(req, url, body);
-    const mutating = /<\s*(Set|Remove)[\s>/]/.test(reqxml);
-    if (mutating) {
-      this.writeRequests++;
-      if (this.dropAfterWrites !== undefined && this.dropAfterWrites-- <= 0) {
-        this.dropAfterWrites = undefined;
-        req.socket.destroy();
-        return;
-      }
+    if (this.dropAfter !== undefined && this.dropAfter-- <= 0) {
+      this.dropAfter = undefined;
+      req.socket.destroy();
+      return;
     }
+    if (/<\s*(Set|Remove)[\s>/]/.test(reqxml)) this.writeRequests++;
     const outcome = handleRequest(
       this.state,
       reqxml,
