@@ -130,3 +130,46 @@ export async function sync(
 export function adapterFor(sim: SophosSimulator, extra: Partial<TargetConnection> = {}): FirewallAdapter {
   return createSophosAdapter(connection(sim, extra), MARKER);
 }
+
+/** One raw request to the API (`body` sent as given, with `contentType`); returns the XML answer. */
+export async function rawPost(
+  sim: SophosSimulator,
+  body: string,
+  contentType: string,
+  method = 'POST',
+  query = '',
+): Promise<string> {
+  const https = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${sim.endpoint}/webconsole/APIController${query}`,
+      { method, ca: sim.caPem, headers: { 'content-type': contentType }, agent: false },
+      (res) => {
+        let data = '';
+        res.on('data', (c: Buffer) => (data += c.toString()));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(data) : reject(new Error(`HTTP ${res.statusCode ?? 0}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (method === 'POST') req.write(body);
+    req.end();
+  });
+}
+
+/** A urlencoded `reqxml` request with the test login around `inner`. */
+export function reqxml(inner: string, user = USER, password = PASSWORD): string {
+  const esc = (s: string): string =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return `<Request><Login><Username>${esc(user)}</Username><Password>${esc(password)}</Password></Login>${inner}</Request>`;
+}
+
+/** POSTs `inner` urlencoded and returns the answer. */
+export function post(sim: SophosSimulator, inner: string): Promise<string> {
+  return rawPost(
+    sim,
+    new URLSearchParams({ reqxml: reqxml(inner) }).toString(),
+    'application/x-www-form-urlencoded',
+  );
+}

@@ -63,6 +63,8 @@ export class SophosSimulator {
   dnsAddress = '';
   /** sha256 fingerprint of the certificate once started. */
   fingerprint = '';
+  /** The self-signed certificate (its own CA) once started. */
+  caPem = '';
 
   constructor(private readonly options: SophosSimulatorOptions) {
     const release = options.release ?? '22.0';
@@ -127,6 +129,7 @@ export class SophosSimulator {
   async start(port = 0): Promise<void> {
     const cert = await deviceCertificate(`sfos-${this.state.release}`);
     this.fingerprint = cert.fingerprint;
+    this.caPem = cert.cert;
     const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) =>
       this.onRequest(req, res),
     );
