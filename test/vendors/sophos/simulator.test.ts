@@ -93,7 +93,7 @@ describe('src/vendors/sophos/simulator', () => {
     const rules = resp(await post(s, '<Get><FirewallRule/></Get>')).FirewallRule as XmlNode[];
     expect(rules[0]?.Position).toBe('Top');
     expect(rules[1]?.Position).toBe('After');
-    expect((rules[1]?.After as XmlNode).Name).toEqual([rules[0]?.Name?.toString()]);
+    expect((rules[1]?.After as XmlNode).Name).toEqual(rules[0]?.Name);
   });
 
   it('membership is two-sided, multi-name removes answer one status each, the nested-HostList remove breaks the group', async () => {
@@ -112,7 +112,7 @@ describe('src/vendors/sophos/simulator', () => {
       '<Set operation="add"><IPHost><Name>c</Name><HostType>IP</HostType><IPAddress>192.0.2.8</IPAddress><HostGroupList><HostGroup>g</HostGroup></HostGroupList></IPHost></Set>',
     );
     const hosts = resp(await post(s, '<Get><IPHost/></Get>')).IPHost as XmlNode[];
-    expect(hosts.find((h) => h.Name?.toString() === 'a')?.HostGroupList).toEqual({ HostGroup: ['g'] });
+    expect(hosts.find((h) => (h.Name as string[])[0] === 'a')?.HostGroupList).toEqual({ HostGroup: ['g'] });
     expect(s.state.objects.IPHostGroup.get('g')?.HostList).toEqual({ Host: ['a', 'c'] });
     const removed = resp(
       await post(s, '<Remove><IPHost><Name>a</Name><Name>b</Name><Name>zz</Name></IPHost></Remove>'),
