@@ -9,6 +9,7 @@ import { adminEdits } from '../../../src/vendors/sophos/lab.js';
 import type { SophosSimulator } from '../../../src/vendors/sophos/simulator/simulator.js';
 import type { SophosSwitches } from '../../../src/vendors/sophos/simulator/store.js';
 import type { FirewallAdapter } from '../../../src/vendors/types.js';
+import type { XmlNode } from '../../../src/vendors/sophos/xml.js';
 import { ADMIN_PASSWORD, adapterFor, client, desired, plan, startSim, sync } from './helpers.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -34,8 +35,8 @@ async function setup(
 
 async function admin(sim: SophosSimulator): Promise<ReturnType<typeof adminEdits>> {
   const c = await client(sim, 'admin', ADMIN_PASSWORD);
-  cleanup.push(async () => c.close());
-  return adminEdits(async () => c);
+  cleanup.push(() => Promise.resolve(c.close()));
+  return adminEdits(() => Promise.resolve(c));
 }
 
 const V4 = ['198.51.100.7', '203.0.113.9', '192.0.2.0/24'];
@@ -92,16 +93,16 @@ describe('src/vendors/sophos/adapter drift', () => {
     const { sim, adapter, audit } = await setup('21.5');
     await sync(adapter, D);
     const c = await client(sim, 'admin', ADMIN_PASSWORD);
-    cleanup.push(async () => c.close());
+    cleanup.push(() => Promise.resolve(c.close()));
     const v6 = (await c.get('FirewallRule')).find((r) => r.Description === RULE6);
     if (v6 === undefined) throw new Error('no v6 rule');
     delete v6['@_transactionid'];
     // The admin turns logging off and adds DMZ as a source zone.
-    const policy = v6.NetworkPolicy as Record<string, unknown>;
+    const policy = v6.NetworkPolicy as XmlNode;
     await c.set('update', 'FirewallRule', {
       ...v6,
       NetworkPolicy: { ...policy, LogTraffic: 'Disable', SourceZones: { Zone: ['LAN', 'DMZ'] } },
-    } as typeof v6);
+    });
     await foundAndRepaired(sim, adapter, audit, 'rule-changed');
     const rules = sim.state.rules;
     const index = rules.findIndex((r) => r.Description === RULE6);

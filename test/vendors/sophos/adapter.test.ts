@@ -88,4 +88,29 @@ describe('src/vendors/sophos/adapter', () => {
     expect([...sim.state.objects.IPHost.keys()].filter((n) => n.startsWith('iocwall_v6_'))).toHaveLength(1);
     expect(sim.requests - before).toBeLessThan(40);
   });
+
+  it('moves to a new policy prefix and leaves none of the old objects behind', async () => {
+    const { sim, adapter } = await setup('22.0');
+    const d = desired(V4, V6, DNS);
+    await sync(adapter, d);
+    const rename = (n: string): string => n.replace(/^iocwall_/, 'ioc2_');
+    const moved = {
+      ...d,
+      sets: d.sets.map((s) => ({ ...s, name: rename(s.name) })),
+      rules: d.rules.map((r) => ({ ...r, name: rename(r.name) })),
+    };
+    const r = await sync(adapter, moved);
+    expect(r.warnings).toEqual([]);
+    expect((await plan(adapter, moved)).changes).toEqual([]);
+    const names = [
+      ...sim.state.objects.IPHost.keys(),
+      ...sim.state.objects.IPHostGroup.keys(),
+      ...sim.state.objects.FQDNHost.keys(),
+      ...sim.state.objects.FQDNHostGroup.keys(),
+      ...sim.state.rules.map((x) => (x.Name as string[] | string).toString()),
+    ];
+    expect(names.filter((n) => n.startsWith('iocwall_'))).toEqual([]);
+    expect(names).toContain('apiconfig_1'); // SFOS 22's allow-list host is never touched
+    expect(sim.wouldDrop('LAN', '203.0.113.9')).toBe(true);
+  });
 });
