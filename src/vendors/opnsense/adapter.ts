@@ -30,15 +30,17 @@ function pickSetNames(n: Record<SetId, string>): Record<SetId, string> {
 }
 
 /** Vendor options accepted in the target config. */
-export const opnsenseOptionsSchema = z.object({
-  interface: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]*$/)
-    .default('lan'),
-  names: z
-    .object({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
-    .default({}),
-});
+export const opnsenseOptionsSchema = z
+  .object({
+    interface: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .default('lan'),
+    names: z
+      .object({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
+      .default({}),
+  })
+  .strict();
 
 /** Credentials: the API key and secret of an OPNsense user. */
 const credentialsSchema = z.object({ key: z.string().min(1), secret: z.string().min(1) });
