@@ -10,7 +10,7 @@ import { sophosLab } from './lab.js';
 export const sophosModule: VendorModule = {
   id: 'sophos',
   displayName: 'Sophos Firewall (SFOS)',
-  api: 'XML API (/webconsole/APIController)',
+  api: 'XML API (/webconsole/APIController), user and password in every request',
   endpoint: { schemes: ['https'], example: 'https://fw.example.net:4444' },
   credentials: [
     {
