@@ -190,8 +190,9 @@ export async function writeSet(
   if (!same) await ctx.client.set(read.group === undefined ? 'add' : 'update', k.group, group);
   if (c.setId === 'dns' && read.group === undefined) await refreshV4Rule(ctx, await ruleSnap(ctx), desired);
   const stale = ours.filter((h) => !names.includes(h.name)).map((h) => h.name);
-  await removeVerified(ctx, kind, c.name, stale, warnings);
-  const after = await readKind(ctx, kind, c.name);
+  // The read that verifies the remove also verifies the group write (one read-back, not two).
+  const after =
+    (await removeVerified(ctx, kind, c.name, stale, warnings)) ?? (await readKind(ctx, kind, c.name));
   if (after.group === undefined || !sameMembers(after.group.members, names))
     throw new VendorError(
       `sophos ${ctx.target}: ${k.group} ${c.name} does not hold the members just written`,
@@ -232,29 +233,32 @@ export async function deleteSet(
   await removeVerified(ctx, kind, c.name, ours, warnings);
 }
 
-/** Removes hosts in one request, checks each status, re-reads, retries once what is still there. */
+/** Removes hosts in one request, checks each status, re-reads, retries once what is still there; returns the last read. */
 async function removeVerified(
   ctx: SophosContext,
   kind: Kind,
   set: string,
   names: string[],
   warnings: string[],
-): Promise<void> {
+): Promise<KindRead | undefined> {
   const k = KINDS[kind];
   let left = names;
+  let last: KindRead | undefined;
   for (let attempt = 0; attempt < 2 && left.length > 0; attempt++) {
     const statuses = await ctx.client.remove(k.host, left);
     statuses.forEach((s, i) => {
       if (s.code !== 200)
         warnings.push(`${k.host} ${left[i] ?? '?'} of ${set} not removed: ${s.code ?? ''} ${s.text}`.trim());
     });
-    const still = new Set((await readKind(ctx, kind, set)).hosts.map((h) => h.name));
+    last = await readKind(ctx, kind, set);
+    const still = new Set(last.hosts.map((h) => h.name));
     left = left.filter((n) => still.has(n));
   }
   if (left.length > 0)
     warnings.push(
       `${left.length} stale ${k.host} object(s) of ${set} remain after the remove answered success (not in the group, so not enforced): ${left.slice(0, 5).join(', ')}`,
     );
+  return last;
 }
 
 function sameMembers(a: readonly string[], b: readonly string[]): boolean {

@@ -50,6 +50,10 @@ export class SophosSimulator {
   writeRequests = 0;
   /** Requests received. */
   requests = 0;
+  /** Successful writes (each Set entity or removed name answered 200). */
+  writes = 0;
+  /** Successful writes to objects an enabled rule uses (a policy recompile each on the device). */
+  recompiles = 0;
   private readonly learned: Learned = new Map();
   private readonly latency: SophosLatency;
   private server: https.Server | undefined;
@@ -201,6 +205,8 @@ export class SophosSimulator {
       reqxml,
       req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '',
     );
+    this.writes += outcome.writes;
+    this.recompiles += outcome.recompiles;
     const delay =
       this.latency.callMs +
       outcome.writes * this.latency.writeMs +
