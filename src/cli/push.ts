@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
 import type { RegisterCommand } from './commands.js';
 import { printText } from './context.js';
-import { addDeviceOptions, type DeviceOptions } from './device-options.js';
+import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 interface PushOptions extends DeviceOptions {
@@ -44,7 +44,7 @@ function pushExpiry(entry: BlocklistEntry, opts: PushOptions, now: Date): string
 /** Registers `push`. */
 export const registerPush: RegisterCommand = (program, context) => {
   program.addCommand(
-    addDeviceOptions(new Command('push'))
+    addLockOption(addDeviceOptions(new Command('push')))
       .description("push a file's indicators to the chosen targets now, on top of the compiled blocklist")
       .requiredOption('--input <file>', 'indicators to push (any supported format)')
       .option('--format <format>', `input format (auto, ${FORMAT_IDS.join(', ')})`, 'auto')
