@@ -4,9 +4,12 @@
 import { benchCompile } from './compile.js';
 import { benchMikrotikPush } from './mikrotik-push.js';
 import { benchPfsensePush } from './pfsense-push.js';
+import { benchSophosPush } from './sophos-push.js';
 
 await benchCompile();
 console.log('\nMikroTik bulk push');
 await benchMikrotikPush();
 console.log('\npfSense push');
 await benchPfsensePush();
+console.log('\nSophos push');
+await benchSophosPush();

@@ -47,7 +47,7 @@ function refusals(compiled: Compiled): string[] {
 async function story(ctx: CliContext, dir: string): Promise<void> {
   const { startLab, writeLabConfig } = await import('../lab/lab.js');
   const runCli = ctx.run;
-  const { queryDns } = await import('../vendors/simkit/dns-responder.js');
+  const { probeName } = await import('../lab/probe.js');
   const lab = await startLab();
   const say = (text: string): void => printText(ctx, text);
   const io = { stdout: ctx.io.stdout, stderr: ctx.io.stderr, isTTY: ctx.io.isTTY };
@@ -93,12 +93,11 @@ async function story(ctx: CliContext, dir: string): Promise<void> {
     await step(['audit'], 0, 'in sync again');
     await step(['check', C2], 0, `where is ${C2} enforced?`);
 
-    say(`\n# every firewall's resolver, asked for www.${C2}:`);
+    say(`\n# a LAN client on each firewall looks up www.${C2}:`);
     for (const d of lab.devices) {
-      const answer = await queryDns(d.dns, `www.${C2}`);
-      say(
-        `  ${d.name.padEnd(14)} ${answer.rcode}${answer.addresses.length ? ` ${answer.addresses.join(' ')}` : ''}`,
-      );
+      const verdict = await probeName(d, `www.${C2}`);
+      say(`  ${d.name.padEnd(14)} ${verdict.summary}`);
+      if (!verdict.blocked) failed.push(`${d.name} does not block www.${C2}`);
     }
     if (failed.length > 0) throw new ConfigError(`demo: ${failed.join('; ')}`);
   } finally {

@@ -267,6 +267,14 @@ export interface LabDeviceHandle {
   credentials: Record<string, string>;
   /** sha256 fingerprint of its TLS certificate (hex, colon-separated), for pinning. */
   fingerprint?: string;
+  /**
+   * How the device stops a listed name: `resolver` answers NXDOMAIN for it (the default); `egress`
+   * resolves every name and its rules drop traffic to the addresses the name resolved to (Sophos FQDN
+   * hosts, CONTRACT.md `lab`).
+   */
+  nameBlocking?: 'resolver' | 'egress';
+  /** For `egress` devices: whether the device's rules drop LAN traffic to this address now. */
+  dropsTrafficTo?(address: string): boolean;
   /** Hand edits through the API with the device's administrator account (not iocwall's). */
   admin: AdminHandEdits;
   /**

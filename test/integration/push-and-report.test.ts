@@ -1,3 +1,4 @@
+import { VENDOR_MODULES } from '../../src/vendors/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('manual push after an advisory, and the audit report', () => {
     expect(nightly.code).toBe(0);
     expect(
       (JSON.parse(nightly.stdout) as { targets: { status: string }[] }).targets.map((t) => t.status),
-    ).toEqual(['in-sync', 'in-sync', 'in-sync']);
+    ).toEqual(VENDOR_MODULES.map(() => 'in-sync'));
     const d = fx.device('mikrotik');
     const admin = await connectRouterOs({
       endpoint: d.endpoint,
@@ -139,6 +140,7 @@ describe('iocwall check --config', () => {
         { target: 'lab-opnsense', present: false },
         { target: 'lab-pfsense', present: false },
         { target: 'lab-mikrotik', present: true, set: 'iocwall_dns', entry: 'journalide.org' },
+        { target: 'lab-sophos', present: false },
       ]);
       const ip = JSON.parse((await fx.run('check', '23.254.211.5', '--json')).stdout) as {
         targets: unknown[];
@@ -147,6 +149,7 @@ describe('iocwall check --config', () => {
         { target: 'lab-opnsense', present: false },
         { target: 'lab-pfsense', present: false },
         { target: 'lab-mikrotik', present: true, set: 'iocwall_v4', entry: '23.254.211.0/28' },
+        { target: 'lab-sophos', present: false },
       ]);
       const text = await fx.run('check', '23.254.211.5');
       expect(text.stdout).toContain('target lab-mikrotik: present (iocwall_v4 23.254.211.0/28)');
