@@ -11,8 +11,8 @@
 import { ForeignObjectError, InternalError } from '../../errors.js';
 import { hasMarker } from '../ownership.js';
 import type { Change, DesiredState } from '../types.js';
-import type { SophosContext, Snapshot } from './adapter-read.js';
-import { deviceRuleName, destinationsOf, membersOf, nameOf } from './adapter-read.js';
+import type { SophosContext, Snapshot } from './adapter-records.js';
+import { deviceRuleName, destinationsOf, membersOf, nameOf } from './adapter-records.js';
 import type { FirewallRuleRecord } from './schema.js';
 import type { XmlNode } from './xml.js';
 
