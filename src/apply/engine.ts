@@ -21,7 +21,7 @@ import { buildPlan, observedDigest } from '../plan/planner.js';
 import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
 import { insecureTls } from '../vendors/tls.js';
-import type { Change, FirewallAdapter, ObservedState } from '../vendors/types.js';
+import type { Change, FirewallAdapter, ObservedState, TargetConnection } from '../vendors/types.js';
 import { assertDesiredAllowed, assertNothingGuarded, type GuardCheck } from './guard-check.js';
 import {
   appendJournal,
@@ -144,7 +144,7 @@ export class Engine {
         limit(async () => {
           try {
             const adapter = adapterFactoryFor(this.registry, target.vendor)(
-              resolveConnection(loaded, target, true),
+              this.connect(loaded, target, true),
               marker,
             );
             try {
@@ -158,6 +158,30 @@ export class Engine {
         }),
       ),
     );
+  }
+
+  /**
+   * Resolves a target's connection and warns about what weakens it: clear text across a network, TLS
+   * verification switched off, a secret file every local user can read. Every command that reaches a
+   * device (check --config included) goes through here.
+   */
+  private connect(loaded: LoadedConfig, target: TargetConfig, readOnly: boolean): TargetConnection {
+    const connection = resolveConnection(loaded, target, readOnly, (warning) =>
+      this.log.warn({ target: target.name, warning }, 'secret file'),
+    );
+    if (/^(http|tcp):/.test(connection.endpoint) && !isLoopback(endpointHost(connection.endpoint))) {
+      this.log.warn(
+        { target: target.name, endpoint: connection.endpoint },
+        'CLEAR-TEXT TRANSPORT: the login to this target crosses the network unencrypted (use https:// or tls://)',
+      );
+    }
+    if (insecureTls(connection.tls)) {
+      this.log.warn(
+        { target: target.name },
+        'TLS VERIFICATION IS OFF for this target (tls.insecure): anyone on the path can impersonate the firewall',
+      );
+    }
+    return connection;
   }
 
   private async runTarget(request: RunRequest, runId: string, target: TargetConfig): Promise<TargetOutcome> {
@@ -199,19 +223,7 @@ export class Engine {
   ): Promise<TargetOutcome> {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const readOnly = request.mode === 'plan' || request.mode === 'audit';
-    const connection = resolveConnection(request.loaded, target, readOnly);
-    if (/^(http|tcp):/.test(connection.endpoint) && !isLoopback(endpointHost(connection.endpoint))) {
-      this.log.warn(
-        { target: target.name, endpoint: connection.endpoint },
-        'CLEAR-TEXT TRANSPORT: the login to this target crosses the network unencrypted (use https:// or tls://)',
-      );
-    }
-    if (insecureTls(connection.tls)) {
-      this.log.warn(
-        { target: target.name },
-        'TLS VERIFICATION IS OFF for this target (tls.insecure): anyone on the path can impersonate the firewall',
-      );
-    }
+    const connection = this.connect(request.loaded, target, readOnly);
     const marker = ownershipMarker(request.loaded.config.instanceId);
     const adapter = adapterFactoryFor(this.registry, target.vendor)(connection, marker);
     try {
