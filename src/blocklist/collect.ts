@@ -19,14 +19,15 @@ import {
   scanCanonicalDomain,
 } from '../indicators/fast-path.js';
 import type { NetworkIndicator } from '../indicators/types.js';
-import { Aggregator } from './aggregate.js';
-import { parseCidr4Into } from './cidr.js';
-import { parseCidr6 } from './cidr6.js';
-import { expiryDetail, recordExpiry, timeMs, type ExpiryInput } from './expiry.js';
-import type { Guard } from './guard.js';
-import type { SourceSets } from './provenance.js';
+import { Aggregator } from './aggregate/aggregate.js';
+import { parseCidr4Into } from './engine/cidr.js';
+import { parseCidr6 } from './engine/cidr6.js';
+import { expiryDetail, recordExpiry, timeMs, type ExpiryInput } from './lifetime/expiry.js';
+import type { Guard } from './guard/guard.js';
+import type { CarvedPart } from './guard/types.js';
+import type { SourceSets } from './aggregate/provenance.js';
 import { RejectLog } from './rejects.js';
-import type { RetainedValue, RetentionStore } from './retention.js';
+import type { RetainedValue, RetentionStore } from './lifetime/retention.js';
 import type { RejectReason } from './types.js';
 
 /** One source as the collector sees it. */
@@ -70,6 +71,11 @@ const scratch = [0, 0];
 export class Collector {
   readonly aggregator: Aggregator;
   readonly rejects = new RejectLog();
+  /**
+   * Protected parts carved out of accepted networks (guard/carve.ts), canonical text: the aggregator
+   * subtracts them from every entry, like allowlisted networks.
+   */
+  readonly carved = new Set<string>();
   /** Accepted single addresses inside CDN ranges (`sharedHostPolicy: warn`), per source. */
   readonly sharedHosts = new Map<string, { count: number; example: string }>();
 
@@ -146,9 +152,12 @@ export class Collector {
     const guard = this.o.guard;
     const verdict = guard.checkIPv4(first, last, prefix);
     if (verdict !== null) {
-      // The text is `start/prefix` in canonical form (canonicalIPv4Text): kept as numbers.
-      this.rejects.addIPv4(first, prefix, src.set, verdict.reason, verdict.detail);
-      return;
+      if (verdict.carve !== undefined) this.carveOut(verdict.carve, src);
+      else {
+        // The text is `start/prefix` in canonical form (canonicalIPv4Text): kept as numbers.
+        this.rejects.addIPv4(first, prefix, src.set, verdict.reason, verdict.detail);
+        return;
+      }
     }
     if (guard.sharedHostIPv4(first, last, prefix) !== null) {
       const raw = typeof b === 'string' ? b : b.toString('latin1', start, end);
@@ -208,7 +217,11 @@ export class Collector {
     retainUntil: number | undefined,
   ): void {
     const verdict = this.o.guard.check(ind);
-    if (verdict !== null) {
+    let carved: string | undefined;
+    if (verdict?.carve !== undefined) {
+      this.carveOut(verdict.carve, src);
+      carved = `carved out: ${verdict.carve.map((p) => `${p.value} (${p.reason}: ${p.detail})`).join(', ')}`;
+    } else if (verdict !== null) {
       const detail = retainUntil === undefined ? verdict.detail : `retained value: ${verdict.detail}`;
       this.reject(ind.value, src, verdict.reason, detail, rec, ind);
       return;
@@ -250,7 +263,16 @@ export class Collector {
       line: rec.line,
       indicator: ind,
       status: retainUntil === undefined ? 'accepted' : 'retained',
+      ...(carved === undefined ? {} : { detail: carved }),
     });
+  }
+
+  /** Rejects the protected parts of an accepted network and keeps them as holes for the aggregator. */
+  private carveOut(parts: readonly CarvedPart[], src: SourceTrack): void {
+    for (const part of parts) {
+      this.rejects.add(part.value, src.set, part.reason, part.detail);
+      this.carved.add(part.value);
+    }
   }
 
   private reject(

@@ -12,18 +12,18 @@ import { resolveSecret } from '../config/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
 import { FeedError, IocwallError } from '../errors.js';
 import type { SourceReport } from '../feeds/load.js';
-import { readPlainBytes } from '../feeds/plain-bytes.js';
-import type { FeedNotice, FormatId, RawRecord } from '../feeds/types.js';
+import type { FeedNotice, FormatId } from '../feeds/types.js';
 import type { Logger } from '../log.js';
-import type { BuiltinSet } from './builtin.js';
-import { documentText, type BlocklistDocument } from './canonical.js';
+import type { BuiltinSet } from './shipped/builtin.js';
+import { documentText, type BlocklistDocument } from './canonical/canonical.js';
 import { Collector, type Outcome, type SourceTrack } from './collect.js';
-import { rejectDataErrors } from './data-errors.js';
-import { knownDataErrors } from './shipped.js';
-import { buildDocument, countsOf, type DocumentCounts } from './document.js';
-import { createGuard, type Guard } from './guard.js';
-import { guardOptionsFromConfig } from './guard-options.js';
-import { SourceSets } from './provenance.js';
+import { rejectDataErrors } from './shipped/data-errors.js';
+import { knownDataErrors } from './shipped/shipped.js';
+import { buildDocument, countsOf, type DocumentCounts } from './canonical/document.js';
+import { createGuard, type Guard } from './guard/guard.js';
+import { guardOptionsFromConfig } from './guard/options.js';
+import { SourceSets } from './aggregate/provenance.js';
+import { streamInto } from './stream.js';
 import type { Blocklist } from './types.js';
 
 /** One `--input`. */
@@ -93,7 +93,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   const builtins = new Map<string, BuiltinSet>();
   for (const s of configSources) {
     if (!('builtin' in s)) continue;
-    const { loadBuiltinSet } = await import('./builtin.js');
+    const { loadBuiltinSet } = await import('./shipped/builtin.js');
     builtins.set(s.name, loadBuiltinSet(s.builtin));
   }
   const guardOptions = guardOptionsFromConfig(loaded, o.targetAddresses ?? []);
@@ -106,7 +106,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   const guard = createGuard(guardOptions);
   const retention =
     configSources.length > 0
-      ? (await import('./retention.js')).RetentionStore.load(loaded.stateDir)
+      ? (await import('./lifetime/retention.js')).RetentionStore.load(loaded.stateDir)
       : undefined;
   const updateState = o.updateState === true;
   const collector = new Collector({
@@ -135,7 +135,6 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
     }
     if (!('url' in s) && !('file' in s)) continue;
     track.toIdsOnly = s.mispToIdsOnly;
-    const buffer: RawRecord[] = [];
     const source =
       s.file !== undefined && s.file !== '-' && !isAbsolute(s.file)
         ? { ...s, file: resolve(loaded.baseDir, s.file) }
@@ -154,11 +153,19 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
         log,
         ...(o.stdin ? { stdin: o.stdin as never } : {}),
       },
-      { reset: () => (buffer.length = 0), add: (r) => buffer.push(r) },
+      {
+        // Only `read` is used: the loader streams final content straight into the collector (stream.ts).
+        reset: () => undefined,
+        add: (r) => collector.record(r, track),
+        read: async (input, ro) => {
+          const notices: FeedNotice[] = [];
+          const options = { ...ro, format: s.format, onNotice: (n: FeedNotice) => notices.push(n) };
+          return { records: await streamInto(() => input, collector, track, options), notices };
+        },
+      },
     );
     for (const n of report.notices) noticeSink(s.name)(n);
     if (report.problem !== undefined) warnings.push(`${s.name}: ${report.problem}; used the last-good copy`);
-    for (const r of buffer) collector.record(r, track);
     reports.push(report);
   }
 
@@ -188,7 +195,14 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
     ? rejectDataErrors(collector.aggregator, sets, collector.rejects, knownDataErrors())
     : [];
   if (dataErrors.length > 0) log.info({ dataErrors }, 'rejected known data errors');
-  const agg = collector.aggregator.finish(guard.allowlistNetworks);
+  collector.rejects.summarise();
+  const omitted = collector.rejects.omittedCount;
+  if (omitted > 0)
+    warnings.push(
+      `${omitted} distinct rejected values counted but not listed (one "(N more)" row per source and reason)`,
+    );
+  // Allowlisted networks and the protected parts carved out of feed networks are holes in every entry.
+  const agg = collector.aggregator.finish([...guard.allowlistNetworks, ...collector.carved]);
   const document = buildDocument(agg, collector.rejects, sets, o.now.toISOString());
   const counts = countsOf(agg, collector.rejects);
   if (retention && updateState) {
@@ -220,42 +234,21 @@ async function compileInput(
 ): Promise<SourceReport> {
   const track: SourceTrack = { name, set: sets.source(name) };
   const notices: FeedNotice[] = [];
-  // Opened where it is read: a file stream opened before an `await` would report a missing file as
-  // an 'error' event nobody listens to yet, which ends the process instead of this input.
+  // Opened where it is read (see streamInto).
   let opened: NodeJS.ReadableStream | ReadStream | undefined;
   const stream = (): NodeJS.ReadableStream | ReadStream =>
     (opened ??= input.path === '-' ? (o.stdin ?? process.stdin) : createReadStream(input.path));
-  let records = 0;
+  let records: number;
   try {
-    const parseOptions = {
+    records = await streamInto(stream, collector, track, {
+      format: input.format,
       fileName: input.path === '-' ? 'stdin' : basename(input.path),
       onNotice: (n: FeedNotice) => {
         notices.push(n);
         onNotice(n);
       },
-    };
-    if (input.format === 'plain') {
-      // A line of a big plain list is about 15 bytes: size the columns once (a hint only).
-      if (input.path !== '-') collector.aggregator.expect(fileSize(input.path) / 15);
-      // Plain lists (the million-line case): values go straight to the collector, no record objects.
-      await readPlainBytes(stream(), parseOptions, {
-        token(b, start, end) {
-          if (!collector.recordToken(b, start, end, track)) return false;
-          records++;
-          return true;
-        },
-        value(value, line) {
-          collector.recordValue(value, line, track);
-          records++;
-        },
-      });
-    } else {
-      const { parseStreamBatches } = await import('../feeds/parse.js');
-      for await (const batch of parseStreamBatches(stream(), { ...parseOptions, format: input.format })) {
-        for (const r of batch) collector.record(r, track);
-        records += batch.length;
-      }
-    }
+      ...(input.path !== '-' ? { sizeHint: fileSize(input.path) } : {}),
+    });
   } catch (err) {
     if (err instanceof FeedError)
       throw new FeedError(`input ${input.path}: ${err.message}`, name, { cause: err });

@@ -12,6 +12,7 @@
  *                  "status": "accepted" | "retained" | <reject reason>, "detail": "…" }],
  *   "rejected": [{ …rejected rows whose value is the query or its normalised form… }],
  *   "guard": [{ "value": "10.0.0.1", "allowed": false, "reason": "guarded", "detail": "…" }], // per normalised value
+ *            // a network holding protected addresses: "allowed": true, "carved": [{ "value", "reason", "detail" }]
  *   "why": "one line: why it is or is not blocked",
  *   "digest": "sha256:…",
  *   "targets": [{ "target": "fw1", "present": true, "set": "iocwall_dns", "entry": "journalide.org" }] }  // with --config targets
@@ -23,6 +24,7 @@ import { classify } from '../indicators/classify.js';
 import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
 import type { NetworkIndicator } from '../indicators/types.js';
 import type { Outcome } from './collect.js';
+import type { Guard } from './guard/types.js';
 import { compileBlocklist, type CompileOptions } from './compile.js';
 import type { BlocklistEntry, RejectedValue } from './types.js';
 
@@ -45,6 +47,8 @@ export interface GuardAnswer {
   allowed: boolean;
   reason?: string;
   detail?: string;
+  /** Protected parts the guard carves out of this network (guard/carve.ts); the rest may be blocked. */
+  carved?: { value: string; reason: string; detail: string }[];
 }
 
 /** The explanation of one value (see the module comment). */
@@ -167,16 +171,33 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
     rejected,
     guard: (c.ok ? c.indicators : []).map((ind) => {
       const verdict = result.guard.check(ind);
+      if (verdict?.carve !== undefined)
+        return { value: ind.value, allowed: true, carved: verdict.carve.map((p) => ({ ...p })) };
       return verdict === null
         ? { value: ind.value, allowed: true }
         : { value: ind.value, allowed: false, reason: verdict.reason, detail: verdict.detail };
     }),
-    why: whyOf(blocked, coveredBy, rejected, listedBy.length, c.ok ? undefined : c.detail),
+    why: whyOf(
+      blocked,
+      coveredBy,
+      rejected,
+      listedBy.length,
+      c.ok ? undefined : c.detail,
+      carvedOf(result.guard, c),
+    ),
     digest: bl.digest,
   };
   if (targetsWithValue)
     explanation.targets = await targetsWithValue(explanation.normalised[0]?.value ?? query);
   return explanation;
+}
+
+/** The parts the guard carves out of the queried network(s), as `value (reason: detail)`. */
+function carvedOf(guard: Guard, c: ReturnType<typeof classify>): string[] {
+  if (!c.ok) return [];
+  return c.indicators.flatMap(
+    (ind) => guard.check(ind)?.carve?.map((p) => `${p.value} (${p.reason}: ${p.detail})`) ?? [],
+  );
 }
 
 function whyOf(
@@ -185,6 +206,7 @@ function whyOf(
   rejected: readonly RejectedValue[],
   listed: number,
   invalid: string | undefined,
+  carved: readonly string[],
 ): string {
   const full = coveredBy.find((m) => m.how !== 'partial');
   if (blocked && full) {
@@ -197,6 +219,8 @@ function whyOf(
   if (first)
     return `not blocked: ${first.reason}${first.detail ? ` (${first.detail})` : ''} in ${first.source}`;
   if (invalid !== undefined) return `not blocked: not a network indicator (${invalid})`;
+  if (coveredBy.length > 0 && carved.length > 0)
+    return `partly blocked: the guard carves ${carved.join(', ')} out; the rest is covered by ${coveredBy.map((m) => m.entry.value).join(', ')}`;
   if (coveredBy.length > 0)
     return `not blocked: only part of it is covered (${coveredBy.map((m) => m.entry.value).join(', ')})`;
   return listed > 0 ? 'not blocked: its records did not produce an entry' : 'not blocked: no source lists it';

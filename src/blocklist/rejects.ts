@@ -8,13 +8,20 @@
  */
 import { formatIPv4 } from '../indicators/ip.js';
 import { REJECT_REASONS, type RejectReason } from './types.js';
-import { compareCodeUnits, type SourceSets } from './provenance.js';
-import { sortStringsTied } from './sort-strings64.js';
+import { compareCodeUnits, type SourceSets } from './aggregate/provenance.js';
+import { sortStringsTied } from './engine/sort-strings64.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 
 /** Rows held before exact duplicates are folded (1M: about 50 MB of columns). */
 const COMPACT_AT = 1 << 20;
+
+/**
+ * Distinct rejected values a compile lists. A feed of millions of distinct junk tokens would otherwise
+ * hold every one in memory and in the file; past this the first ones in canonical order are listed
+ * and the rest counted, in one summary row per source and reason (see {@link RejectLog.summarise}).
+ */
+export const MAX_REJECTED_ROWS = 250_000;
 
 /** Every value not in `entries`, with its one reason and source. */
 export class RejectLog {
@@ -31,10 +38,43 @@ export class RejectLog {
   private readonly folded: number[] = REJECT_REASONS.map(() => 0);
   /** Rows held before exact duplicates are folded. */
   private compactAt: number;
+  /** Distinct rows kept; see {@link MAX_REJECTED_ROWS}. */
+  private readonly maxRows: number;
+  /** Distinct rows past `maxRows` dropped, by `set * 32 + reason index`. */
+  private readonly omitted = new Map<number, number>();
 
-  /** `compactAt`: see {@link COMPACT_AT} (tests set it low). */
-  constructor(options: { compactAt?: number } = {}) {
+  /** `compactAt`: see {@link COMPACT_AT}; `maxRows`: see {@link MAX_REJECTED_ROWS} (tests set them low). */
+  constructor(options: { compactAt?: number; maxRows?: number } = {}) {
     this.compactAt = options.compactAt ?? COMPACT_AT;
+    this.maxRows = options.maxRows ?? MAX_REJECTED_ROWS;
+  }
+
+  /** Distinct rejected values counted but not listed (past the bound). */
+  get omittedCount(): number {
+    let n = 0;
+    for (const c of this.omitted.values()) n += c;
+    return n;
+  }
+
+  /**
+   * Ends the log: enforces the bound on distinct rows and adds, per source and reason with values
+   * past it, one row `(N more)` saying how many were counted but not listed. Call once, before the
+   * document is written; counts are unchanged by the summary rows.
+   */
+  summarise(): void {
+    if (this.text.length > this.maxRows) this.compact();
+    for (const [key, n] of [...this.omitted].sort((a, b) => a[0] - b[0])) {
+      const r = key % 32;
+      const detail = `not listed: a compile lists at most ${this.maxRows} distinct rejected values`;
+      this.text.push(`(${n} more)`);
+      this.ipStart.push(-1);
+      this.ipPrefix.push(0);
+      this.set.push((key - r) / 32);
+      this.reason.push(r);
+      this.detail.push(detail);
+      this.folded[r] = (this.folded[r] ?? 0) - 1;
+    }
+    this.omitted.clear();
   }
 
   /** Records one rejected value from source set `set` (a single source). */
@@ -77,13 +117,21 @@ export class RejectLog {
    */
   private compact(): void {
     const keep = new Uint8Array(this.text.length);
-    for (const i of this.orderedRows(
+    const distinct = this.orderedRows(
       (a, b) =>
         (this.set[a] ?? 0) - (this.set[b] ?? 0) ||
         (this.reason[a] ?? 0) - (this.reason[b] ?? 0) ||
         compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? ''),
-    ))
-      keep[i] = 1;
+    );
+    // Past the bound, the first rows in value order are kept; the rest are counted per source and reason.
+    for (let k = 0; k < distinct.length; k++) {
+      const i = distinct[k] ?? 0;
+      if (k < this.maxRows) keep[i] = 1;
+      else {
+        const key = (this.set[i] ?? 0) * 32 + (this.reason[i] ?? 0);
+        this.omitted.set(key, (this.omitted.get(key) ?? 0) + 1);
+      }
+    }
     keep.forEach((k, i) => {
       const r = this.reason[i] ?? 0;
       if (k === 0) this.folded[r] = (this.folded[r] ?? 0) + 1;

@@ -3,7 +3,7 @@
  * pushed-entries store validate at the boundary. The types in types.ts are inferred from these.
  */
 import { z } from 'zod';
-import { REJECT_REASONS } from './types.js';
+import { REJECT_REASONS } from './reasons.js';
 
 /** A domain entry: the name and every name below it are blocked. */
 export const domainEntrySchema = z.object({

@@ -1,6 +1,6 @@
 /**
  * The canonical blocklist model (`iocwall.blocklist/v1`, CONTRACT.md `compile`): the reject reasons
- * and the types, inferred from the zod schemas in schema.ts (which validate blocklist files at the
+ * (reasons.ts) and the types, inferred from the zod schemas in schema.ts (which validate blocklist files at the
  * boundary). Type-only imports: the compile path never loads zod for these.
  */
 import type { z } from 'zod';
@@ -12,18 +12,7 @@ import type {
   rejectedValueSchema,
 } from './schema.js';
 
-/** Why an input value is not in `entries`. Exactly the codes of CONTRACT.md. */
-export const REJECT_REASONS = [
-  'invalid',
-  'not-network',
-  'expired',
-  'guarded',
-  'allowlisted',
-  'warninglisted',
-  'public-suffix',
-] as const;
-/** One reject reason. */
-export type RejectReason = (typeof REJECT_REASONS)[number];
+export { REJECT_REASONS, type RejectReason } from './reasons.js';
 
 /** A domain entry. */
 export type DomainEntry = z.infer<typeof domainEntrySchema>;

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
-import type { RegisterCommand } from './commands.js';
+import type { RegisterCommand } from './context.js';
 import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 

@@ -4,12 +4,10 @@
  */
 import { Command } from 'commander';
 import type { Explanation, TargetPresence } from '../blocklist/explain.js';
-import type { RegisterCommand } from './commands.js';
-import { printJson, printText } from './context.js';
+import { printJson, printText, type CliContext, type RegisterCommand } from './context.js';
 import { addInputOptions, resolveInputs, type InputOptions } from './compile.js';
 import { parseNow } from './now.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { CliContext } from './context.js';
 import { isIP } from 'node:net';
 
 /** Reads every configured target read-only and reports which of them hold (or cover) a value. */
@@ -40,8 +38,11 @@ export function explanationText(e: Explanation): string {
   );
   lines.push(e.why);
   for (const g of e.guard) {
+    const carved = g.carved?.map((p) => `${p.value} (${p.reason})`).join(', ');
     const verdict = g.allowed
-      ? 'would let a source block it'
+      ? carved === undefined
+        ? 'would let a source block it'
+        : `would let a source block it without ${carved}, which it carves out`
       : `would refuse it: ${g.reason ?? ''}${g.detail ? ` (${g.detail})` : ''}`;
     lines.push(`guard${e.guard.length > 1 ? ` (${g.value})` : ''}: ${verdict}`);
   }

@@ -1,8 +1,7 @@
 /**
  * The command registry: one file per command, each exporting a `register…` function.
  */
-import type { Command } from 'commander';
-import type { CliContext } from './context.js';
+import type { RegisterCommand } from './context.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerConfigSchema } from './config-schema.js';
@@ -14,8 +13,7 @@ import { registerSync } from './sync.js';
 import { registerCompile } from './compile.js';
 import { registerCheck } from './check.js';
 
-/** Adds one command to the program; `context()` gives the logger and streams once options are parsed. */
-export type RegisterCommand = (program: Command, context: () => CliContext) => void;
+export type { RegisterCommand } from './context.js';
 
 /** Every command, in help order. */
 export const COMMANDS: RegisterCommand[] = [

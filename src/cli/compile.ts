@@ -7,8 +7,7 @@ import type { CompileInput, CompileResult } from '../blocklist/compile.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
-import type { RegisterCommand } from './commands.js';
-import { printText, type CliContext, collect } from './context.js';
+import { type CliContext, collect, printText, type RegisterCommand } from './context.js';
 import { parseNow } from './now.js';
 
 /** Options shared by `compile` and `check`. */
@@ -83,7 +82,8 @@ async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<voi
   const now = parseNow(opts.now);
   const { loaded, inputs, includeConfigSources } = await resolveInputs(opts);
   const { compileBlocklist } = await import('../blocklist/compile.js');
-  const { digestOf, documentParts, writeBlocklistAtomic } = await import('../blocklist/canonical.js');
+  const { digestOf, writeDocument, writeBlocklistAtomic } =
+    await import('../blocklist/canonical/canonical.js');
   const result = await compileBlocklist({
     loaded,
     inputs,
@@ -96,7 +96,8 @@ async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<voi
   for (const warning of result.warnings) ctx.log.warn({ warning }, 'compile warning');
   if (opts.out !== undefined) writeBlocklistAtomic(opts.out, result.document);
   if (opts.json) {
-    for (const part of documentParts(result.document)) ctx.io.stdout.write(part);
+    // The writer reuses its buffer: the stream gets a copy of each piece.
+    writeDocument(result.document, (bytes) => ctx.io.stdout.write(Buffer.from(bytes)));
   } else if (opts.out !== undefined) {
     const total = result.counts.domains + result.counts.ipv4 + result.counts.ipv6;
     printText(ctx, `wrote ${total} entries to ${opts.out} (${digestOf(result.document)})`);

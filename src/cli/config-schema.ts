@@ -2,8 +2,7 @@
  * `iocwall config-schema`: prints the JSON Schema of `iocwall.yaml` (for editors and CI validation).
  */
 import { Command } from 'commander';
-import type { RegisterCommand } from './commands.js';
-import { printJson } from './context.js';
+import { printJson, type RegisterCommand } from './context.js';
 
 /** Registers `config-schema`. */
 export const registerConfigSchema: RegisterCommand = (program, context) => {

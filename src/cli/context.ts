@@ -2,6 +2,7 @@
  * What every command receives: its output streams and a logger. Commands write results to `stdout`
  * only; logs and reasons go to stderr.
  */
+import type { Command } from 'commander';
 import type { Logger } from '../log.js';
 
 /** Streams a command talks to (the process's, or a test's). */
@@ -17,7 +18,18 @@ export interface CliIo {
 export interface CliContext {
   io: CliIo;
   log: Logger;
+  /**
+   * Runs another iocwall command line in this process (what `demo` does); handed in by run.ts so
+   * that no command imports the runner, which imports every command.
+   */
+  run: (argv: readonly string[], io?: Partial<CliIo>) => Promise<number>;
 }
+
+/**
+ * Adds one command to the program; `context()` gives the logger and streams once options are parsed.
+ * Every command file exports one; commands.ts lists them.
+ */
+export type RegisterCommand = (program: Command, context: () => CliContext) => void;
 
 /** Writes a result value as pretty JSON to stdout. */
 export function printJson(ctx: CliContext, value: unknown): void {

@@ -13,8 +13,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { shippedFile } from '../util/package-root.js';
 import { objectNames, ownershipMarker } from '../vendors/ownership.js';
-import type { RegisterCommand } from './commands.js';
-import { printText, type CliContext } from './context.js';
+import { printText, type CliContext, type RegisterCommand } from './context.js';
 
 /** The published 3CX lists shipped in `iocs/3cx/advisory/` (origin and licence in iocs/3cx/README.md). */
 const ADVISORY = [
@@ -47,7 +46,7 @@ function refusals(compiled: Compiled): string[] {
 
 async function story(ctx: CliContext, dir: string): Promise<void> {
   const { startLab, writeLabConfig } = await import('../lab/lab.js');
-  const { runCli } = await import('./run.js');
+  const runCli = ctx.run;
   const { queryDns } = await import('../vendors/simkit/dns-responder.js');
   const lab = await startLab();
   const say = (text: string): void => printText(ctx, text);

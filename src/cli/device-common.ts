@@ -3,8 +3,8 @@
  * target, outcome printing, and the exit code of a multi-target run.
  */
 import { compileBlocklist } from '../blocklist/compile.js';
-import { createGuard } from '../blocklist/guard.js';
-import { guardOptionsFromConfig } from '../blocklist/guard-options.js';
+import { createGuard } from '../blocklist/guard/guard.js';
+import { guardOptionsFromConfig } from '../blocklist/guard/options.js';
 import { pushedFor } from '../blocklist/pushed.js';
 import type { Blocklist, BlocklistEntry } from '../blocklist/types.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';

@@ -6,8 +6,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { VENDOR_MODULES } from '../vendors/index.js';
 import type { VendorId } from '../vendors/types.js';
-import type { RegisterCommand } from './commands.js';
-import { printText } from './context.js';
+import { printText, type RegisterCommand } from './context.js';
 
 function parseVendors(list: string | undefined): VendorId[] | undefined {
   if (!list) return undefined;

@@ -5,8 +5,7 @@
 import { Command } from 'commander';
 import { writeFileAtomic } from '../util/atomic.js';
 import { ExitSignal } from '../errors.js';
-import type { RegisterCommand } from './commands.js';
-import { printJson, printText } from './context.js';
+import { printJson, printText, type RegisterCommand } from './context.js';
 import { addDeviceOptions, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 

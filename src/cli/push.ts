@@ -8,8 +8,7 @@ import { Command } from 'commander';
 import type { BlocklistEntry } from '../blocklist/types.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
-import type { RegisterCommand } from './commands.js';
-import { printText } from './context.js';
+import { printText, type RegisterCommand } from './context.js';
 import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 

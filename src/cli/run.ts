@@ -41,6 +41,7 @@ export async function runCli(argv: readonly string[], io?: Partial<CliIo>): Prom
     const level = requested as LevelWithSilent;
     ctx = {
       io: fullIo,
+      run: runCli,
       log: createLogger({
         level,
         destination: fullIo.stderr,

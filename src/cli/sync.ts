@@ -3,7 +3,7 @@
  * `--force`.
  */
 import { Command } from 'commander';
-import type { RegisterCommand } from './commands.js';
+import type { RegisterCommand } from './context.js';
 import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 

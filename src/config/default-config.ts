@@ -7,7 +7,7 @@
  * {@link DEFAULT_CONFIG_INPUT}.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { LoadedConfig } from './load.js';
+import type { LoadedConfig } from './loaded.js';
 import type { Config } from './schema.js';
 
 /** The default as a user would write it in iocwall.yaml. */

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema, type Config } from './schema.js';
+import type { LoadedConfig } from './loaded.js';
+import { configSchema } from './schema.js';
 
 /**
  * The YAML parser, loaded on first use: importing it costs ≈ 40 ms, and `compile --input` without
@@ -18,16 +19,7 @@ function parseYaml(text: string): unknown {
   return yamlParse(text);
 }
 
-/** A validated config plus where it came from. */
-export interface LoadedConfig {
-  config: Config;
-  /** Folder relative paths (state, files, secrets) are anchored to. */
-  baseDir: string;
-  /** Absolute state folder. */
-  stateDir: string;
-  /** The file, or `null` for the embedded default. */
-  path: string | null;
-}
+export type { LoadedConfig } from './loaded.js';
 
 /** Formats zod issues as `path: message; …` on one line. */
 export function formatIssues(error: z.ZodError): string {

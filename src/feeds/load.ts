@@ -23,6 +23,13 @@ import { ensureDir } from '../util/dirs.js';
 export interface RecordSink {
   reset(): void;
   add(record: RawRecord): void;
+  /**
+   * Optional streaming form: reads a whole byte input into the destination itself (the compile's
+   * streaming path, blocklist/stream.ts), so no record is held. Given only content that will not be
+   * taken back — a file source, the last-good copy, a fresh copy a counting pass has accepted — since
+   * what it stores cannot be reset. It must enforce `maxBytes` while reading.
+   */
+  read?(input: ByteInput, options: { fileName: string; maxBytes: number }): Promise<Parsed>;
 }
 
 /** What happened to one source. */
@@ -55,10 +62,14 @@ export interface LoadContext {
   readOnly?: boolean;
 }
 
-interface Parsed {
+/** What parsing one copy of a source gave. */
+export interface Parsed {
   records: number;
   notices: FeedNotice[];
 }
+
+/** Counts records without keeping any: the check of a fresh copy before it is streamed for real. */
+const COUNTING: RecordSink = { reset: () => undefined, add: () => undefined };
 
 async function parseInto(
   input: ByteInput,
@@ -83,6 +94,18 @@ async function parseInto(
   return { records, notices };
 }
 
+/** Parses `input` into `sink`: through its streaming `read` when it has one, else record by record. */
+function consume(
+  input: ByteInput,
+  source: SourceConfig,
+  fileName: string,
+  sink: RecordSink,
+): Promise<Parsed> {
+  return sink.read !== undefined
+    ? sink.read(input, { fileName, maxBytes: source.maxBytes })
+    : parseInto(input, source, fileName, sink);
+}
+
 async function parseFile(
   path: string,
   source: SourceConfig,
@@ -91,7 +114,7 @@ async function parseFile(
 ): Promise<Parsed> {
   const stream = createReadStream(path);
   try {
-    return await parseInto(stream, source, fileName, sink);
+    return await consume(stream, source, fileName, sink);
   } finally {
     stream.destroy();
   }
@@ -117,7 +140,7 @@ async function loadFile(
   try {
     const parsed =
       file === '-'
-        ? await parseInto(ctx.stdin ?? process.stdin, source, 'stdin', sink)
+        ? await consume(ctx.stdin ?? process.stdin, source, 'stdin', sink)
         : await parseFile(file, source, file, sink);
     return { name: source.name, origin: 'file', ...parsed };
   } catch (err) {
@@ -224,7 +247,8 @@ export async function loadSource(
       return await fallBack(source, paths, lastGood, 'HTTP 304 without a cached copy', ctx, sink);
     let parsed: Parsed;
     try {
-      parsed = await parseFile(tmp, source, url, sink);
+      // A streaming sink cannot take records back: count the fresh copy first, stream it once accepted.
+      parsed = await parseFile(tmp, source, url, sink.read !== undefined ? COUNTING : sink);
     } catch (err) {
       return await fallBack(source, paths, lastGood, `parse failed: ${message(err)}`, ctx, sink);
     }
@@ -233,6 +257,14 @@ export async function loadSource(
       const problem = `fresh copy has ${parsed.records} records, last-good ${before}: shrank by more than ${Math.round(source.maxShrink * 100)}%`;
       return await fallBack(source, paths, lastGood, problem, ctx, sink);
     }
+    if (sink.read !== undefined) {
+      try {
+        parsed = { ...(await parseFile(tmp, source, url, sink)), notices: parsed.notices };
+      } catch (err) {
+        throw new FeedError(`source ${source.name}: ${message(err)}`, source.name, { cause: err });
+      }
+    }
+    // plan and audit write nothing: the fresh copy is parsed from the temp folder and not kept.
     if (ctx.readOnly) return { name: source.name, origin: 'fresh', ...parsed };
     await rename(tmp, paths.body);
     await writeMeta(paths, {

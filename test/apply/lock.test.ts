@@ -74,6 +74,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
 }
 
+/** Whether another run still holds fw1's lock (probing by trying to take it). */
+async function lockIsHeld(dir: string): Promise<boolean> {
+  try {
+    await withTargetLock(dir, 'fw1', () => Promise.resolve());
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A socket file nobody listens on: what a run killed while holding the lock leaves behind. */
 async function deadSocket(path: string): Promise<void> {
   const own = `${path}.maker`;
@@ -81,21 +91,6 @@ async function deadSocket(path: string): Promise<void> {
   await new Promise<void>((r) => server.listen(own, r));
   linkSync(own, path);
   await new Promise<void>((r) => server.close(() => r()));
-}
-
-/**
- * Takes the lock once the killed holder is really gone: `unshare` itself may report its exit a moment
- * before the process it forked into the new namespace has died and its socket closed.
- */
-async function takeWhenDead(dir: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await withTargetLock(dir, 'fw1', () => Promise.resolve('ok'));
-    } catch (err) {
-      if (!(err instanceof TargetLockedError) || attempt >= 100) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 /** `unshare --pid --fork` works here (root, or user namespaces allowed). */
@@ -136,13 +131,18 @@ describe('target locks', () => {
     const line = await firstLine(holder);
     expect(line).toMatch(canUnshare ? /^won pid=1$/ : /^won/);
     // Alive: refused, whatever its PID means in our namespace, and its lock is left in place.
+    // (The holder's self-description may be missing when a loaded machine delays its answer past the
+    // probe's 2 s: the connect alone proves it alive.)
     await expect(withTargetLock(dir, 'fw1', () => Promise.resolve(1))).rejects.toThrow(
-      /locked by another iocwall run \(pid \d+/,
+      /locked by another iocwall run \((pid \d+|unknown process)/,
     );
     expect(existsSync(join(dir, 'locks', 'fw1.lock'))).toBe(true);
     killGroup(holder);
     await exited(holder);
-    expect(await takeWhenDead(dir)).toBe('ok');
+    // `unshare` itself may exit a moment before the kernel has torn down PID 1 of the namespace and its
+    // socket: wait for that death (bounded), then the lock must be ours.
+    for (let i = 0; i < 50 && (await lockIsHeld(dir)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await withTargetLock(dir, 'fw1', () => Promise.resolve('ok'))).toBe('ok');
   });
 
   it('--break-lock takes the lock from a holder that still answers', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SourceSets } from '../../src/blocklist/provenance.js';
+import { SourceSets } from '../../src/blocklist/aggregate/provenance.js';
 import { ipv4TextKey, RejectLog } from '../../src/blocklist/rejects.js';
 import { formatIPv4 } from '../../src/indicators/ip.js';
 

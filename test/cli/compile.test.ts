@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readBlocklist } from '../../src/blocklist/read.js';
+import { readBlocklist } from '../../src/blocklist/canonical/read.js';
 import type { Blocklist } from '../../src/blocklist/types.js';
 import { runCli } from '../../src/cli/main.js';
 
@@ -76,6 +76,29 @@ describe('iocwall compile', () => {
     const bl = readBlocklist(out);
     expect(bl.entries).toHaveLength(22);
     expect(readdirSync(dir)).toEqual(['bl.json']);
+  });
+
+  it('prints with --json exactly the bytes --out writes (one formatter of the canonical line)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-cli-'));
+    const out = join(dir, 'bl.json');
+    const input = join(dir, 'mixed.txt');
+    const lines = [
+      'www.journalide.org',
+      'sbmsa.wiki',
+      '45.33.33.7/23',
+      '10.0.0.1',
+      'not a value',
+      '2a01:4f8::/48',
+    ];
+    for (let i = 0; i < 3000; i++) lines.push(`h${i}.example-feed.net`, `23.${i % 250}.${(i * 7) % 250}.9`);
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const args = ['compile', '--now', '2024-01-01T00:00:00Z', '--input', input];
+    const printed = await cli([...args, '--json']);
+    const written = await cli([...args, '--out', out]);
+    expect(printed.code).toBe(0);
+    expect(written.code).toBe(0);
+    expect(printed.stdout).toBe(readFileSync(out, 'utf8'));
+    expect((JSON.parse(printed.stdout) as Blocklist).entries.length).toBeGreaterThan(3000);
   });
 
   it('reads stdin with --input - and applies --now to expiry', async () => {
@@ -184,5 +207,58 @@ describe('iocwall check', () => {
     expect(lan.stdout).toMatch(/^guard: would refuse it: guarded \(10\.0\.0\.0\/8 private \(RFC 1918\)\)$/m);
     const c2 = await cli(['check', 'journalide[.]org']);
     expect(c2.stdout).toMatch(/^guard: would let a source block it$/m);
+  });
+});
+
+describe('iocwall compile and check: the guard carves protected addresses out of a network', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iocwall-carve-'));
+  const feed = join(dir, 'feed.txt');
+  writeFileSync(feed, '45.33.33.7/23\n');
+  const now = ['--now', '2026-01-01T00:00:00Z'];
+
+  it('keeps the rest of 45.33.32.0/23 as entries and rejects the resolver inside it', async () => {
+    const r = await cli(['compile', '--json', '--input', feed, ...now]);
+    expect(r.code).toBe(0);
+    const bl = JSON.parse(r.stdout) as Blocklist;
+    const size = (v: string): number => 2 ** (32 - Number(v.split('/')[1] ?? 32));
+    expect(bl.entries.reduce((n, e) => n + size(e.value), 0)).toBe(511);
+    expect(bl.entries.map((e) => e.value)).toContain('45.33.32.0/24');
+    expect(bl.entries.map((e) => e.value)).toContain('45.33.33.235');
+    expect(bl.entries.map((e) => e.value)).not.toContain('45.33.33.234');
+    expect(bl.rejected).toEqual([
+      {
+        value: '45.33.33.234',
+        source: 'feed.txt',
+        reason: 'warninglisted',
+        detail: 'public-dns-v4; carved out of 45.33.32.0/23',
+      },
+    ]);
+  });
+
+  it('says so in check, for the network and for the carved address', async () => {
+    const net = await cli(['check', '--json', '--input', feed, ...now, '45.33.33.7/23']);
+    expect(net.code).toBe(0);
+    const n = JSON.parse(net.stdout) as {
+      guard: { allowed: boolean; carved?: { value: string; reason: string }[] }[];
+      why: string;
+      listedBy: { status: string; detail?: string }[];
+    };
+    expect(n.guard[0]).toMatchObject({
+      allowed: true,
+      carved: [{ value: '45.33.33.234', reason: 'warninglisted' }],
+    });
+    expect(n.why).toMatch(/^partly blocked: the guard carves 45\.33\.33\.234 .*public-dns-v4/);
+    expect(n.listedBy[0]).toMatchObject({
+      status: 'accepted',
+      detail: expect.stringMatching(/carved out: 45\.33\.33\.234/),
+    });
+    const addr = await cli(['check', '--json', '--input', feed, ...now, '45.33.33.234']);
+    const a = JSON.parse(addr.stdout) as { blocked: boolean; why: string };
+    expect(a.blocked).toBe(false);
+    expect(a.why).toBe('not blocked: warninglisted (public-dns-v4; carved out of 45.33.32.0/23) in feed.txt');
+    const text = await cli(['check', '--input', feed, ...now, '45.33.33.7/23']);
+    expect(text.stdout).toMatch(
+      /guard: would let a source block it without 45\.33\.33\.234 \(warninglisted\)/,
+    );
   });
 });

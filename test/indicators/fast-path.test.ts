@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCidr4Into } from '../../src/blocklist/cidr.js';
+import { parseCidr4Into } from '../../src/blocklist/engine/cidr.js';
 import { classify, classifyWithoutFastPaths } from '../../src/indicators/classify.js';
 import {
   canonicalIPv4Text,
@@ -12,7 +12,7 @@ import {
   NameScan,
   scanCanonicalDomain,
 } from '../../src/indicators/fast-path.js';
-import { suffixHash } from '../../src/blocklist/suffix-table.js';
+import { suffixHash } from '../../src/blocklist/engine/suffix-table.js';
 
 /** Strings shaped like IPv4 values, valid or not: digits, dots, at most a slash or two. */
 const ipv4ish = fc.oneof(

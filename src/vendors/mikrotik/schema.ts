@@ -96,6 +96,11 @@ export const MikrotikOptionsSchema = z
     raw: z.boolean().default(false),
     /** Capacity reported to the planner (RouterOS has no documented limit; RAM bound). */
     maxEntriesPerSet: z.number().int().positive().default(200_000),
+    /**
+     * Longest silence (ms) tolerated while the router scans a menu for a `print` (~1.9 s per 23k rows on
+     * real hardware; a 200k list with concurrent reads takes well over the 15 s request timeout).
+     */
+    scanTimeoutMs: z.number().int().positive().default(120_000),
     /** Commands in flight on the connection during bulk changes. */
     window: z.number().int().min(1).max(4096).default(256),
     /** Name reported for the DNS set (RouterOS static entries have no list name; marked by comment). */

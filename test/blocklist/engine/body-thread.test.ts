@@ -1,0 +1,107 @@
+/**
+ * The body-writer thread (src/blocklist/engine/body-thread.ts) only runs from the build (its worker is a
+ * built `.js` file), so these tests drive the built binary and the built module, and compare them
+ * with the in-thread writer that the TypeScript sources use under vitest.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/main.js';
+
+const DIST = new URL('../../../dist/src/', import.meta.url);
+const BIN = new URL('cli/main.js', DIST).pathname;
+
+type BodyThreadModule = typeof import('../../../src/blocklist/engine/body-thread.js');
+
+/** A plain list of `n` lines: names, addresses, networks, and values the guard refuses. */
+function plainList(n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = (i * 7919) % 100_003;
+    if (i % 10 === 0) lines.push(`${1 + (k % 223)}.${(k >> 3) & 255}.${k & 255}.${i & 255}`);
+    else if (i % 97 === 0) lines.push(`10.0.${k & 255}.1`);
+    else if (i % 89 === 0) lines.push(`${k}.example.com`);
+    else
+      lines.push(
+        `${i % 13 === 0 ? 'cdn.' : ''}host${k.toString(36)}.${['com', 'net', 'ru', 'co.uk'][i % 4] ?? 'com'}`,
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The file without its `generatedAt` value (the one byte range that differs between two runs). */
+function withoutClock(text: string): string {
+  return text.replace(/"generatedAt":"[^"]*"/, '"generatedAt":""');
+}
+
+describe('writing a big body on a second thread', () => {
+  it('writes the same file and digest as the in-thread writer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-body-'));
+    const input = join(dir, 'big.txt');
+    // Above the 50,000 entries from which the built writer hands the body to its thread.
+    writeFileSync(input, plainList(70_000));
+    const threaded = join(dir, 'threaded.json');
+    const run = spawnSync(
+      process.execPath,
+      [BIN, '--log-level', 'warn', 'compile', '--input', input, '--format', 'plain', '--out', threaded],
+      { encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+
+    const inThread = join(dir, 'in-thread.json');
+    const code = await runCli(
+      ['--log-level', 'error', 'compile', '--input', input, '--format', 'plain', '--out', inThread],
+      { stdout: new PassThrough(), stderr: new PassThrough(), isTTY: false },
+    );
+    expect(code).toBe(0);
+
+    const a = readFileSync(threaded, 'utf8');
+    expect(withoutClock(a)).toBe(withoutClock(readFileSync(inThread, 'utf8')));
+    const doc = JSON.parse(a) as { digest: string; entries: unknown[]; rejected: unknown[] };
+    expect(doc.entries.length).toBeGreaterThan(50_000);
+    expect(doc.rejected.length).toBeGreaterThan(0);
+    const digest = createHash('sha256').update(JSON.stringify(doc.entries)).digest('hex');
+    expect(doc.digest).toBe(`sha256:${digest}`);
+  });
+
+  it('is what the built writer uses, and reports a write error instead of hanging', async () => {
+    const { BodyThread } = (await import(
+      new URL('blocklist/engine/body-thread.js', DIST).href
+    )) as BodyThreadModule;
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-body-'));
+    const path = join(dir, 'x');
+    writeFileSync(path, '');
+
+    const ok = openSync(path, 'w');
+    const good = BodyThread.start(ok);
+    expect(good).toBeDefined();
+    if (good === undefined) return;
+    const hashed = good.writer(true);
+    hashed.ascii('\n{"a":1},\n{"b":2}\n');
+    hashed.flush();
+    const tail = good.writer(false);
+    tail.ascii('],"rejected":[]}\n');
+    tail.flush();
+    expect(good.finish()).toBe(`sha256:${createHash('sha256').update('[{"a":1},{"b":2}]').digest('hex')}`);
+    closeSync(ok);
+    expect(readFileSync(path, 'utf8')).toBe('\n{"a":1},\n{"b":2}\n],"rejected":[]}\n');
+
+    // A descriptor opened for reading: the worker's write fails with EBADF.
+    const readOnly = openSync(path, 'r');
+    const bad = BodyThread.start(readOnly);
+    expect(bad).toBeDefined();
+    expect(() => {
+      // More than the buffers in circulation, so the writer meets the failure before `finish` if
+      // the worker reported it by then.
+      const w = bad?.writer(true);
+      for (let i = 0; i < 40; i++) w?.ascii('x'.repeat(1 << 20));
+      w?.flush();
+      bad?.finish();
+    }).toThrow(/EBADF/);
+    closeSync(readOnly);
+  });
+});

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  buildDualIndex,
+  IPv4Index,
+  IPv4Union,
+  type IPv4Columns,
+} from '../../../src/blocklist/engine/ranges.js';
+import { formatCidr4 } from '../../../src/blocklist/engine/cidr.js';
+
+const interval = fc
+  .tuple(
+    fc.integer({ min: 0, max: 4294967295 }),
+    fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1 << 20 })),
+    fc.constantFrom('a', 'b', 'c'),
+  )
+  .map(([first, span, label]) => ({ first, last: Math.min(4294967295, first + span), label }));
+
+function columns(items: { first: number; last: number; label: string }[]): IPv4Columns {
+  const labels = ['a', 'b', 'c'];
+  return {
+    first: items.map((i) => i.first),
+    last: items.map((i) => i.last),
+    label: items.map((i) => labels.indexOf(i.label)),
+    labels,
+  };
+}
+
+describe('IPv4Index over columns', () => {
+  it('property: answers exactly as the index over objects, and gives the same entries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(interval, { maxLength: 40 }),
+        fc.array(interval, { minLength: 1, maxLength: 20 }),
+        (items, queries) => {
+          const objects = new IPv4Index(items);
+          const cols = new IPv4Index(columns(items));
+          expect(cols.size).toBe(objects.size);
+          expect(cols.entries()).toEqual(objects.entries());
+          for (const q of queries) {
+            expect(cols.find(q.first, q.last)).toBe(objects.find(q.first, q.last));
+            expect(cols.findContaining(q.first, q.last)).toBe(objects.findContaining(q.first, q.last));
+            expect(cols.overlaps(q.first, q.last)).toBe(objects.overlaps(q.first, q.last));
+          }
+        },
+      ),
+    );
+  });
+
+  it('property: a union built from columns agrees with one built from objects', () => {
+    fc.assert(
+      fc.property(
+        fc.array(interval, { maxLength: 40 }),
+        fc.array(interval, { maxLength: 40 }),
+        fc.array(interval, { minLength: 1, maxLength: 20 }),
+        (a, b, queries) => {
+          const objects = new IPv4Union([...a, ...b]);
+          const mixed = new IPv4Union(a, [columns(b)]);
+          expect(mixed.runs).toBe(objects.runs);
+          for (const q of queries)
+            expect(mixed.overlaps(q.first, q.last)).toBe(objects.overlaps(q.first, q.last));
+        },
+      ),
+    );
+  });
+
+  it('buildDualIndex keeps the first label of a repeated address and every entry in order', () => {
+    const pairs: [string, string][] = [
+      ['192.0.2.1', 'one'],
+      ['192.0.2.0/24', 'net'],
+      ['192.0.2.1', 'two'],
+      ['2001:db8::1', 'six'],
+      ['bogus', 'bad'],
+    ];
+    const index = buildDualIndex(pairs);
+    expect(index.bad).toEqual(['bogus']);
+    expect(index.v4.findContaining(0xc0000201, 0xc0000201)).toBe('net');
+    expect(
+      index.v4.entries().map((e) => [formatCidr4(e.first, e.last === e.first ? 32 : 24), e.label]),
+    ).toEqual([
+      ['192.0.2.1', 'one'],
+      ['192.0.2.0/24', 'net'],
+      ['192.0.2.1', 'two'],
+    ]);
+    expect(index.v6.size).toBe(1);
+  });
+});
