@@ -69,15 +69,16 @@ function fitToCapabilities(
   if (!caps.dnsSubdomainBlock && sets.some((s) => s.id === 'dns')) {
     warnings.push('device cannot block a domain with its subdomains: only the exact names are blocked');
   }
-  const tooBig = sets.filter((s) => s.entries.length > caps.maxEntriesPerSet);
+  const maxFor = (s: DesiredSet): number => caps.maxEntriesBySet?.[s.id] ?? caps.maxEntriesPerSet;
+  const tooBig = sets.filter((s) => s.entries.length > maxFor(s));
   const refusal =
     tooBig.length > 0
       ? tooBig
           .map(
             (s) =>
-              `${s.name} needs ${s.entries.length} entries but the device holds at most ${caps.maxEntriesPerSet} per object`,
+              `${s.name} needs ${s.entries.length} entries but the device holds at most ${maxFor(s)} per object`,
           )
-          .join('; ')
+          .join('; ') + (caps.limitReason === undefined ? '' : ` (${caps.limitReason})`)
       : null;
   return { desired: { ...desired, sets, rules }, warnings, refusal };
 }

@@ -6,11 +6,12 @@
 import { ConfigError } from '../errors.js';
 import { mikrotikModule } from './mikrotik/index.js';
 import { opnsenseModule } from './opnsense/index.js';
+import { pfsenseModule } from './pfsense/index.js';
 import type { AdapterFactory, VendorId, VendorModule } from './types.js';
 import { withCanonicalValues } from './values.js';
 
 /** Every vendor iocwall supports, in the order the lab starts them. */
-export const VENDOR_MODULES: readonly VendorModule[] = [opnsenseModule, mikrotikModule];
+export const VENDOR_MODULES: readonly VendorModule[] = [opnsenseModule, pfsenseModule, mikrotikModule];
 
 /** The module of a vendor, or undefined when this release does not implement it. */
 export function vendorModule(vendor: VendorId): VendorModule | undefined {

@@ -45,6 +45,10 @@ export interface Capabilities {
   dnsSubdomainBlock: boolean;
   /** Most entries one managed set may hold on this device (Infinity when unbounded). */
   maxEntriesPerSet: number;
+  /** Per-set limits where a set differs from `maxEntriesPerSet` (pfrest < 2.5.4 caps aliases, not its DNS text). */
+  maxEntriesBySet?: Partial<Record<SetId, number>>;
+  /** Why the limit exists and what lifts it; shown with a capacity refusal. */
+  limitReason?: string;
   /**
    * Sets exist only through their entries (RouterOS address lists, DNS static entries): an empty set
    * cannot be observed, so an absent set is the same as an empty one.

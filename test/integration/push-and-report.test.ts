@@ -33,7 +33,7 @@ describe('manual push after an advisory, and the audit report', () => {
     expect(nightly.code).toBe(0);
     expect(
       (JSON.parse(nightly.stdout) as { targets: { status: string }[] }).targets.map((t) => t.status),
-    ).toEqual(['in-sync', 'in-sync']);
+    ).toEqual(['in-sync', 'in-sync', 'in-sync']);
     const d = fx.device('mikrotik');
     const admin = await connectRouterOs({
       endpoint: d.endpoint,
@@ -137,6 +137,7 @@ describe('iocwall check --config', () => {
       expect(json.blocked).toBe(true);
       expect(json.targets).toEqual([
         { target: 'lab-opnsense', present: false },
+        { target: 'lab-pfsense', present: false },
         { target: 'lab-mikrotik', present: true, set: 'iocwall_dns', entry: 'journalide.org' },
       ]);
       const ip = JSON.parse((await fx.run('check', '23.254.211.5', '--json')).stdout) as {
@@ -144,6 +145,7 @@ describe('iocwall check --config', () => {
       };
       expect(ip.targets).toEqual([
         { target: 'lab-opnsense', present: false },
+        { target: 'lab-pfsense', present: false },
         { target: 'lab-mikrotik', present: true, set: 'iocwall_v4', entry: '23.254.211.0/28' },
       ]);
       const text = await fx.run('check', '23.254.211.5');

@@ -5,9 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ReadOnlyViolationError, VendorError } from '../../errors.js';
-import type { TlsSettings } from '../tls.js';
 import { RouterOsConnection, RouterOsTrapError, type RouterOsReply } from './connection.js';
-import { openSocket, tlsFor } from './socket.js';
+import { openSocket, tlsFor, type RouterOsClientOptions } from './socket.js';
 
 export { RouterOsTrapError, type RouterOsReply } from './connection.js';
 
@@ -38,25 +37,7 @@ export interface RouterOsClient {
   close(): Promise<void>;
 }
 
-/** How to reach and authenticate to one router. */
-export interface RouterOsClientOptions {
-  /** `tcp://host[:8728]` or `tls://host[:8729]`. */
-  endpoint: string;
-  username: string;
-  password: string;
-  /** Connect timeout, and the longest silence tolerated while commands are pending. */
-  timeoutMs: number;
-  /**
-   * Longest silence tolerated while a `print` is pending (default `timeoutMs`): the router answers a
-   * query only after scanning the whole menu, ~1.9 s per 23k rows, longer while other commands compete.
-   */
-  scanTimeoutMs?: number;
-  /** Refuse every command that is not a read (audit, plan). */
-  readOnly: boolean;
-  tls?: TlsSettings;
-  /** Target name for errors and logs. */
-  target: string;
-}
+export type { RouterOsClientOptions } from './socket.js';
 
 const COMMAND_RE = /^(\/[a-z0-9-]+)+$|^getall$/;
 const NAME_RE = /^\.?[a-z0-9][a-z0-9.-]*$/;

@@ -5,8 +5,27 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { VendorError } from '../../errors.js';
-import { resolveTlsOptions } from '../tls.js';
-import type { RouterOsClientOptions } from './client.js';
+import { resolveTlsOptions, type TlsSettings } from '../tls.js';
+
+/** How to reach and authenticate to one router. */
+export interface RouterOsClientOptions {
+  /** `tcp://host[:8728]` or `tls://host[:8729]`. */
+  endpoint: string;
+  username: string;
+  password: string;
+  /** Connect timeout, and the longest silence tolerated while commands are pending. */
+  timeoutMs: number;
+  /**
+   * Longest silence tolerated while a `print` is pending (default `timeoutMs`): the router answers a
+   * query only after scanning the whole menu, ~1.9 s per 23k rows, longer while other commands compete.
+   */
+  scanTimeoutMs?: number;
+  /** Refuse every command that is not a read (audit, plan). */
+  readOnly: boolean;
+  tls?: TlsSettings;
+  /** Target name for errors and logs. */
+  target: string;
+}
 
 /**
  * What to tell a user whose API-SSL refuses the handshake. RouterOS's api-ssl without a certificate

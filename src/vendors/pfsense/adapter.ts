@@ -1,0 +1,101 @@
+/**
+ * The pfSense adapter, over the pfrest REST API (pfSense-pkg-RESTAPI, `/api/v2`). What iocwall manages on a
+ * pfSense target:
+ * - sets `ipv4`/`ipv6` → two `network` aliases, description `<marker> <setId>`, every entry a CIDR (`/32`,
+ *   `/128` for hosts), one detail per entry, content always written whole in one POST/PATCH;
+ * - set `dns` → a marked block in the DNS Resolver's custom options (adapter-dns.ts);
+ * - rules `egress-ipv4`/`egress-ipv6` → floating quick block/reject rules, direction in, on
+ *   `options.interfaces` (default `lan`), destination = the alias (adapter-rules.ts).
+ * Credentials: `username`/`password` (HTTP Basic, pfrest's default) or `apiKey` (`X-API-Key`, when KeyAuth is
+ * enabled on the device). The privileges needed are listed in docs/vendors/pfsense.md.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../../errors.js';
+import { setNames } from '../ownership.js';
+import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
+import { applyChanges } from './adapter-apply.js';
+import { fetchSnapshot, observe, type PfsenseContext } from './adapter-read.js';
+import { PfsenseClient } from './client.js';
+
+/** Vendor options accepted in the target config (strict, with defaults). */
+export const pfsenseOptionsSchema = z.strictObject({
+  /** Interface ids (`lan`, `opt1`; as in `GET /api/v2/interfaces`) whose inbound traffic is blocked. */
+  interfaces: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/))
+    .min(1)
+    .default(['lan']),
+});
+
+/** Credentials: a pfSense user for Basic auth, or an API key. */
+export const pfsenseCredentialsSchema = z.union([
+  z.object({ apiKey: z.string().min(1) }).loose(),
+  z.object({ username: z.string().min(1), password: z.string().min(1) }).loose(),
+]);
+
+/** The default device names (the default policy prefix) when the connection names none. */
+const DEFAULT_NAMES: Record<SetId, string> = setNames('iocwall');
+
+/**
+ * Builds the adapter for one pfSense target. Nothing is contacted until the first `read`/`apply`.
+ * @throws ConfigError for missing credentials or bad options.
+ */
+export const createPfsenseAdapter: AdapterFactory = (connection, marker) => {
+  const creds = pfsenseCredentialsSchema.safeParse(connection.credentials);
+  if (!creds.success)
+    throw new ConfigError(
+      `target ${connection.name}: pfsense needs credentials username and password, or apiKey`,
+    );
+  const opts = pfsenseOptionsSchema.safeParse(connection.options);
+  if (!opts.success)
+    throw new ConfigError(
+      `target ${connection.name}: invalid pfsense options: ${opts.error.issues[0]?.message ?? ''}`,
+    );
+  const names: Record<SetId, string> = { ...DEFAULT_NAMES, ...connection.objectNames };
+  const c = connection.credentials;
+  let ctx: Promise<PfsenseContext> | undefined;
+  const context = (): Promise<PfsenseContext> => {
+    ctx ??= PfsenseClient.connect({
+      target: connection.name,
+      endpoint: connection.endpoint,
+      ...(c.apiKey === undefined ? { username: c.username, password: c.password } : { apiKey: c.apiKey }),
+      tls: connection.tls,
+      timeoutMs: connection.timeoutMs,
+      readOnly: connection.readOnly,
+    }).then(
+      (client) => ({ client, marker, interfaces: opts.data.interfaces, names }),
+      (err: unknown) => {
+        ctx = undefined; // a later call may retry the connection
+        throw err;
+      },
+    );
+    return ctx;
+  };
+  // One writer per device: pfrest's write lock does not stop the GUI or other writers, and each request
+  // saves the config it loaded, so iocwall never overlaps its own calls to one device.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const adapter: FirewallAdapter = {
+    vendor: 'pfsense',
+    read: () =>
+      serial(async () => {
+        const x = await context();
+        return observe(x, await fetchSnapshot(x.client));
+      }),
+    apply: (changes, desired) =>
+      serial(async () => {
+        const x = await context();
+        for (const s of desired.sets) names[s.id] = s.name;
+        return applyChanges(x, changes, desired);
+      }),
+    async close() {
+      const pending = ctx;
+      ctx = undefined;
+      if (pending !== undefined) (await pending.catch(() => undefined))?.client.close();
+    },
+  };
+  return adapter;
+};

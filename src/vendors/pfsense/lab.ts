@@ -1,0 +1,157 @@
+/**
+ * The lab entry of pfSense: starts the simulator for one release with an administrator (`page-all`) and an
+ * `iocwall` user holding only the privileges docs/vendors/pfsense.md lists, and performs an
+ * administrator's hand edits through the REST API with the administrator's account.
+ */
+import { z } from 'zod';
+import type { AdminHandEdits, LabDeviceHandle, LabEntry, LabStartOptions, RuleId, SetId } from '../types.js';
+import { PfsenseClient } from './client.js';
+import { PFSENSE_FIRMWARE, formatRelease, parsePfsenseFirmware } from './releases.js';
+import { aliasSchema, dnsSettingsSchema, ruleSchema } from './schema.js';
+import { IOCWALL_PRIVILEGES, PfsenseSimulator } from './simulator/server.js';
+
+const ANY = z.unknown();
+
+/** What an administrator does by hand, through pfrest with a `page-all` account. */
+export function adminEdits(client: PfsenseClient): AdminHandEdits {
+  const applyFirewall = (): Promise<unknown> => client.post('firewall/apply', { async: false }, ANY);
+  const alias = async (name: string): Promise<z.infer<typeof aliasSchema>> => {
+    const all = await client.get('firewall/aliases', z.array(aliasSchema));
+    const hit = all.find((a) => a.name === name);
+    if (hit === undefined) throw new Error(`no alias ${name}`);
+    return hit;
+  };
+  const rule = async (name: string): Promise<z.infer<typeof ruleSchema>> => {
+    const all = await client.get('firewall/rules', z.array(ruleSchema));
+    const first = name.split(' ')[0] ?? name;
+    const hit = all.find((r) => r.descr === name) ?? all.find((r) => (r.descr ?? '').startsWith(first));
+    if (hit === undefined) throw new Error(`no rule ${name}`);
+    return hit;
+  };
+  /** Edits the custom options; applies the resolver unless `apply` is false (a saved, unapplied edit). */
+  const editDns = async (edit: (lines: string[]) => string[], apply = true): Promise<void> => {
+    const s = await client.get('services/dns_resolver/settings', dnsSettingsSchema);
+    const text = edit((s.custom_options ?? '').split('\n')).join('\n');
+    await client.patch('services/dns_resolver/settings', { custom_options: text }, ANY);
+    if (apply) await client.post('services/dns_resolver/apply', { async: false }, ANY);
+  };
+  const cidr = (v: string): string => (v.includes('/') ? v : v.includes(':') ? `${v}/128` : `${v}/32`);
+  /** Edits an alias as the GUI does (whole content), then applies unless `apply` is false. */
+  const editAlias = async (
+    name: string,
+    edit: (address: string[]) => string[],
+    apply = true,
+  ): Promise<void> => {
+    const a = await alias(name);
+    const address = edit(a.address);
+    const body = { id: a.id, name: a.name, address, detail: address.map(() => 'admin') };
+    await client.patch('firewall/alias', body, ANY);
+    if (apply) await applyFirewall();
+  };
+  const zone = (v: string): string => `local-zone: "${v}." always_nxdomain`;
+  const addZone = (setName: string, value: string) => (lines: string[]) =>
+    lines.flatMap((l) => (l.startsWith(`# ${setName} end`) ? [zone(value), l] : [l]));
+  return {
+    async removeEntry(set: SetId, setName: string, value: string) {
+      if (set === 'dns') return editDns((lines) => lines.filter((l) => l.trim() !== zone(value)));
+      return editAlias(setName, (a) => a.filter((x) => x !== cidr(value) && x !== value));
+    },
+    async addEntry(set: SetId, setName: string, value: string) {
+      if (set === 'dns') return editDns(addZone(setName, value));
+      return editAlias(setName, (a) => [...a, cidr(value)]);
+    },
+    // Saved like a GUI edit whose "Apply changes" was never pressed: configuration and running state differ.
+    async saveWithoutApply(set: SetId, setName: string, value: string) {
+      if (set === 'dns') return editDns(addZone(setName, value), false);
+      return editAlias(setName, (a) => [...a, cidr(value)], false);
+    },
+    async disableRule(_rule: RuleId, ruleName: string) {
+      const r = await rule(ruleName);
+      await client.patch('firewall/rule', { id: r.id, disabled: true }, ANY);
+      await applyFirewall();
+    },
+    async deleteRule(_rule: RuleId, ruleName: string) {
+      const r = await rule(ruleName);
+      await client.deleteOne('firewall/rule', r.id);
+      await applyFirewall();
+    },
+    async allowAbove(id: RuleId, ruleName: string) {
+      const r = await rule(ruleName);
+      const allow = {
+        type: 'pass',
+        interface: r.interface,
+        ipprotocol: id === 'egress-ipv6' ? 'inet6' : 'inet',
+        source: 'any',
+        destination: 'any',
+        descr: 'admin: allow everything (testing)',
+        floating: true,
+        quick: true,
+        direction: 'any',
+        placement: r.id,
+      };
+      await client.post('firewall/rule', allow, ANY);
+      await applyFirewall();
+    },
+    async createForeignSet(set: SetId, setName: string) {
+      if (set === 'dns') {
+        const block = [`# ${setName} begin`, 'server:', zone('foreign.example'), `# ${setName} end`];
+        return editDns((lines) => [...lines.filter((l) => l !== ''), ...block]);
+      }
+      const body = {
+        name: setName,
+        type: 'network',
+        descr: 'made by hand',
+        address: ['198.51.100.0/24'],
+        detail: ['a'],
+      };
+      await client.post('firewall/alias', body, ANY);
+      await applyFirewall();
+    },
+  };
+}
+
+async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
+  const adminPassword = options.secret();
+  const password = options.secret();
+  const sim = new PfsenseSimulator({
+    firmware: options.firmware,
+    users: {
+      admin: { password: adminPassword, privileges: ['page-all'] },
+      iocwall: { password, privileges: IOCWALL_PRIVILEGES },
+    },
+    ...(options.latencyMs === undefined ? {} : { latency: { requestMs: options.latencyMs } }),
+  });
+  const ep = await sim.start();
+  const admin = await PfsenseClient.connect({
+    target: 'lab-pfsense-admin',
+    endpoint: ep.endpoint,
+    username: 'admin',
+    password: adminPassword,
+    tls: { fingerprint: ep.fingerprint },
+    timeoutMs: 30_000,
+    readOnly: false,
+  });
+  return {
+    firmware: formatRelease(parsePfsenseFirmware(options.firmware)),
+    endpoint: ep.endpoint,
+    dns: ep.dns,
+    credentials: { username: 'iocwall', password },
+    fingerprint: ep.fingerprint,
+    admin: adminEdits(admin),
+    dropConnectionAfter: (n) => sim.dropConnectionAfter(n),
+    simulator: sim,
+    writeCount: () => sim.writeCount(),
+    async stop() {
+      admin.close();
+      await sim.stop();
+    },
+  };
+}
+
+/** The lab entry (see releases.ts for the ranges). */
+export const PFSENSE_LAB: LabEntry = {
+  defaultFirmware: '2.8.1+pfrest-2.10.0',
+  firmware: PFSENSE_FIRMWARE,
+  parseFirmware: (release) => formatRelease(parsePfsenseFirmware(release)),
+  start,
+};
