@@ -11,7 +11,7 @@ import type { Blocklist } from '../blocklist/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { redactSecrets } from '../config/secrets.js';
-import { effectivePolicy, endpointHost, resolveConnection } from '../config/targets.js';
+import { effectivePolicy } from '../config/targets.js';
 import { TOKENS, type Clock } from '../container.js';
 import { IocwallError, SafetyError, StalePlanError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -20,16 +20,10 @@ import { ownershipMarker } from '../vendors/ownership.js';
 import { buildPlan, observedDigest } from '../plan/planner.js';
 import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
-import { insecureTls } from '../vendors/tls.js';
 import type { Change, FirewallAdapter, ObservedState } from '../vendors/types.js';
 import { assertDesiredAllowed, assertNothingGuarded, type GuardCheck } from './guard-check.js';
-import {
-  appendJournal,
-  readJournal,
-  reconcileIntent,
-  unsettledIntents,
-  type JournalRecord,
-} from './journal.js';
+import { appendJournal, settleIntents, type JournalRecord } from './journal.js';
+import { connectTarget } from './connect.js';
 import { withTargetLock } from './lock.js';
 import { recheckSavedPlan } from './saved-plan.js';
 import { runWithProgress } from './progress.js';
@@ -80,11 +74,6 @@ export interface ObservedTarget {
 export interface RunReport {
   runId: string;
   outcomes: TargetOutcome[];
-}
-
-/** Loopback never leaves the machine (the lab): clear text there crosses no network. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function errorMessage(err: unknown): string {
@@ -144,7 +133,7 @@ export class Engine {
         limit(async () => {
           try {
             const adapter = adapterFactoryFor(this.registry, target.vendor)(
-              resolveConnection(loaded, target, true),
+              connectTarget(loaded, target, true, this.log),
               marker,
             );
             try {
@@ -199,19 +188,7 @@ export class Engine {
   ): Promise<TargetOutcome> {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const readOnly = request.mode === 'plan' || request.mode === 'audit';
-    const connection = resolveConnection(request.loaded, target, readOnly);
-    if (/^(http|tcp):/.test(connection.endpoint) && !isLoopback(endpointHost(connection.endpoint))) {
-      this.log.warn(
-        { target: target.name, endpoint: connection.endpoint },
-        'CLEAR-TEXT TRANSPORT: the login to this target crosses the network unencrypted (use https:// or tls://)',
-      );
-    }
-    if (insecureTls(connection.tls)) {
-      this.log.warn(
-        { target: target.name },
-        'TLS VERIFICATION IS OFF for this target (tls.insecure): anyone on the path can impersonate the firewall',
-      );
-    }
+    const connection = connectTarget(request.loaded, target, readOnly, this.log);
     const marker = ownershipMarker(request.loaded.config.instanceId);
     const adapter = adapterFactoryFor(this.registry, target.vendor)(connection, marker);
     try {
@@ -320,45 +297,22 @@ export class Engine {
     }
   }
 
-  /**
-   * Settles the intents an unfinished run left (killed, dropped, failed verification): what of them the
-   * device holds now is journalled as `reconciled`, so the journal matches the device again.
-   */
+  /** Journals what an unfinished earlier run really left on the device (see journal.ts). */
   private settleIntents(
     request: RunRequest,
     runId: string,
     target: TargetConfig,
     observed: ObservedState,
   ): void {
-    const stateDir = request.loaded.stateDir;
-    const open = unsettledIntents(readJournal(stateDir), target.name);
-    if (open.length === 0) return;
-    const cache = new Map<string, ReadonlySet<string>>();
-    const holds = (name: string): ReadonlySet<string> => {
-      let set = cache.get(name);
-      if (!set) {
-        set = new Set(observed.sets.filter((s) => s.name === name).flatMap((s) => s.entries));
-        cache.set(name, set);
-      }
-      return set;
-    };
-    for (const intent of open) {
-      appendJournal(stateDir, {
-        ...intent,
-        // The values have been on the device since that run sent them.
-        ts: intent.ts,
-        runId,
-        command: request.command,
-        result: 'reconciled',
-        reconciles: intent.runId,
-        ...reconcileIntent(intent, holds),
-        rules: [],
-      });
+    const settled = settleIntents(request.loaded.stateDir, target.name, observed, {
+      runId,
+      command: request.command,
+    });
+    for (const unfinishedRun of settled)
       this.log.warn(
-        { target: target.name, unfinishedRun: intent.runId },
+        { target: target.name, unfinishedRun },
         'journal reconciled with the device after an unfinished run',
       );
-    }
   }
 
   private journal(

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { appendLine } from '../util/atomic.js';
+import type { ObservedState } from '../vendors/types.js';
 
 /** One journal line: what a run did (or refused, or failed to do) on one target. */
 export const journalRecordSchema = z.object({
@@ -118,4 +119,38 @@ export function reconcileIntent(
     if (gone.length > 0) removed[set] = gone;
   }
   return { added, removed };
+}
+
+/**
+ * Settles every unsettled intent of `target` against what was just read from it: appends a `reconciled`
+ * record per intent (dated as the intent: the values are there since that run sent them) and returns the
+ * ids of the runs it settled.
+ */
+export function settleIntents(
+  stateDir: string,
+  target: string,
+  observed: Pick<ObservedState, 'sets'>,
+  run: { runId: string; command: string },
+): string[] {
+  const open = unsettledIntents(readJournal(stateDir), target);
+  const cache = new Map<string, ReadonlySet<string>>();
+  const holds = (name: string): ReadonlySet<string> => {
+    let set = cache.get(name);
+    if (!set) {
+      set = new Set(observed.sets.filter((s) => s.name === name).flatMap((s) => s.entries));
+      cache.set(name, set);
+    }
+    return set;
+  };
+  for (const intent of open) {
+    appendJournal(stateDir, {
+      ...intent,
+      ...run,
+      result: 'reconciled',
+      reconciles: intent.runId,
+      ...reconcileIntent(intent, holds),
+      rules: [],
+    });
+  }
+  return open.map((i) => i.runId);
 }

@@ -146,7 +146,10 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
         stateDir: loaded.stateDir,
         readOnly: !updateState,
         now: o.now,
-        resolveSecret: (ref) => resolveSecret(ref, loaded.baseDir),
+        resolveSecret: (ref) =>
+          resolveSecret(ref, loaded.baseDir, {
+            onWarning: (warning) => log.warn({ source: s.name, warning }, 'secret file'),
+          }),
         log,
         ...(o.stdin ? { stdin: o.stdin as never } : {}),
       },

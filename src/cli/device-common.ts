@@ -18,7 +18,9 @@ import { sha256Of } from '../plan/digest.js';
 import { EXIT } from './exit-codes.js';
 import { printJson, printText, type CliContext } from './context.js';
 import type { DeviceOptions } from './device-options.js';
-import { ExitSignal } from '../errors.js';
+import { ConfigError, ExitSignal } from '../errors.js';
+import { isIdentifierField, resolveSecret } from '../config/secrets.js';
+import { implementedVendors } from '../vendors/index.js';
 
 export type { DeviceOptions } from './device-options.js';
 
@@ -33,6 +35,17 @@ export interface DeviceSetup {
 export function setupDevices(options: DeviceOptions): DeviceSetup {
   const loaded = loadConfig(options.config);
   const targets = selectTargets(loaded, options.target, options.tenant);
+  // A vendor this release lacks or a secret that cannot be read is a configuration error (exit 1),
+  // found before any device is touched, not one failed target among others (exit 4).
+  const implemented = implementedVendors();
+  for (const t of targets) {
+    if (!implemented.includes(t.vendor))
+      throw new ConfigError(
+        `target ${t.name}: vendor ${t.vendor} is not implemented in this release (implemented: ${implemented.join(', ')})`,
+      );
+    for (const [field, ref] of Object.entries(t.credentials))
+      resolveSecret(ref, loaded.baseDir, { identifier: isIdentifierField(field) });
+  }
   const guard = createGuard(guardOptionsFromConfig(loaded));
   return { loaded, targets, guard };
 }

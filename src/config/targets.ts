@@ -9,7 +9,7 @@ import { objectNames } from '../vendors/ownership.js';
 import type { TargetConnection } from '../vendors/types.js';
 import type { LoadedConfig } from './load.js';
 import type { Policy, TargetConfig } from './schema.js';
-import { resolveSecret } from './secrets.js';
+import { isIdentifierField, resolveSecret } from './secrets.js';
 
 /** Picks the targets named by `--target` and `--tenant` (all when neither is given). */
 export function selectTargets(
@@ -58,11 +58,15 @@ export function resolveConnection(
   loaded: LoadedConfig,
   target: TargetConfig,
   readOnly: boolean,
+  onWarning?: (warning: string) => void,
 ): TargetConnection {
   const names = objectNames(effectivePolicy(loaded, target).prefix);
   const credentials: Record<string, string> = {};
   for (const [key, ref] of Object.entries(target.credentials))
-    credentials[key] = resolveSecret(ref, loaded.baseDir);
+    credentials[key] = resolveSecret(ref, loaded.baseDir, {
+      ...(onWarning ? { onWarning } : {}),
+      identifier: isIdentifierField(key),
+    });
   const tls: TargetConnection['tls'] = { insecure: target.tls.insecure };
   if (target.tls.fingerprint) tls.fingerprint = target.tls.fingerprint;
   if (target.tls.caFile) {

@@ -8,6 +8,7 @@ import { Readable as ReadableClass } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { FeedError } from '../errors.js';
+import type { FeedNotice } from './types.js';
 import { isZip, unzipped } from './unzip.js';
 
 /** An input a parse reads from. */
@@ -25,11 +26,23 @@ function isZlibError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_');
 }
 
+/** What `feedBytes` says when the (decompressed) input does not look like text. */
+export const BINARY_NOTICE: FeedNotice = {
+  level: 'warn',
+  message:
+    'the input looks binary (NUL bytes in its first 8 KiB), not a text feed: every value in it is rejected as invalid',
+};
+
 /**
  * Yields the input's bytes, gunzipped if it is gzip data, unzipped if it is a ZIP archive; throws
- * FeedError on truncated or damaged compressed data or when over `maxBytes`.
+ * FeedError on truncated or damaged compressed data or when over `maxBytes`. `onNotice` hears once when
+ * the first bytes hold a NUL, which no text feed has: garbage must not pass as an empty feed unremarked.
  */
-export async function* feedBytes(input: ByteInput, maxBytes = Infinity): AsyncGenerator<Buffer> {
+export async function* feedBytes(
+  input: ByteInput,
+  maxBytes = Infinity,
+  onNotice?: (n: FeedNotice) => void,
+): AsyncGenerator<Buffer> {
   const it = (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
   let done = false;
@@ -62,6 +75,7 @@ export async function* feedBytes(input: ByteInput, maxBytes = Infinity): AsyncGe
   try {
     for await (const chunk of source) {
       const buf = toBuffer(chunk);
+      if (total === 0 && buf.subarray(0, 8192).includes(0)) onNotice?.(BINARY_NOTICE);
       total += buf.length;
       if (total > maxBytes)
         throw new FeedError(

@@ -104,7 +104,7 @@ export async function* parseStreamBatches(
     }
   };
 
-  for await (const chunk of feedBytes(input, options.maxBytes)) {
+  for await (const chunk of feedBytes(input, options.maxBytes, options.onNotice)) {
     bytes += chunk.length;
     const text = decoder.write(chunk);
     if (format === undefined) {
@@ -153,7 +153,8 @@ export async function parsePlainValues(
   options.onFormat?.('plain');
   const decoder = new StringDecoder('utf8');
   const driver = new LineDriver(plainValueParser(onValue));
-  for await (const chunk of feedBytes(input, options.maxBytes)) driver.push(decoder.write(chunk));
+  for await (const chunk of feedBytes(input, options.maxBytes, options.onNotice))
+    driver.push(decoder.write(chunk));
   driver.push(decoder.end());
   driver.end();
 }

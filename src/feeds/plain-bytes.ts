@@ -77,7 +77,7 @@ export async function readPlainBytes(
     else slowLine(buf, start, end);
   };
 
-  for await (const chunk of feedBytes(input, options.maxBytes)) {
+  for await (const chunk of feedBytes(input, options.maxBytes, options.onNotice)) {
     const buf = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
     const rest = lines(buf);
     carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;

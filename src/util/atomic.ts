@@ -1,8 +1,17 @@
 /**
  * Atomic file writes: a reader sees the old file or the new one, never half of one.
  */
-import { appendFileSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  appendFileSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { ensureDir } from './dirs.js';
 
 /**
@@ -26,6 +35,32 @@ export function writeFileAtomic(path: string, content: string, mode = 0o644): vo
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+  sweepStaleTemps(path);
+}
+
+/** A temp file older than this was left by a killed writer: no write takes this long. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * Removes the temp files of `path` that a writer killed between open and rename left behind
+ * (`<name>.<pid>.<ms>.tmp`, older than ten minutes by the time in their name: a concurrent writer's
+ * fresh temp file is never touched).
+ */
+function sweepStaleTemps(path: string): void {
+  const name = basename(path);
+  const dir = dirname(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const other of names) {
+    if (!other.startsWith(`${name}.`)) continue;
+    const m = /^\.\d+\.(\d+)\.tmp$/.exec(other.slice(name.length));
+    if (m && now - Number(m[1]) > STALE_TEMP_MS) rmSync(join(dir, other), { force: true });
   }
 }
 

@@ -34,3 +34,17 @@ describe('appendLine', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"b":2}\n');
   });
 });
+
+describe('writeFileAtomic sweeps what a killed writer left', () => {
+  it('removes an old temp file of the same file, keeps a fresh one (a concurrent writer)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'iocwall-atomic-'));
+    const path = join(root, 'retention.json');
+    const old = `retention.json.4242.${Date.now() - 3_600_000}.tmp`;
+    const fresh = `retention.json.4243.${Date.now()}.tmp`;
+    writeFileSync(join(root, old), '{"half":');
+    writeFileSync(join(root, fresh), '{"in progress":');
+    writeFileSync(join(root, 'other.json.1.1.tmp'), 'not ours');
+    writeFileAtomic(path, '{}\n');
+    expect(readdirSync(root).sort()).toEqual([fresh, 'other.json.1.1.tmp', 'retention.json'].sort());
+  });
+});
