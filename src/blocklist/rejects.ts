@@ -56,10 +56,13 @@ export class RejectLog {
 
   /** Rejected values counted but not listed (past the bound). */
   get omittedCount(): number {
-    let n = 0;
+    let n = this.summarised;
     for (const c of this.omitted.values()) n += c;
     return n;
   }
+
+  /** Omitted values already turned into summary rows by {@link summarise}. */
+  private summarised = 0;
 
   /**
    * Ends the log: enforces the bound on distinct rows and adds, per source and reason with values
@@ -78,6 +81,7 @@ export class RejectLog {
       this.reason.push(r);
       this.detail.push(detail);
       this.folded[r] = (this.folded[r] ?? 0) - 1;
+      this.summarised += n;
     }
     this.omitted.clear();
   }
