@@ -2,8 +2,11 @@
  * `npm run bench`: every benchmark, one after the other (never part of `npm test`).
  */
 import { benchCompile } from './compile.js';
+import { benchMemory } from './memory.js';
 import { benchMikrotikPush } from './mikrotik-push.js';
 
 await benchCompile();
+console.log('\nMemory of config sources (issue 14)');
+await benchMemory();
 console.log('\nMikroTik bulk push');
 await benchMikrotikPush();
