@@ -22,9 +22,16 @@ import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
 import { insecureTls } from '../vendors/tls.js';
 import type { Change, FirewallAdapter, ObservedState } from '../vendors/types.js';
-import { assertNothingGuarded, type GuardCheck } from './guard-check.js';
-import { appendJournal, type JournalRecord } from './journal.js';
+import { assertDesiredAllowed, assertNothingGuarded, type GuardCheck } from './guard-check.js';
+import {
+  appendJournal,
+  readJournal,
+  reconcileIntent,
+  unsettledIntents,
+  type JournalRecord,
+} from './journal.js';
 import { withTargetLock } from './lock.js';
+import { recheckSavedPlan } from './saved-plan.js';
 import { runWithProgress } from './progress.js';
 
 /** What a run does with each target. */
@@ -55,6 +62,8 @@ export interface RunRequest {
   /** The saved plan to apply (apply). */
   planFile?: PlanFile;
   force: boolean;
+  /** `--break-lock`: take a target's lock even from a run that still holds it (see apply/lock.ts). */
+  breakLock?: boolean;
   guard: GuardCheck;
   /** Show a live task list (TTY). */
   tty: boolean;
@@ -154,9 +163,19 @@ export class Engine {
   private async runTarget(request: RunRequest, runId: string, target: TargetConfig): Promise<TargetOutcome> {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const writing = request.mode === 'sync' || request.mode === 'apply';
+    // Set once the first change is about to be sent: a failure after it may have reached the device.
+    const sent: { changes?: readonly Change[] } = {};
     try {
-      const work = () => this.processTarget(request, runId, target);
-      return writing ? await withTargetLock(request.loaded.stateDir, target.name, work) : await work();
+      const work = () => this.processTarget(request, runId, target, sent);
+      if (!writing) return await work();
+      return await withTargetLock(request.loaded.stateDir, target.name, work, {
+        breakLock: request.breakLock === true,
+        onTakeover: ({ broken }) =>
+          this.log.warn(
+            { target: target.name, broken },
+            broken ? 'broke the lock of another run (--break-lock)' : 'took over a stale lock',
+          ),
+      });
     } catch (err) {
       const message = errorMessage(err);
       const status: TargetStatus = err instanceof SafetyError ? 'refused' : 'error';
@@ -164,8 +183,10 @@ export class Engine {
         { target: target.name, vendor: target.vendor, err: message },
         `${request.mode} failed for target`,
       );
-      if (writing)
-        this.journal(request, runId, target, status === 'refused' ? 'refused' : 'failed', [], message);
+      if (writing) {
+        const result = status === 'refused' ? 'refused' : 'failed';
+        this.journal(request, runId, target, result, sent.changes ?? [], message, sent.changes !== undefined);
+      }
       return { ...base, status, error: message };
     }
   }
@@ -174,6 +195,7 @@ export class Engine {
     request: RunRequest,
     runId: string,
     target: TargetConfig,
+    sent: { changes?: readonly Change[] },
   ): Promise<TargetOutcome> {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const readOnly = request.mode === 'plan' || request.mode === 'audit';
@@ -193,7 +215,9 @@ export class Engine {
     const marker = ownershipMarker(request.loaded.config.instanceId);
     const adapter = adapterFactoryFor(this.registry, target.vendor)(connection, marker);
     try {
-      const plan = await this.planFor(request, target, adapter);
+      const observed = await adapter.read();
+      if (!readOnly) this.settleIntents(request, runId, target, observed);
+      const plan = this.planFor(request, target, observed);
       if (request.mode === 'audit')
         return { ...base, status: plan.drift.length > 0 ? 'drift' : 'in-sync', plan };
       if (request.mode === 'plan') {
@@ -213,6 +237,9 @@ export class Engine {
         return { ...base, status: 'in-sync', plan };
       }
       assertNothingGuarded(target.name, plan.changes, request.guard);
+      // Journalled before the first write (and not swallowed): a run killed mid-apply leaves this record.
+      this.journal(request, runId, target, 'intent', plan.changes, undefined, false, true);
+      sent.changes = plan.changes;
       const result = await adapter.apply(plan.changes, plan.desired);
       this.log.info(
         { target: target.name, add: plan.summary.add, remove: plan.summary.remove, calls: result.calls },
@@ -231,33 +258,9 @@ export class Engine {
     }
   }
 
-  /** Reads the device and computes (or, for apply, checks) the plan. */
-  private async planFor(
-    request: RunRequest,
-    target: TargetConfig,
-    adapter: FirewallAdapter,
-  ): Promise<TargetPlan> {
-    const observed = await adapter.read();
+  /** Computes (or, for apply, re-checks) the plan from what was read. */
+  private planFor(request: RunRequest, target: TargetConfig, observed: ObservedState): TargetPlan {
     const policy = effectivePolicy(request.loaded, target);
-    if (request.mode === 'apply') {
-      const saved = request.planFile?.targets.find((p) => p.target === target.name);
-      if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
-      const instanceId = request.loaded.config.instanceId;
-      if (
-        saved.endpoint !== target.endpoint ||
-        saved.vendor !== target.vendor ||
-        request.planFile?.instanceId !== instanceId
-      ) {
-        throw new StalePlanError(
-          `the plan for ${target.name} was made for ${saved.vendor} at ${saved.endpoint} (instance ${request.planFile?.instanceId ?? '?'}), not ${target.vendor} at ${target.endpoint} (instance ${instanceId})`,
-        );
-      }
-      if (observedDigest(observed) !== saved.observedDigest) {
-        throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
-      }
-      // A plan refused when it was made stays refused: re-plan with --force to override thresholds.
-      return saved;
-    }
     if (!request.blocklistFor) throw new IocwallError('no blocklist to plan against');
     const desired = buildDesiredState(
       request.blocklistFor(target),
@@ -265,12 +268,39 @@ export class Engine {
       policy,
       request.loaded.config.instanceId,
     );
-    return buildPlan(desired, observed, {
+    const options = {
       tenant: target.tenant,
       endpoint: target.endpoint,
       thresholds: policy.thresholds,
       force: request.force,
-    });
+    };
+    if (request.mode === 'apply') {
+      const saved = this.savedPlanFor(request, target);
+      if (observedDigest(observed) !== saved.observedDigest) {
+        throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
+      }
+      // The file's checksum is no signature: recompute its effect against this read and today's blocklist.
+      assertDesiredAllowed(target.name, saved.desired, request.guard);
+      return recheckSavedPlan({ saved, observed, current: desired, options });
+    }
+    return buildPlan(desired, observed, options);
+  }
+
+  /** The saved plan's entry for `target`, bound to the target's vendor, endpoint and config instance. */
+  private savedPlanFor(request: RunRequest, target: TargetConfig): TargetPlan {
+    const saved = request.planFile?.targets.find((p) => p.target === target.name);
+    if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
+    const instanceId = request.loaded.config.instanceId;
+    if (
+      saved.endpoint !== target.endpoint ||
+      saved.vendor !== target.vendor ||
+      request.planFile?.instanceId !== instanceId
+    ) {
+      throw new StalePlanError(
+        `the plan for ${target.name} was made for ${saved.vendor} at ${saved.endpoint} (instance ${request.planFile?.instanceId ?? '?'}), not ${target.vendor} at ${target.endpoint} (instance ${instanceId})`,
+      );
+    }
+    return saved;
   }
 
   /** Read-back after apply: the device must now match the desired state. */
@@ -290,6 +320,47 @@ export class Engine {
     }
   }
 
+  /**
+   * Settles the intents an unfinished run left (killed, dropped, failed verification): what of them the
+   * device holds now is journalled as `reconciled`, so the journal matches the device again.
+   */
+  private settleIntents(
+    request: RunRequest,
+    runId: string,
+    target: TargetConfig,
+    observed: ObservedState,
+  ): void {
+    const stateDir = request.loaded.stateDir;
+    const open = unsettledIntents(readJournal(stateDir), target.name);
+    if (open.length === 0) return;
+    const cache = new Map<string, ReadonlySet<string>>();
+    const holds = (name: string): ReadonlySet<string> => {
+      let set = cache.get(name);
+      if (!set) {
+        set = new Set(observed.sets.filter((s) => s.name === name).flatMap((s) => s.entries));
+        cache.set(name, set);
+      }
+      return set;
+    };
+    for (const intent of open) {
+      appendJournal(stateDir, {
+        ...intent,
+        // The values have been on the device since that run sent them.
+        ts: intent.ts,
+        runId,
+        command: request.command,
+        result: 'reconciled',
+        reconciles: intent.runId,
+        ...reconcileIntent(intent, holds),
+        rules: [],
+      });
+      this.log.warn(
+        { target: target.name, unfinishedRun: intent.runId },
+        'journal reconciled with the device after an unfinished run',
+      );
+    }
+  }
+
   private journal(
     request: RunRequest,
     runId: string,
@@ -297,6 +368,8 @@ export class Engine {
     result: JournalRecord['result'],
     changes: readonly Change[],
     error?: string,
+    unconfirmed = false,
+    mustWrite = false,
   ): void {
     try {
       appendJournal(request.loaded.stateDir, {
@@ -309,10 +382,13 @@ export class Engine {
         blocklistDigest: request.blocklistFor?.(target).digest ?? request.planFile?.blocklistDigest ?? '',
         result,
         ...changeRecord(changes),
+        ...(unconfirmed ? { unconfirmed } : {}),
         ...(error ? { error } : {}),
       });
     } catch (err) {
-      // A journal that cannot be written is reported loudly but does not undo a change already made.
+      // Nothing may be sent that the journal does not hold; after a change, a journal that cannot be
+      // written is reported loudly but does not undo what was done.
+      if (mustWrite) throw err;
       this.log.error({ target: target.name, err: errorMessage(err) }, 'cannot write journal');
     }
   }

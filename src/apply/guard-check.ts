@@ -7,7 +7,7 @@
 import { GuardViolationError } from '../errors.js';
 import { classify } from '../indicators/classify.js';
 import type { NetworkIndicator } from '../indicators/types.js';
-import type { Change, SetFamily } from '../vendors/types.js';
+import type { Change, DesiredState, SetFamily } from '../vendors/types.js';
 
 /** The part of the guard this check needs. */
 export interface GuardCheck {
@@ -27,23 +27,40 @@ export function canonicalIndicator(family: SetFamily, value: string): NetworkInd
   return ind.type === 'ip' && ind.family === (family === 'ipv4' ? 4 : 6) ? ind : null;
 }
 
+function assertValuesAllowed(
+  target: string,
+  family: SetFamily,
+  values: Iterable<string>,
+  guard: GuardCheck,
+): void {
+  for (const value of values) {
+    const indicator = canonicalIndicator(family, value);
+    if (!indicator) {
+      throw new GuardViolationError(
+        `refusing to push ${JSON.stringify(value)} to ${target}: not a canonical ${family} value`,
+      );
+    }
+    const verdict = guard.check(indicator);
+    if (verdict) {
+      throw new GuardViolationError(
+        `refusing to push ${value} to ${target}: ${verdict.reason} (${verdict.detail})`,
+      );
+    }
+  }
+}
+
 /** Throws GuardViolationError naming the first value a change would leave on a device that may not be there. */
 export function assertNothingGuarded(target: string, changes: readonly Change[], guard: GuardCheck): void {
   for (const change of changes) {
     if (change.kind !== 'set') continue;
-    for (const value of new Set([...change.entries, ...change.add])) {
-      const indicator = canonicalIndicator(change.family, value);
-      if (!indicator) {
-        throw new GuardViolationError(
-          `refusing to push ${JSON.stringify(value)} to ${target}: not a canonical ${change.family} value`,
-        );
-      }
-      const verdict = guard.check(indicator);
-      if (verdict) {
-        throw new GuardViolationError(
-          `refusing to push ${value} to ${target}: ${verdict.reason} (${verdict.detail})`,
-        );
-      }
-    }
+    assertValuesAllowed(target, change.family, new Set([...change.entries, ...change.add]), guard);
   }
+}
+
+/**
+ * Throws GuardViolationError for the first value of a desired state that may not be on a device, changed
+ * or not: a saved plan's desired state comes from a file, and what it leaves in place it vouches for too.
+ */
+export function assertDesiredAllowed(target: string, desired: DesiredState, guard: GuardCheck): void {
+  for (const set of desired.sets) assertValuesAllowed(target, set.family, set.entries, guard);
 }

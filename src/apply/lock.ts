@@ -1,61 +1,238 @@
 /**
  * Per-target locks against overlapping runs (a nightly sync and a manual push at the same moment).
- * A lock is a file created exclusively; a lock left by a dead process is taken over.
+ *
+ * The lock is a Unix domain socket at `<stateDir>/locks/<target>.lock` that the holding run listens on.
+ * It dies with its holder: when the process ends, however it ends (SIGKILL included), the kernel closes the
+ * listening socket, and a connect to the path is refused. So liveness is a connect, not a PID: a PID
+ * proves nothing in a container (every run is PID 1) or across PID namespaces, and a connect to a live
+ * holder succeeds from any PID namespace that sees the same folder on the same host.
+ *
+ * Taking a lock is `bind()`, which fails when the path exists: only one run can create it. A stale lock
+ * (a socket nobody listens on, or an old-style lock file) is first renamed to a name of our own, which is
+ * atomic, and the renamed socket is probed again: if a newer run had meanwhile taken the lock, the live
+ * socket we moved is put back and we are refused, so taking over never deletes a live lock. A run takes
+ * the lock by hard-linking a socket of its own name to the path (create-if-absent, atomic), and releases
+ * it by renaming the path aside and unlinking it only when it is its own socket (same inode).
+ *
+ * A holder that answers but is stuck (it will never finish) can be overridden with `--break-lock`: the
+ * operator asserts that the other run must not continue. Locks are host-local: a state folder shared by
+ * two machines over a network file system is not supported (a socket cannot be probed across hosts).
  */
-import { openSync, closeSync, writeSync, readFileSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type Server } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { TargetLockedError } from '../errors.js';
+import { z } from 'zod';
+import { ConfigError, TargetLockedError } from '../errors.js';
 import { ensureDir } from '../util/dirs.js';
 
-function isAlive(pid: number): boolean {
+/** The longest socket path every platform binds (Linux 107, macOS 103 bytes), less our own suffix. */
+const MAX_SOCKET_PATH = 84;
+
+/** Options of `withTargetLock`. */
+export interface LockOptions {
+  /** Take the lock even from a holder that still answers (`--break-lock`). */
+  breakLock?: boolean;
+  /** Reports a lock taken over (stale, or broken with `breakLock`), for the log. */
+  onTakeover?: (detail: { target: string; broken: boolean }) => void;
+}
+
+/** What a holder says about itself when probed (shown in the refusal only; never trusted for liveness). */
+const holderSchema = z.object({
+  pid: z.number().int().optional(),
+  host: z.string().max(255).optional(),
+  since: z.string().max(64).optional(),
+});
+type HolderInfo = z.infer<typeof holderSchema>;
+
+/** Locks this process holds (a target listed twice in one run is refused, not deadlocked). */
+const heldHere = new Set<string>();
+
+type Probe = { state: 'alive'; holder: HolderInfo } | { state: 'dead' } | { state: 'gone' };
+
+/** Connects to a lock path: alive when something listens, dead when refused, gone when absent. */
+function probe(path: string): Promise<Probe> {
+  return new Promise((resolve) => {
+    let data = '';
+    let connected = false;
+    const socket = createConnection({ path });
+    const done = (p: Probe): void => {
+      socket.destroy();
+      resolve(p);
+    };
+    // A live holder whose event loop is busy still accepts (the kernel's backlog): the connect is the
+    // proof of life, the record it sends is only for the message.
+    socket.setTimeout(2000, () => done({ state: 'alive', holder: {} }));
+    socket.on('connect', () => (connected = true));
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+    socket.on('end', () => done({ state: 'alive', holder: parseHolder(data) }));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (connected) done({ state: 'alive', holder: parseHolder(data) });
+      else done(err.code === 'ENOENT' ? { state: 'gone' } : { state: 'dead' });
+    });
+  });
+}
+
+function parseHolder(text: string): HolderInfo {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const parsed = holderSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
   }
 }
 
-/** Runs `fn` while holding the lock of `target`. */
-export async function withTargetLock<T>(stateDir: string, target: string, fn: () => Promise<T>): Promise<T> {
+function describeHolder(h: HolderInfo): string {
+  const who = [h.pid !== undefined ? `pid ${h.pid}` : '', h.host ? `on ${h.host}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return `${who || 'unknown process'}${h.since ? `, since ${h.since}` : ''}`;
+}
+
+/** Listens on a fresh socket at `path` (a name nobody else uses). */
+function listen(path: string, info: HolderInfo): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.end(JSON.stringify(info));
+    });
+    server.once('error', reject);
+    server.listen({ path, exclusive: true }, () => resolve(server));
+  });
+}
+
+/**
+ * Takes the lock: listens on a socket of our own name, then hard-links it to the lock path, which fails
+ * when the path exists (atomic create-if-absent). Our own name is unlinked at once; libuv's unlink of it on
+ * close then finds nothing, so closing never touches the lock path. Null when the lock is taken.
+ */
+async function take(path: string, info: HolderInfo): Promise<{ server: Server; ino: number } | null> {
+  const own = `${path}.${randomBytes(6).toString('hex')}.new`;
+  const server = await listen(own, info);
+  try {
+    const ino = statSync(own).ino;
+    linkSync(own, path);
+    return { server, ino };
+  } catch (err) {
+    await closeServer(server);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw err;
+  } finally {
+    unlinkQuietly(own);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Moves whatever is at `path` aside; returns the new name, or null when nothing was there. */
+function moveAside(path: string): string | null {
+  const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    renameSync(path, aside);
+    return aside;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Removes the lock at `path` when it is stale (or `force`), without ever removing a lock another run took
+ * in the meantime. Returns the holder when a live one is (still) there and it was not forced.
+ */
+async function clearStale(path: string, force: boolean): Promise<HolderInfo | null> {
+  const first = await probe(path);
+  if (first.state === 'gone') return null;
+  if (first.state === 'alive' && !force) return first.holder;
+  const aside = moveAside(path);
+  if (aside === null) return null;
+  const moved = await probe(aside);
+  if (moved.state === 'alive' && (first.state !== 'alive' || !force)) {
+    // We moved a lock a newer run took after our first probe: put it back, unless yet another run has
+    // already taken the path (then that one holds it and the newer run keeps its socket open, aside).
+    try {
+      linkSync(aside, path);
+    } catch {
+      // The path is taken again: nothing to restore.
+    }
+    unlinkQuietly(aside);
+    return moved.holder;
+  }
+  unlinkQuietly(aside);
+  return null;
+}
+
+/** Runs `fn` while holding the lock of `target` (see the module comment). */
+export async function withTargetLock<T>(
+  stateDir: string,
+  target: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const dir = join(stateDir, 'locks');
   ensureDir(dir);
   const path = join(dir, `${target}.lock`);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
-        throw lockedError(path, target, err);
-      let holder: { pid?: number } = {};
-      try {
-        holder = JSON.parse(readFileSync(path, 'utf8')) as { pid?: number };
-      } catch {
-        // Unreadable lock content: treat as stale below.
-      }
-      if (typeof holder.pid === 'number' && holder.pid !== process.pid && isAlive(holder.pid)) {
-        throw new TargetLockedError(`target ${target} is locked by another iocwall run (pid ${holder.pid})`);
-      }
-      if (holder.pid === process.pid)
-        throw new TargetLockedError(`target ${target} is already being processed in this run`);
-      unlinkSync(path);
-    }
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+    throw new ConfigError(
+      `the lock path ${path} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter stateDir`,
+    );
   }
+  if (heldHere.has(path))
+    throw new TargetLockedError(`target ${target} is already being processed in this run`);
+  const info: HolderInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  let held: { server: Server; ino: number } | null = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    held = await take(path, info);
+    if (held !== null) break;
+    const holder = await clearStale(path, options.breakLock === true);
+    if (holder) {
+      throw new TargetLockedError(
+        `target ${target} is locked by another iocwall run (${describeHolder(holder)}); if that run is stuck, stop it or pass --break-lock`,
+      );
+    }
+    options.onTakeover?.({ target, broken: options.breakLock === true });
+  }
+  if (held === null) throw new TargetLockedError(`target ${target} is locked (${path})`);
+  heldHere.add(path);
   try {
     return await fn();
   } finally {
-    try {
-      unlinkSync(path);
-    } catch {
-      // Already gone: nothing to release.
-    }
+    heldHere.delete(path);
+    release(path, held.ino);
+    await closeServer(held.server);
   }
 }
 
-function lockedError(path: string, target: string, cause: unknown): Error {
-  if (cause instanceof TargetLockedError) return cause;
-  return new TargetLockedError(`target ${target} is locked (${path})`);
+/**
+ * Removes the lock path only when it is still our socket: it is renamed aside first (atomic), and what
+ * was moved is put back when it is another run's lock (one that broke ours with --break-lock).
+ */
+function release(path: string, ino: number): void {
+  const aside = moveAside(path);
+  if (aside === null) return;
+  let ours: boolean;
+  try {
+    ours = statSync(aside).ino === ino;
+  } catch {
+    ours = false;
+  }
+  if (!ours) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // The path is taken again: that run holds the lock.
+    }
+  }
+  unlinkQuietly(aside);
 }

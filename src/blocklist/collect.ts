@@ -92,6 +92,10 @@ export class Collector {
 
   /** Processes one raw record of `src`. */
   record(rec: RawRecord, src: SourceTrack): void {
+    if (rec.problem !== undefined) {
+      this.reject(rec.value, src, 'invalid', rec.problem, rec);
+      return;
+    }
     if (rec.toIds === false && src.toIdsOnly !== false) {
       this.reject(rec.value, src, 'not-network', 'to_ids=false', rec);
       return;

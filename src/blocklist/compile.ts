@@ -144,6 +144,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
       source,
       {
         stateDir: loaded.stateDir,
+        readOnly: !updateState,
         now: o.now,
         resolveSecret: (ref) => resolveSecret(ref, loaded.baseDir),
         log,

@@ -37,12 +37,17 @@ export function setupDevices(options: DeviceOptions): DeviceSetup {
   return { loaded, targets, guard };
 }
 
-/** Compiles the config's sources and returns a per-target blocklist (compiled ∪ pushed for that target). */
+/**
+ * Compiles the config's sources and returns a per-target blocklist (compiled ∪ pushed for that target).
+ * `updateState` persists retention state and feed caches: only writing commands (sync, apply) do; plan and
+ * audit leave the state folder exactly as they found it.
+ */
 export async function blocklistsFor(
   ctx: CliContext,
   loaded: LoadedConfig,
   guard: GuardCheck,
   now: Date,
+  updateState: boolean,
 ): Promise<{ compiled: Blocklist; forTarget: (t: TargetConfig) => Pick<Blocklist, 'entries' | 'digest'> }> {
   const { blocklist, warnings } = await compileBlocklist({
     loaded,
@@ -50,7 +55,7 @@ export async function blocklistsFor(
     includeConfigSources: true,
     now,
     log: ctx.log,
-    updateState: true,
+    updateState,
   });
   for (const warning of warnings) ctx.log.warn({ warning }, 'compile warning');
   const forTarget = (t: TargetConfig): Pick<Blocklist, 'entries' | 'digest'> => {
@@ -136,13 +141,15 @@ export async function compileAndRun(
   run: { mode: RunMode; command: string; force: boolean; now: Date },
 ): Promise<{ setup: DeviceSetup; compiled: Blocklist; report: RunReport }> {
   const setup = setupDevices(opts);
-  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now);
+  const writing = run.mode === 'sync' || run.mode === 'apply';
+  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now, writing);
   const report = await runEngine(ctx, {
     mode: run.mode,
     command: run.command,
     ...setup,
     blocklistFor: forTarget,
     force: run.force,
+    breakLock: opts.breakLock === true,
   });
   return { setup, compiled, report };
 }

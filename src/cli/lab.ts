@@ -1,10 +1,7 @@
 /**
  * `iocwall lab`: the simulated firewalls in the foreground until SIGINT/SIGTERM; one JSON line on stdout
- * when ready. `iocwall demo` (what `npm start` runs): lab, then `sync` and `audit` against it.
+ * when ready (CONTRACT.md).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { VENDOR_MODULES } from '../vendors/index.js';
@@ -92,46 +89,5 @@ export const registerLab: RegisterCommand = (program, context) => {
           ctx.log.info({}, 'lab stopped');
         },
       ),
-  );
-};
-
-/** Registers `demo`. */
-export const registerDemo: RegisterCommand = (program, context) => {
-  program.addCommand(
-    new Command('demo')
-      .description('start the lab, then run `sync` and `audit` against it (what `npm start` does)')
-      .action(async () => {
-        const ctx = context();
-        const { startLab, writeLabConfig } = await import('../lab/lab.js');
-        const runCli = ctx.run;
-        const lab = await startLab();
-        try {
-          const dir = mkdtempSync(join(tmpdir(), 'iocwall-demo-'));
-          const config = join(dir, 'iocwall.yaml');
-          writeLabConfig(config, lab.devices);
-          printText(
-            ctx,
-            `lab: ${lab.devices.map((d) => `${d.name} (${d.vendor}) at ${d.endpoint}`).join(', ')}`,
-          );
-          printText(ctx, `config: ${config}\n`);
-          const io = { stdout: ctx.io.stdout, stderr: ctx.io.stderr, isTTY: ctx.io.isTTY };
-          printText(ctx, '$ iocwall sync --config iocwall.yaml');
-          const syncCode = await runCli(['sync', '--config', config], io);
-          printText(ctx, `(exit ${syncCode})\n`);
-          printText(ctx, '$ iocwall audit --config iocwall.yaml');
-          const auditCode = await runCli(
-            ['audit', '--config', config, '--report', join(dir, 'audit.md')],
-            io,
-          );
-          printText(ctx, `(exit ${auditCode})\n`);
-          printText(ctx, '$ iocwall sync --config iocwall.yaml   # again: nothing to change');
-          const again = await runCli(['sync', '--config', config], io);
-          printText(ctx, `(exit ${again})`);
-          if (syncCode !== 0 || auditCode !== 0 || again !== 0)
-            throw new ConfigError('demo: a step did not succeed (see above)');
-        } finally {
-          await lab.stop();
-        }
-      }),
   );
 };

@@ -9,7 +9,7 @@ import type { BlocklistEntry } from '../blocklist/types.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
 import { printText, type RegisterCommand } from './context.js';
-import { addDeviceOptions, type DeviceOptions } from './device-options.js';
+import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 interface PushOptions extends DeviceOptions {
@@ -43,7 +43,7 @@ function pushExpiry(entry: BlocklistEntry, opts: PushOptions, now: Date): string
 /** Registers `push`. */
 export const registerPush: RegisterCommand = (program, context) => {
   program.addCommand(
-    addDeviceOptions(new Command('push'))
+    addLockOption(addDeviceOptions(new Command('push')))
       .description("push a file's indicators to the chosen targets now, on top of the compiled blocklist")
       .requiredOption('--input <file>', 'indicators to push (any supported format)')
       .option('--format <format>', `input format (auto, ${FORMAT_IDS.join(', ')})`, 'auto')

@@ -4,13 +4,13 @@
  */
 import { Command } from 'commander';
 import type { RegisterCommand } from './context.js';
-import { addDeviceOptions, type DeviceOptions } from './device-options.js';
+import { addDeviceOptions, addLockOption, type DeviceOptions } from './device-options.js';
 import { parseNow } from './now.js';
 
 /** Registers `sync`. */
 export const registerSync: RegisterCommand = (program, context) => {
   program.addCommand(
-    addDeviceOptions(new Command('sync'))
+    addLockOption(addDeviceOptions(new Command('sync')))
       .description('compile the blocklist and bring every selected target in line with it')
       .option('--force', 'override the safety thresholds')
       .option('--now <iso>', 'clock for expiry')

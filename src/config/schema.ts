@@ -102,9 +102,16 @@ export const targetSchema = z
     /** The customer this firewall belongs to. */
     tenant: z.string().min(1).max(64).default('default'),
     vendor: z.enum(VENDOR_IDS),
-    endpoint: z.string().regex(/^(https?|tcp|tls):\/\/[^\s/]+(\/.*)?$/, {
-      error: 'expected https://host[:port], tcp://host:port or tls://host:port',
-    }),
+    endpoint: z
+      .string()
+      .regex(/^(https?|tcp|tls):\/\/[^\s/]+(\/.*)?$/, {
+        error: 'expected https://host[:port], tcp://host:port or tls://host:port',
+      })
+      // A password in the URL would land in plan files, logs and reports in clear text.
+      .refine((e) => !/^[a-z]+:\/\/[^/]*@/i.test(e), {
+        error:
+          'an endpoint must not carry credentials (user:password@): put them under credentials as env: or file: references',
+      }),
     /** Credentials in the vendor's own terms; every value a secret reference. */
     credentials: z.record(z.string(), secretRefSchema),
     tls: tlsSchema.default({ insecure: false }),

@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FeedError } from '../errors.js';
 import type { ByteInput } from './bytes.js';
@@ -53,6 +55,11 @@ export interface LoadContext {
   retryBaseMs?: number;
   /** The stream a `file: '-'` source reads (default `process.stdin`). */
   stdin?: Readable;
+  /**
+   * Read-only runs (plan, audit, check): the download goes to the system's temporary folder and the
+   * last-good cache is read but never written, so the state folder stays byte-identical.
+   */
+  readOnly?: boolean;
 }
 
 /** What parsing one copy of a source gave. */
@@ -200,9 +207,11 @@ export async function loadSource(
   const url = source.url;
   if (url === undefined) throw new FeedError(`source ${source.name}: neither url nor file`, source.name);
   const paths = cachePaths(ctx.stateDir, source.name);
-  ensureDir(paths.dir);
+  if (!ctx.readOnly) ensureDir(paths.dir);
   const lastGood = await readLastGood(paths);
-  const tmp = `${paths.body}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = ctx.readOnly
+    ? join(tmpdir(), `iocwall-feed-${randomBytes(6).toString('hex')}.tmp`)
+    : `${paths.body}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     let fetched;
     try {
@@ -226,7 +235,12 @@ export async function loadSource(
     }
     if (fetched.status === 'not-modified' && lastGood) {
       const parsed = await replay(source, paths, sink);
-      await writeMeta(paths, { ...lastGood, fetchedAt: ctx.now.toISOString(), recordCount: parsed.records });
+      if (!ctx.readOnly)
+        await writeMeta(paths, {
+          ...lastGood,
+          fetchedAt: ctx.now.toISOString(),
+          recordCount: parsed.records,
+        });
       return { name: source.name, origin: 'not-modified', ...parsed };
     }
     if (fetched.status === 'not-modified')
@@ -250,6 +264,8 @@ export async function loadSource(
         throw new FeedError(`source ${source.name}: ${message(err)}`, source.name, { cause: err });
       }
     }
+    // plan and audit write nothing: the fresh copy is parsed from the temp folder and not kept.
+    if (ctx.readOnly) return { name: source.name, origin: 'fresh', ...parsed };
     await rename(tmp, paths.body);
     await writeMeta(paths, {
       ...(fetched.etag !== undefined ? { etag: fetched.etag } : {}),

@@ -34,6 +34,11 @@ export interface RawRecord {
   validUntil?: string;
   /** ISO-8601 time the publisher first saw/published it. */
   firstSeen?: string;
+  /**
+   * Why the feed's own record is unusable (a `valid_until` that is not a time, a pattern that does not
+   * parse): the value is rejected as `invalid` with this detail instead of being classified.
+   */
+  problem?: string;
   /** MISP `to_ids` flag; records with `false` are skipped by default (reported as rejected `not-network`? no: see parser). */
   toIds?: boolean;
 }

@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendJournal, firstPushed, readJournal } from '../../src/apply/journal.js';
-import { withTargetLock } from '../../src/apply/lock.js';
 import { addPushed, pushedFor, withdrawPushed } from '../../src/blocklist/pushed.js';
 import { createPlanFile, readPlanFile, writePlanFile } from '../../src/plan/plan-file.js';
-import { GuardViolationError, PlanFileError, StalePlanError, TargetLockedError } from '../../src/errors.js';
+import { GuardViolationError, PlanFileError, StalePlanError } from '../../src/errors.js';
 import { assertNothingGuarded, canonicalIndicator } from '../../src/apply/guard-check.js';
 import { sha256Of } from '../../src/plan/digest.js';
 
@@ -63,24 +62,6 @@ describe('src/apply/journal', () => {
     const since = firstPushed(records).get('fw1');
     expect(since?.get('5.6.7.8')).toBe('2026-01-02T00:00:00.000Z');
     expect(since?.get('1.2.3.4')).toBe('2026-01-04T00:00:00.000Z');
-  });
-});
-
-describe('src/apply/lock', () => {
-  it('refuses an overlapping run on the same target and releases after', async () => {
-    const dir = tmp();
-    await withTargetLock(dir, 'fw1', async () => {
-      await expect(withTargetLock(dir, 'fw1', () => Promise.resolve(1))).rejects.toThrow(TargetLockedError);
-      expect(await withTargetLock(dir, 'fw2', () => Promise.resolve(2))).toBe(2);
-    });
-    expect(await withTargetLock(dir, 'fw1', () => Promise.resolve(3))).toBe(3);
-  });
-
-  it('takes over a lock left by a dead process', async () => {
-    const dir = tmp();
-    mkdirSync(join(dir, 'locks'), { recursive: true });
-    writeFileSync(join(dir, 'locks', 'fw1.lock'), JSON.stringify({ pid: 2 ** 22 + 12345 }));
-    expect(await withTargetLock(dir, 'fw1', () => Promise.resolve('ok'))).toBe('ok');
   });
 });
 

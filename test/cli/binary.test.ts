@@ -3,10 +3,11 @@
  * `npm test` builds first, so dist/ is current.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { VENDOR_MODULES } from '../../src/vendors/index.js';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
@@ -21,15 +22,26 @@ describe('the iocwall binary', () => {
     expect(bad.status).toBe(1);
   });
 
-  it('runs the demo that `npm start` runs: lab, sync, audit, sync again', async () => {
+  it('tells the 3CX story that `npm start` runs, on every vendor, and removes its folder', async () => {
+    const demos = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('iocwall-demo-'));
+    const before = demos();
     const demo = spawn(process.execPath, [BIN, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     demo.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
-    expect(code).toBe(0);
-    expect(out).toMatch(/lab-opnsense \[opnsense, lab\]: applied \(\+25 -0, 2 rule changes\)/);
-    expect(out).toMatch(/lab-mikrotik \[mikrotik, lab\]: applied \(\+25 -0, 2 rule changes\)/);
-    expect(out.match(/: in-sync/g)).toHaveLength(4);
+    expect(code, out).toBe(0);
+    // What the guard refused, with reasons: the vendor's own site and file hashes never reach a firewall.
+    expect(out).toMatch(/allowlisted: allowlist www\.3cx\.com/);
+    expect(out).toMatch(/not-network: labelled "hash" by the feed/);
+    for (const m of VENDOR_MODULES) {
+      expect(out).toMatch(new RegExp(`lab-${m.id} \\[${m.id}, lab\\]: applied \\(\\+25 -0`));
+      expect(out).toMatch(new RegExp(`lab-${m.id}\\s+NXDOMAIN`));
+      expect(out).toMatch(new RegExp(`target lab-${m.id}: present`));
+    }
+    // The hand edit is found by the read-only audit (exit 2), then repaired.
+    expect(out).toMatch(/rule-disabled[^\n]*\n(?:.*\n)*?\(exit 2\)/);
+    expect(out.match(/\(exit 0\)/g)?.length).toBeGreaterThanOrEqual(4);
+    expect(demos().filter((d) => !before.includes(d))).toEqual([]);
   });
 
   it('runs the lab until SIGTERM, prints one ready line, and writes a config other commands can use', async () => {
@@ -47,10 +59,29 @@ describe('the iocwall binary', () => {
     try {
       const ready = JSON.parse(firstLine) as {
         ready: boolean;
-        targets: { name: string; vendor: string; endpoint: string; credentials: Record<string, string> }[];
+        targets: {
+          name: string;
+          vendor: string;
+          firmware: string;
+          endpoint: string;
+          dns: string;
+          credentials: Record<string, string>;
+        }[];
       };
       expect(ready.ready).toBe(true);
-      expect(ready.targets.map((t) => t.vendor).sort()).toEqual(['mikrotik', 'opnsense']);
+      // One device per vendor module, each with its release and its resolver (CONTRACT.md ready line).
+      expect(ready.targets.map((t) => t.vendor).sort()).toEqual(VENDOR_MODULES.map((m) => m.id).sort());
+      for (const t of ready.targets) {
+        const module = VENDOR_MODULES.find((m) => m.id === t.vendor)!;
+        expect(t.firmware).toBe(module.lab.parseFirmware(module.lab.defaultFirmware));
+        expect(t.dns).toMatch(/^127\.0\.0\.1:\d+$/);
+        expect(Object.keys(t.credentials).sort()).toEqual(
+          module.credentials
+            .filter((c) => c.required)
+            .map((c) => c.name)
+            .sort(),
+        );
+      }
       const opn = ready.targets.find((t) => t.vendor === 'opnsense')!;
       expect(opn.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(Object.keys(opn.credentials).sort()).toEqual(['key', 'secret']);

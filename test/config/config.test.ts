@@ -126,3 +126,28 @@ describe('src/config endpoints', () => {
     );
   });
 });
+
+describe('src/config endpoint credentials', () => {
+  it('refuses user:password@ in an endpoint without echoing it, for every scheme', () => {
+    for (const [from, to] of [
+      ['https://192.0.2.10', 'https://admin:Pw-in-url-1@192.0.2.10'],
+      ['https://192.0.2.10', 'https://admin@192.0.2.10:8443/api'],
+      ['tcp://rtr.example:8728', 'tcp://iocwall:Pw-in-url-2@rtr.example:8728'],
+    ] as const) {
+      const path = write(TARGETS.replace(from, to));
+      let message = '';
+      try {
+        loadConfig(path);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/endpoint: .*must not carry credentials/);
+      expect(message).not.toMatch(/Pw-in-url/);
+    }
+    // An @ in the path (not the authority) is not userinfo.
+    expect(() =>
+      loadConfig(write(TARGETS.replace('https://192.0.2.10', 'https://192.0.2.10/api/@x'))),
+    ).not.toThrow();
+  });
+});

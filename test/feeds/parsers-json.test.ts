@@ -186,7 +186,11 @@ describe('src/feeds/parsers stix', () => {
       { value: "http://x.example/it's", line: 1, hint: 'url', firstSeen: '2023-03-30T10:00:00.000Z' },
       { value: '2001:db8::1', line: 2, hint: 'ip' },
       { value: '2001:db8::2', line: 2, hint: 'ip' },
-      { value: 'not a pattern at all ~', line: 4, hint: 'other' },
+      {
+        value: 'not a pattern at all ~',
+        line: 4,
+        problem: 'not a STIX pattern: a character no STIX pattern has',
+      },
       { value: '172.93.201.88', line: 5, hint: 'ip', firstSeen: '2023-03-29T00:00:00.000Z' },
     ]);
     expect(feed.notices[0]).toEqual({ level: 'info', message: 'STIX 2.0' });

@@ -11,8 +11,8 @@ import axios, { type AxiosInstance } from 'axios';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../../src/cli/main.js';
 import { startLab, writeLabConfig, type Lab, type LabDevice, type LabOptions } from '../../src/lab/lab.js';
-import type { MikrotikSimulator } from '../../src/vendors/mikrotik/simulator.js';
-import type { OpnsenseSimulator } from '../../src/vendors/opnsense/simulator.js';
+import type { MikrotikSimulator } from '../../src/vendors/mikrotik/simulator/simulator.js';
+import type { OpnsenseSimulator } from '../../src/vendors/opnsense/simulator/index.js';
 import type { VendorId } from '../../src/vendors/types.js';
 
 /** Result of one CLI run. */

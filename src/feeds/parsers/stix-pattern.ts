@@ -1,8 +1,9 @@
 /**
- * A small reader for STIX 2.x patterns: it finds the comparisons (`path = 'value'`,
- * `path IN ('a','b')`) of a pattern such as
+ * A small reader for STIX 2.x patterns: it checks the pattern against the grammar and finds the
+ * comparisons (`path = 'value'`, `path IN ('a','b')`) of a pattern such as
  * `[domain-name:value = 'x.example'] OR [file:hashes.'SHA-256' = '…']`. It does not evaluate the
- * pattern: every positive equality is an indicator value; other comparisons are reported.
+ * pattern: every positive equality is an indicator value; other comparisons are reported. A pattern that
+ * breaks the grammar yields nothing (the caller rejects it as `invalid`).
  */
 
 /** One comparison found in a pattern. */
@@ -69,45 +70,156 @@ function tokenize(pattern: string): Token[] | undefined {
   return out;
 }
 
-/** The comparisons of `pattern`, or undefined when it cannot be read. */
-export function patternComparisons(pattern: string): Comparison[] | undefined {
-  const tokens = tokenize(pattern);
-  if (!tokens) return undefined;
-  const result: Comparison[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const path = tokens[i];
-    if (path?.kind !== 'path') continue;
-    const colon = path.text.indexOf(':');
-    let j = i + 1;
-    let negated = false;
-    if (tokens[j]?.kind === 'word' && tokens[j]?.text.toUpperCase() === 'NOT') {
-      negated = true;
-      j++;
+const SET_OPERATORS = new Set(['IN', 'LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET']);
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Thrown inside the reader when the pattern breaks the STIX 2.x grammar; caught in `readPattern`. */
+class PatternSyntax extends Error {}
+
+/**
+ * A recursive-descent reader of the STIX 2.x pattern grammar (observation expressions joined by AND, OR,
+ * FOLLOWEDBY, with qualifiers; comparison expressions joined by AND/OR, with parentheses). It checks the
+ * whole pattern, so a broken one (a dangling AND, a missing bracket) is refused instead of read in part.
+ */
+class Reader {
+  private i = 0;
+  readonly found: Comparison[] = [];
+
+  constructor(private readonly tokens: Token[]) {}
+
+  private peek(): Token | undefined {
+    return this.tokens[this.i];
+  }
+
+  private isWord(word: string): boolean {
+    const t = this.peek();
+    return t?.kind === 'word' && t.text.toUpperCase() === word;
+  }
+
+  private isPunct(c: string): boolean {
+    const t = this.peek();
+    return t?.kind === 'punct' && t.text === c;
+  }
+
+  private expect(ok: boolean, what: string): Token {
+    const t = this.peek();
+    if (!ok || t === undefined)
+      throw new PatternSyntax(`expected ${what} ${t ? `at "${t.text}"` : 'at the end'}`);
+    this.i++;
+    return t;
+  }
+
+  /** The whole pattern: one observation expression and nothing after it. */
+  pattern(): void {
+    this.observation();
+    if (this.peek() !== undefined) this.expect(false, 'AND, OR or FOLLOWEDBY');
+  }
+
+  private observation(): void {
+    this.observationTerm();
+    while (this.isWord('AND') || this.isWord('OR') || this.isWord('FOLLOWEDBY')) {
+      this.i++;
+      this.observationTerm();
     }
-    const opTok = tokens[j];
-    if (opTok === undefined) return undefined;
-    const operator = opTok.text.toUpperCase();
-    const values: string[] = [];
-    if (operator === 'IN' && tokens[j + 1]?.text === '(') {
-      let k = j + 2;
-      for (; k < tokens.length && tokens[k]?.text !== ')'; k++) {
-        const t = tokens[k];
-        if (t && t.kind !== 'punct') values.push(t.text);
-      }
-      i = k;
+  }
+
+  private observationTerm(): void {
+    if (this.isPunct('[')) {
+      this.i++;
+      this.comparisons();
+      this.expect(this.isPunct(']'), '"]"');
     } else {
-      const v = tokens[j + 1];
-      if (v === undefined || v.kind === 'punct' || v.kind === 'path') return undefined;
-      values.push(v.text);
-      i = j + 1;
+      this.expect(this.isPunct('('), '"[" or "("');
+      this.observation();
+      this.expect(this.isPunct(')'), '")"');
     }
-    result.push({
-      objectType: path.text.slice(0, colon),
-      property: path.text.slice(colon + 1),
+    for (;;) {
+      if (this.isWord('WITHIN')) {
+        this.i++;
+        this.expect(NUMBER.test(this.peek()?.text ?? ''), 'a number');
+        this.expect(this.isWord('SECONDS'), 'SECONDS');
+      } else if (this.isWord('REPEATS')) {
+        this.i++;
+        this.expect(NUMBER.test(this.peek()?.text ?? ''), 'a number');
+        this.expect(this.isWord('TIMES'), 'TIMES');
+      } else if (this.isWord('START')) {
+        this.i++;
+        this.expect(this.peek()?.kind === 'string', 'a timestamp');
+        this.expect(this.isWord('STOP'), 'STOP');
+        this.expect(this.peek()?.kind === 'string', 'a timestamp');
+      } else return;
+    }
+  }
+
+  private comparisons(): void {
+    this.comparisonTerm();
+    while (this.isWord('AND') || this.isWord('OR')) {
+      this.i++;
+      this.comparisonTerm();
+    }
+  }
+
+  private comparisonTerm(): void {
+    if (this.isPunct('(')) {
+      this.i++;
+      this.comparisons();
+      this.expect(this.isPunct(')'), '")"');
+    } else if (this.isWord('EXISTS')) {
+      this.i++;
+      this.expect(this.peek()?.kind === 'path', 'an object path');
+    } else this.comparison();
+  }
+
+  private comparison(): void {
+    const path = this.expect(this.peek()?.kind === 'path', 'an object path').text;
+    const negated = this.isWord('NOT');
+    if (negated) this.i++;
+    const t = this.peek();
+    const isSetOp = t?.kind === 'word' && SET_OPERATORS.has(t.text.toUpperCase());
+    const operator = this.expect(t?.kind === 'op' || isSetOp, 'a comparison operator').text.toUpperCase();
+    const values: string[] = [];
+    if (operator === 'IN') {
+      this.expect(this.isPunct('('), '"("');
+      values.push(this.value());
+      while (this.isPunct(',')) {
+        this.i++;
+        values.push(this.value());
+      }
+      this.expect(this.isPunct(')'), '")"');
+    } else values.push(this.value());
+    const colon = path.indexOf(':');
+    this.found.push({
+      objectType: path.slice(0, colon),
+      property: path.slice(colon + 1),
       operator,
       negated,
       values,
     });
   }
-  return result.length > 0 ? result : undefined;
+
+  private value(): string {
+    const t = this.peek();
+    const ok = t?.kind === 'string' || (t?.kind === 'word' && /^(-?\d+(\.\d+)?|true|false)$/i.test(t.text));
+    return this.expect(ok, 'a value').text;
+  }
+}
+
+/** The comparisons of `pattern`, or why it is not a STIX 2.x pattern. */
+export function readPattern(pattern: string): { comparisons: Comparison[] } | { error: string } {
+  const tokens = tokenize(pattern);
+  if (!tokens) return { error: 'a character no STIX pattern has' };
+  const reader = new Reader(tokens);
+  try {
+    reader.pattern();
+  } catch (err) {
+    if (err instanceof PatternSyntax) return { error: err.message };
+    throw err;
+  }
+  return { comparisons: reader.found };
+}
+
+/** The comparisons of `pattern`, or undefined when it is not a well-formed STIX 2.x pattern. */
+export function patternComparisons(pattern: string): Comparison[] | undefined {
+  const read = readPattern(pattern);
+  return 'comparisons' in read ? read.comparisons : undefined;
 }

@@ -10,7 +10,7 @@ import { FeedError } from '../../errors.js';
 import type { ParsedFeed, RawRecord, ValueHint } from '../types.js';
 import { FeedBuilder, parseJson, validate } from './json-util.js';
 import { SkipCounter, toIsoTime } from './line-parser.js';
-import { patternComparisons } from './stix-pattern.js';
+import { readPattern } from './stix-pattern.js';
 
 const stixObject = z.looseObject({ type: z.string(), spec_version: z.string().optional() });
 const bundleSchema = z.looseObject({
@@ -73,13 +73,18 @@ class StixWalker {
     const base: Omit<RawRecord, 'value'> = { line };
     const validUntil = toIsoTime(ind.valid_until);
     if (validUntil !== undefined) base.validUntil = validUntil;
+    // An expiry that cannot be read must not turn into "never expires": the values are rejected.
+    else if (ind.valid_until !== undefined)
+      base.problem = `STIX valid_until ${JSON.stringify(ind.valid_until.slice(0, 40))} is not a time`;
     const firstSeen = toIsoTime(ind.valid_from) ?? toIsoTime(ind.created);
     if (firstSeen !== undefined) base.firstSeen = firstSeen;
-    const comparisons = patternComparisons(ind.pattern);
-    if (!comparisons) {
-      this.out.add({ ...base, value: ind.pattern, hint: 'other' }); // unreadable: passed on, rejected visibly
+    const read = readPattern(ind.pattern);
+    if ('error' in read) {
+      // Unreadable: passed on whole and rejected visibly, never read in part.
+      this.out.add({ ...base, value: ind.pattern, problem: `not a STIX pattern: ${read.error}` });
       return;
     }
+    const comparisons = read.comparisons;
     for (const c of comparisons) {
       const hint = pathHint(c.objectType, c.property);
       if (hint === null) continue;

@@ -2,15 +2,27 @@
  * What the MikroTik adapter's read and apply halves share: the session, ownership tests, the rule
  * "parts" one logical rule becomes on RouterOS, and how RouterOS rows map to canonical values.
  */
+import { hasMarker } from '../ownership.js';
 import type { RouterOsClient } from './client.js';
 import { MENUS, type DnsRow, type MikrotikOptions, type RuleRow } from './schema.js';
 import { domainToRegexp, regexpToDomain } from './values.js';
 
+export { hasMarker } from '../ownership.js';
+
+/**
+ * How this router blocks a domain with its subdomains in `/ip/dns/static`:
+ * - `match-subdomain` (7.5+): `name=evil.example type=NXDOMAIN match-subdomain=yes`;
+ * - `regexp` (6.47–7.4, no `match-subdomain`): `regexp=<case-insensitive pattern> type=NXDOMAIN`.
+ */
+export type DnsForm = 'match-subdomain' | 'regexp';
+
 /** A logged-in connection and what was learnt at login. */
 export interface Session {
   client: RouterOsClient;
-  /** RouterOS 7 or later: NXDOMAIN + match-subdomain DNS form; otherwise the regexp form. */
-  v7: boolean;
+  /** The DNS block form this release takes (from the version: `match-subdomain` arrived in 7.5). */
+  dnsForm: DnsForm;
+  /** `/ipv6` menus exist (probed: RouterOS 6 without the `ipv6` package has none). */
+  ipv6: boolean;
   /** Version number as reported (`7.19.4`). */
   version: string;
 }
@@ -37,22 +49,6 @@ export interface AdapterContext {
 /** Address families with RouterOS menus. */
 export type Family = 'ipv4' | 'ipv6';
 
-/**
- * True when a comment carries our marker as a whole token (so `iocwall:ab` never matches
- * `iocwall:abc`). Rule comments are `DesiredRule.name`, which contains the marker.
- */
-export function hasMarker(comment: string | undefined, marker: string): boolean {
-  if (comment === undefined) return false;
-  let at = comment.indexOf(marker);
-  while (at >= 0) {
-    const before = at === 0 ? '' : comment.charAt(at - 1);
-    const after = comment.charAt(at + marker.length);
-    if (!/[\w:-]/.test(before) && !/[\w:-]/.test(after)) return true;
-    at = comment.indexOf(marker, at + 1);
-  }
-  return false;
-}
-
 /** One RouterOS rule a logical egress rule consists of. */
 export interface RulePart {
   menu: string;
@@ -73,14 +69,22 @@ export function ruleParts(family: Family, action: 'drop' | 'reject', o: Mikrotik
 export const REJECT_WITH = 'icmp-admin-prohibited';
 
 /**
- * The rule our rule must precede: the first enabled, static `accept` rule of the chain that is not ours.
- * Undefined when the chain accepts nothing explicitly (then any position is fine).
+ * Actions that let a flow pass our rule unseen: `accept`, and `fasttrack-connection`, whose marked
+ * connections bypass the firewall from then on (manual "Connection tracking", FastTrack: "FastTrack
+ * packets bypass firewall, connection tracking, …"; RouterOS's defconf puts it above `accept
+ * established` — firmware-fidelity M7).
+ */
+const PASSING_ACTIONS = new Set(['accept', 'fasttrack-connection']);
+
+/**
+ * The rule our rule must precede: the first enabled, static `accept` or `fasttrack-connection` rule of
+ * the chain that is not ours. Undefined when the chain passes nothing explicitly (any position is fine).
  */
 export function anchorRule(rows: readonly RuleRow[], chain: string, marker: string): RuleRow | undefined {
   return rows.find(
     (r) =>
       r.chain === chain &&
-      r.action === 'accept' &&
+      PASSING_ACTIONS.has(r.action) &&
       r.disabled !== true &&
       r.dynamic !== true &&
       !hasMarker(r.comment, marker),
@@ -95,24 +99,25 @@ export function positionOk(rows: readonly RuleRow[], row: RuleRow, marker: strin
 }
 
 /**
- * The blocked domain a DNS row of ours stands for, in the form this RouterOS version uses; undefined when
- * the row has another form (left over from a RouterOS upgrade or edited by hand: swept on the next apply).
+ * The blocked domain a DNS row of ours stands for, in the form this release uses; undefined when the row
+ * has another form — left over from a RouterOS upgrade, edited by hand, or the `A 0.0.0.0` lower-case
+ * regexp older iocwall wrote on RouterOS 6 (it leaked AAAA and `EVIL.example`). Such rows are still ours
+ * (marker) and are swept by the next apply, which writes the current form.
  */
-export function dnsRowDomain(row: DnsRow, v7: boolean): string | undefined {
-  if (v7 && row.type === 'NXDOMAIN' && row['match-subdomain'] === true && row.name !== undefined) {
+export function dnsRowDomain(row: DnsRow, form: DnsForm): string | undefined {
+  if (row.type !== 'NXDOMAIN') return undefined;
+  if (form === 'match-subdomain' && row['match-subdomain'] === true && row.name !== undefined) {
     return row.name.toLowerCase();
   }
-  if (!v7 && row.type === 'A' && row.address === '0.0.0.0' && row.regexp !== undefined) {
-    return regexpToDomain(row.regexp);
-  }
+  if (form === 'regexp' && row.regexp !== undefined) return regexpToDomain(row.regexp);
   return undefined;
 }
 
-/** The `add` attributes of a DNS block for this RouterOS version (see README: v6 regexp form). */
-export function dnsAddAttributes(domain: string, v7: boolean, marker: string): Record<string, string> {
-  return v7
+/** The `add` attributes of a DNS block in this release's form (`DnsForm`). */
+export function dnsAddAttributes(domain: string, form: DnsForm, marker: string): Record<string, string> {
+  return form === 'match-subdomain'
     ? { name: domain, type: 'NXDOMAIN', 'match-subdomain': 'yes', comment: marker }
-    : { regexp: domainToRegexp(domain), address: '0.0.0.0', comment: marker };
+    : { regexp: domainToRegexp(domain), type: 'NXDOMAIN', comment: marker };
 }
 
 /** Splits a list into chunks (`.id` lists in one `remove`). */

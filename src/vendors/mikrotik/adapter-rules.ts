@@ -15,21 +15,26 @@ import {
   ruleParts,
   type AdapterContext,
   type RulePart,
+  type Session,
 } from './adapter-model.js';
 import { readRules } from './adapter-read.js';
 import { MENUS } from './schema.js';
 
-/** Every filter and raw table, both families: a rule delete looks in all of them. */
-const RULE_MENUS = [MENUS.filter.ipv4, MENUS.raw.ipv4, MENUS.filter.ipv6, MENUS.raw.ipv6];
+/** Every filter and raw table of the families the router has: a rule delete looks in all of them. */
+function ruleMenus(session: Session): string[] {
+  const v4 = [MENUS.filter.ipv4, MENUS.raw.ipv4];
+  return session.ipv6 ? [...v4, MENUS.filter.ipv6, MENUS.raw.ipv6] : v4;
+}
 
 /**
  * Removes every static RouterOS rule of ours whose comment is exactly `name`, in every chain of every
  * filter and raw table (v4 and v6): a delete planned for a rule left behind by an earlier policy (another
  * prefix) clears all its parts and duplicates, wherever they ended up.
  */
-export async function deleteRule(client: RouterOsClient, name: string, ctx: AdapterContext): Promise<void> {
+export async function deleteRule(session: Session, name: string, ctx: AdapterContext): Promise<void> {
+  const { client } = session;
   const tables = await Promise.all(
-    RULE_MENUS.map(async (menu) => ({ menu, rows: await readRules(client, menu, ctx.target) })),
+    ruleMenus(session).map(async (menu) => ({ menu, rows: await readRules(client, menu, ctx.target) })),
   );
   for (const { menu, rows } of tables) {
     const ids = rows

@@ -22,7 +22,12 @@ type SetChange = Extract<Change, { kind: 'set' }>;
 
 /** Ids per `remove` command (keeps each sentence small; many removes are still pipelined). */
 const REMOVE_BATCH = 500;
-const DUPLICATE = 'failure: already have such entry';
+/**
+ * Trap texts matched as substrings: routers append codes and punctuation (`no such item (4)`, tik4net
+ * #13; firmware-fidelity M3/M8), so an exact or suffix match breaks on real devices.
+ */
+const DUPLICATE = 'already have such entry';
+const NO_SUCH_ITEM = 'no such item';
 
 /** Throws the first failure of a batch, with how many commands failed. */
 function failOn(results: readonly RouterOsResult[], what: string, ctx: AdapterContext): void {
@@ -59,7 +64,7 @@ async function removeIds(
     { window: ctx.options.window },
   );
   failOn(
-    again.filter((r) => r.ok || !r.error.message.endsWith('no such item')),
+    again.filter((r) => r.ok || !r.error.message.includes(NO_SUCH_ITEM)),
     `remove from ${menu}`,
     ctx,
   );
@@ -113,7 +118,7 @@ async function applyListChange(
   const dupes = new Set(
     c.add.filter((_, i) => {
       const r = results[i];
-      return r !== undefined && !r.ok && r.error.message.endsWith(DUPLICATE);
+      return r !== undefined && !r.ok && r.error.message.includes(DUPLICATE);
     }),
   );
   failOn(
@@ -141,8 +146,8 @@ async function applyListChange(
 
 /**
  * Applies the DNS set change. DNS static entries allow duplicates (no trap to lean on), so the current rows
- * are read first and only missing names are added; rows of ours in another form (e.g. the v6 regexp form
- * after an upgrade to v7) are swept.
+ * are read first and only missing names are added; rows of ours in another form (the regexp form after an
+ * upgrade to 7.5+, the `A 0.0.0.0` form older iocwall wrote) are swept.
  *
  * DNS entries carry no set name, so the set's name is informational: a `delete` while a DNS set is still
  * desired (a rename planned as create-new + delete-old) removes only domains the desired set no longer
@@ -154,7 +159,7 @@ async function applyDnsChange(
   desired: DesiredState,
   ctx: AdapterContext,
 ): Promise<void> {
-  const { client, v7 } = session;
+  const { client, dnsForm } = session;
   const reply = await client.write({
     command: `${MENUS.dns}/print`,
     attributes: { '.proplist': PROPLIST.dns },
@@ -164,7 +169,7 @@ async function applyDnsChange(
   const byDomain = new Map<string, DnsRow[]>();
   const stale: string[] = [];
   for (const r of rows) {
-    const d = dnsRowDomain(r, v7);
+    const d = dnsRowDomain(r, dnsForm);
     if (d === undefined) stale.push(r['.id']);
     else byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
   }
@@ -178,7 +183,7 @@ async function applyDnsChange(
   for (const d of c.add) {
     const existing = byDomain.get(d);
     if (existing === undefined)
-      adds.push({ command: `${MENUS.dns}/add`, attributes: dnsAddAttributes(d, v7, ctx.marker) });
+      adds.push({ command: `${MENUS.dns}/add`, attributes: dnsAddAttributes(d, dnsForm, ctx.marker) });
     else if (existing.every((r) => r.disabled === true) && existing[0] !== undefined)
       enable.push(existing[0]['.id']);
   }

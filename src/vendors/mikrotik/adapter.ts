@@ -3,12 +3,12 @@
  *
  * Mapping: sets `ipv4`/`ipv6` → entries of the address list `DesiredSet.name` in `/ip/firewall/address-list`
  * and `/ipv6/firewall/address-list`, each with `comment=<marker>`; set `dns` → `/ip/dns/static` entries
- * (`type=NXDOMAIN match-subdomain=yes` on RouterOS 7; on 6 the regexp form with an `A 0.0.0.0` sinkhole);
- * rules `egress-ipv4`/`egress-ipv6` → `chain=forward action=drop|reject dst-address-list=<list>` filter rules
- * with `comment=DesiredRule.name`, placed above the chain's first accept rule (plus `output` and raw
- * `prerouting` rules when `options.outputChain` / `options.raw`).
+ * (`type=NXDOMAIN`, with `match-subdomain=yes` from 7.5, a case-insensitive regexp before); rules
+ * `egress-ipv4`/`egress-ipv6` → `chain=forward action=drop|reject dst-address-list=<list>` filter rules
+ * with `comment=DesiredRule.name`, placed above the chain's first accept or fasttrack rule (plus `output`
+ * and raw `prerouting` rules when `options.outputChain` / `options.raw`). See docs/vendors/mikrotik.md.
  */
-import { ConfigError } from '../../errors.js';
+import { ConfigError, VendorError } from '../../errors.js';
 import type {
   AdapterFactory,
   ApplyResult,
@@ -18,13 +18,29 @@ import type {
   ObservedState,
   TargetConnection,
 } from '../types.js';
-import { connectRouterOs, type RouterOsClient } from './client.js';
+import { connectRouterOs, RouterOsTrapError, type RouterOsClient } from './client.js';
 import type { AdapterContext, Session } from './adapter-model.js';
 import { observe } from './adapter-read.js';
 import { deleteRule, ensureRule } from './adapter-rules.js';
 import { applySetChange } from './adapter-sets.js';
+import { releaseFeatures } from './releases.js';
 import { parseOptions } from './schema.js';
 import { parseVersion } from './values.js';
+
+/**
+ * Whether the router has `/ipv6` menus. RouterOS 6 without the `ipv6` package traps `no such command or
+ * directory (ipv6)` (category 0) for every `/ipv6/...` command (firmware-fidelity M1), so one cheap count
+ * tells — feature detection, not version parsing: a v6 router may or may not have the package enabled.
+ */
+async function probeIpv6(client: RouterOsClient): Promise<boolean> {
+  try {
+    await client.write({ command: '/ipv6/firewall/filter/print', attributes: { 'count-only': '' } });
+    return true;
+  } catch (err) {
+    if (err instanceof RouterOsTrapError && err.trapMessage.startsWith('no such command')) return false;
+    throw err;
+  }
+}
 
 class MikrotikAdapter implements FirewallAdapter {
   readonly vendor = 'mikrotik' as const;
@@ -63,6 +79,7 @@ class MikrotikAdapter implements FirewallAdapter {
       username,
       password,
       timeoutMs: this.connection.timeoutMs,
+      scanTimeoutMs: this.ctx.options.scanTimeoutMs,
       readOnly: this.connection.readOnly,
       tls: this.connection.tls,
       target: this.connection.name,
@@ -72,7 +89,14 @@ class MikrotikAdapter implements FirewallAdapter {
       attributes: { '.proplist': 'version' },
     });
     const version = parseVersion(reply.rows[0]?.version ?? '');
-    this.session = { client, v7: version.major >= 7, version: version.number };
+    // `match-subdomain` cannot be probed without a write; the 7.5 changelog dates it (releases.ts).
+    const features = releaseFeatures(version.number);
+    this.session = {
+      client,
+      dnsForm: features.matchSubdomain ? 'match-subdomain' : 'regexp',
+      ipv6: await probeIpv6(client),
+      version: version.number,
+    };
     return this.session;
   }
 
@@ -88,23 +112,20 @@ class MikrotikAdapter implements FirewallAdapter {
       if (s.id === 'ipv4' || s.id === 'ipv6') this.ctx.knownLists[s.id].add(s.name);
       else this.ctx.dnsName = s.name;
     }
-    const setChanges = changes.filter((c) => c.kind === 'set');
-    const ruleChanges = changes.filter((c) => c.kind === 'rule');
-    const ensure = ruleChanges.filter((c) => c.op !== 'delete');
-    const made = new Set(ensure.map((c) => c.rule.name));
-    const deletes = ruleChanges.filter((c) => c.op === 'delete');
-    // Make before break: new and updated sets, then the wanted rules, and only then the rules and sets
-    // that go away (after a prefix change the old rule keeps blocking until the new one is in place; a
-    // rule goes before the set it references). A delete naming a rule that is also (re)made runs first,
-    // so the result is the wanted rule whatever the plan says.
-    for (const c of deletes) if (made.has(c.name)) await deleteRule(session.client, c.name, this.ctx);
-    for (const c of setChanges) {
-      if (c.op !== 'delete') await applySetChange(session, c, desired, this.ctx, warnings);
-    }
-    for (const c of ensure) await ensureRule(session.client, c.rule, desired, this.ctx);
-    for (const c of deletes) if (!made.has(c.name)) await deleteRule(session.client, c.name, this.ctx);
-    for (const c of setChanges) {
-      if (c.op === 'delete') await applySetChange(session, c, desired, this.ctx, warnings);
+    // In the planner's order (types.ts): sets made before the rules that use them, rules removed before
+    // their sets. Consecutive ensures of one rule (an `update` and a `move` of the same drift) converge
+    // in one pass, so a repeat is skipped.
+    let lastEnsured: string | undefined;
+    for (const c of changes) {
+      if (c.kind === 'set') {
+        await applySetChange(session, c, desired, this.ctx, warnings);
+      } else if (c.kind === 'rule' && c.op === 'delete') {
+        await deleteRule(session, c.name, this.ctx);
+      } else if (c.kind === 'rule' && c.name !== lastEnsured) {
+        if (c.rule.family === 'ipv6' && !session.ipv6) throw noIpv6(this.connection.name);
+        await ensureRule(session.client, c.rule, desired, this.ctx);
+      }
+      lastEnsured = c.kind === 'rule' && c.op !== 'delete' ? c.name : undefined;
     }
     // `kind: 'apply'` needs nothing: RouterOS applies each accepted command immediately.
     return { calls: session.client.commandsSent - before, warnings };
@@ -115,6 +136,15 @@ class MikrotikAdapter implements FirewallAdapter {
     this.session = undefined;
     if (s !== undefined) await s.client.close();
   }
+}
+
+function noIpv6(target: string): VendorError {
+  return new VendorError(`${target} has no /ipv6 menus (RouterOS 6 without the ipv6 package)`, {
+    vendor: 'mikrotik',
+    target,
+    operation: 'apply rule',
+    transient: false,
+  });
 }
 
 /**

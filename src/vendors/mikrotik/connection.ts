@@ -29,6 +29,8 @@ export class RouterOsTrapError extends VendorError {
 
 interface Pending {
   command: string;
+  /** Longest silence tolerated while this command is pending (ms). */
+  quietMs: number;
   rows: Record<string, string>[];
   trap?: { message: string; category: number | undefined };
   resolve: (reply: RouterOsReply) => void;
@@ -41,13 +43,16 @@ export class RouterOsConnection {
   private readonly pending = new Map<string, Pending>();
   private nextTag = 1;
   private failure: VendorError | undefined;
+  private lastActivity = Date.now();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly target: string,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
     socket.on('data', (chunk: Buffer) => {
+      this.lastActivity = Date.now();
       this.onData(chunk);
     });
     socket.on('error', (err) => {
@@ -56,13 +61,28 @@ export class RouterOsConnection {
     socket.on('close', () => {
       this.fail('connection closed');
     });
-    // Inactivity, not per-command: 25,000 pipelined adds legitimately take longer than one timeout.
-    socket.setTimeout(timeoutMs, () => {
-      if (this.pending.size > 0) {
-        this.fail(`no reply for ${timeoutMs} ms`);
-        socket.destroy();
+  }
+
+  /**
+   * Inactivity, not per-command: 25,000 pipelined adds legitimately take longer than one timeout. The
+   * silence tolerated is the largest allowance among pending commands: a `print` whose query matches
+   * little makes the router scan the whole menu without a word (firmware-fidelity M5).
+   */
+  private arm(delay: number): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.pending.size === 0 || this.failure !== undefined) return;
+      const limit = Math.max(...[...this.pending.values()].map((p) => p.quietMs));
+      const idle = Date.now() - this.lastActivity;
+      if (idle < limit) {
+        this.arm(limit - idle);
+        return;
       }
-    });
+      this.fail(`no reply for ${limit} ms`);
+      this.socket.destroy();
+    }, delay);
+    this.timer.unref();
   }
 
   /** True until the connection failed or was closed. */
@@ -79,7 +99,7 @@ export class RouterOsConnection {
    * Sends one command (already validated words, without `.tag`) and resolves with its reply.
    * Rejects with `RouterOsTrapError` on `!trap`, `VendorError` (transient) when the connection is lost.
    */
-  send(words: readonly string[]): Promise<RouterOsReply> {
+  send(words: readonly string[], quietMs = this.timeoutMs): Promise<RouterOsReply> {
     const command = words[0] ?? '';
     if (this.failure !== undefined) return Promise.reject(this.lost(command, this.failure.message));
     const tag = String(this.nextTag++);
@@ -90,7 +110,15 @@ export class RouterOsConnection {
       return Promise.reject(this.error(`cannot encode ${command}: ${(err as Error).message}`, command));
     }
     return new Promise<RouterOsReply>((resolve, reject) => {
-      this.pending.set(tag, { command, rows: [], resolve, reject });
+      if (this.pending.size === 0) this.lastActivity = Date.now();
+      this.pending.set(tag, {
+        command,
+        quietMs: Math.max(quietMs, this.timeoutMs),
+        rows: [],
+        resolve,
+        reject,
+      });
+      this.arm(this.timeoutMs);
       this.socket.write(frame);
     });
   }
@@ -170,6 +198,8 @@ export class RouterOsConnection {
   }
 
   private fail(reason: string, transient = true): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.failure ??= this.error(reason, 'connection', transient);
     const all = [...this.pending.values()];
     this.pending.clear();

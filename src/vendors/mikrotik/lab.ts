@@ -2,60 +2,32 @@
  * The MikroTik lab entry: which RouterOS releases the simulator plays, how it starts, its resolver
  * answering from `/ip/dns/static`, and an administrator's hand edits through the binary API.
  */
-import { ConfigError } from '../../errors.js';
-import { plainAnswer, startDnsResponder, type DnsVerdict } from '../simkit/dns-responder.js';
-import type { AdminHandEdits, FirmwareRange, LabDeviceHandle, LabEntry } from '../types.js';
+import { startDnsResponder } from '../simkit/dns-responder.js';
+import type { AdminHandEdits, LabDeviceHandle, LabEntry } from '../types.js';
 import { connectRouterOs, type RouterOsClient } from './client.js';
-import type { SimRouter } from './sim-router.js';
+import { MIKROTIK_FIRMWARE, parseRelease } from './releases.js';
 
-/** Release ranges the simulator plays. */
-export const MIKROTIK_FIRMWARE: readonly FirmwareRange[] = [
-  { releases: '6.49', example: '6.49', behaviour: 'bare !done for empty prints; DNS blocks by regexp' },
-  {
-    releases: '7.18+',
-    example: '7.18',
-    behaviour: '!empty replies; NXDOMAIN static entries with match-subdomain',
-  },
-];
-
-function parseFirmware(release: string): string {
-  const r = release.trim();
-  if (/^6\.49(\.\d+)?$/.test(r)) return '6.49';
-  if (/^7\.(1[89]|[2-9]\d)(\.\d+)?$/.test(r)) return '7.18';
-  throw new ConfigError(
-    `mikrotik firmware ${release} is not played by the simulator (plays ${MIKROTIK_FIRMWARE.map((f) => f.releases).join(', ')})`,
-  );
-}
+export { MIKROTIK_FIRMWARE } from './releases.js';
 
 /**
- * What the router's resolver answers, from its static entries in order (first match wins), as the
- * RouterOS manual's DNS page describes static entries (`name` or `regexp`, `match-subdomain`, `type`).
+ * The group policies iocwall's user needs, and all it gets in the lab (docs/vendors/mikrotik.md):
+ * `api` to log in through the API, `read` for every `print`, `write` for `add`/`set`/`remove`/`move`
+ * (manual "User", group policies). Not `policy`, `sensitive`, `ftp`, `reboot`, `rest-api`, …
  */
-export function resolveStatic(router: SimRouter, name: string, type: string): DnsVerdict {
-  const lower = name.toLowerCase();
-  for (const row of router.table('/ip/dns/static')?.list() ?? []) {
-    if (row.disabled === 'true' || row.disabled === 'yes') continue;
-    let hit = false;
-    if (row.name !== undefined && row.name !== '') {
-      const base = row.name.toLowerCase();
-      hit =
-        lower === base ||
-        (row['match-subdomain'] === 'true' || row['match-subdomain'] === 'yes'
-          ? lower.endsWith(`.${base}`)
-          : false);
-    } else if (row.regexp !== undefined && row.regexp !== '') {
-      try {
-        hit = new RegExp(row.regexp).test(name);
-      } catch {
-        hit = false;
-      }
-    }
-    if (!hit) continue;
-    const rowType = row.type ?? 'A';
-    if (rowType === 'NXDOMAIN') return { rcode: 'NXDOMAIN' };
-    if (rowType === type) return { rcode: 'NOERROR', addresses: row.address ? [row.address] : [] };
+export const IOCWALL_POLICIES: readonly string[] = ['read', 'write', 'api'];
+
+function parseFirmware(release: string): string {
+  return parseRelease(release).firmware;
+}
+
+/** Whether a DNS static row blocks `domain` itself (by name, or by a regexp that matches it). */
+function blocks(row: Record<string, string>, domain: string): boolean {
+  if (row.name !== undefined && row.name !== '') return row.name.toLowerCase() === domain;
+  try {
+    return row.regexp !== undefined && row.regexp !== '' && new RegExp(row.regexp).test(domain);
+  } catch {
+    return false;
   }
-  return plainAnswer(type);
 }
 
 async function adminEdits(admin: () => Promise<RouterOsClient>): Promise<AdminHandEdits> {
@@ -73,16 +45,29 @@ async function adminEdits(admin: () => Promise<RouterOsClient>): Promise<AdminHa
     const menu = rule === 'egress-ipv6' ? '/ipv6/firewall/filter' : '/ip/firewall/filter';
     const rows = await run(`${menu}/print`);
     const word = ruleName.split(' ')[0] ?? ruleName;
-    const hit = rows.find((r) => (r.comment ?? '').includes(word));
+    const hit =
+      rows.find((r) => r.comment === ruleName) ??
+      rows.find((r) => (r.comment ?? '').split(' ').includes(word));
     if (!hit) throw new Error(`admin: no rule ${ruleName}`);
     return { ...hit, menu };
   };
   return Promise.resolve({
     removeEntry: async (set, setName, value) => {
+      if (set === 'dns') {
+        // An administrator deletes whatever static entry blocks the name (name or regexp form).
+        const rows = await run('/ip/dns/static/print');
+        for (const r of rows.filter((row) => blocks(row, value)))
+          await run('/ip/dns/static/remove', { '.id': r['.id'] ?? '' });
+        return;
+      }
       const rows = await run(`${listMenu(set)}/print`, {}, [`?list=${setName}`, `?address=${value}`]);
       for (const r of rows) await run(`${listMenu(set)}/remove`, { '.id': r['.id'] ?? '' });
     },
     addEntry: async (set, setName, value) => {
+      if (set === 'dns') {
+        await run('/ip/dns/static/add', { name: value, type: 'NXDOMAIN', comment: 'added by hand' });
+        return;
+      }
       await run(`${listMenu(set)}/add`, { list: setName, address: value, comment: 'added by hand' });
     },
     disableRule: async (rule, ruleName) => {
@@ -103,6 +88,7 @@ async function adminEdits(admin: () => Promise<RouterOsClient>): Promise<AdminHa
       });
     },
     createForeignSet: async (set, setName) => {
+      // DNS static entries carry no set name, so no hand-made entry can hold ours: a list is made.
       await run(`${listMenu(set)}/add`, {
         list: setName,
         address: set === 'ipv6' ? '2001:db8::/48' : '198.51.100.0/24',
@@ -119,22 +105,29 @@ export const mikrotikLab: LabEntry = {
   parseFirmware,
   async start({ firmware, secret, latencyMs }): Promise<LabDeviceHandle> {
     const password = secret();
-    const mode = parseFirmware(firmware) as '6.49' | '7.18';
+    const adminPassword = secret();
+    const release = parseRelease(firmware);
     // Loaded on start only: loading a config must not load the simulators.
-    const { MikrotikSimulator } = await import('./simulator.js');
+    const [{ MikrotikSimulator, FULL_POLICIES }, { resolveStatic }] = await Promise.all([
+      import('./simulator/simulator.js'),
+      import('./simulator/dns.js'),
+    ]);
     const sim = new MikrotikSimulator({
-      mode,
+      firmware: release.firmware,
       username: 'iocwall',
       password,
+      policies: IOCWALL_POLICIES,
+      // The router's administrator (group `full`), whose hand edits the audit must find.
+      users: [{ name: 'admin', password: adminPassword, policies: FULL_POLICIES }],
       ...(latencyMs ? { latencyMs } : {}),
     });
     const started = await sim.start();
-    const dns = await startDnsResponder((name, type) => resolveStatic(sim.router, name, type));
+    const dns = await startDnsResponder((name, type) => resolveStatic(sim.router, sim.release, name, type));
     const admin = await adminEdits(() =>
       connectRouterOs({
         endpoint: started.endpoint,
-        username: 'iocwall',
-        password,
+        username: 'admin',
+        password: adminPassword,
         timeoutMs: 5000,
         readOnly: false,
         target: 'admin',
@@ -142,7 +135,7 @@ export const mikrotikLab: LabEntry = {
     );
     const isWrite = /\/(add|set|remove|move|unset|enable|disable)$/;
     return {
-      firmware: mode,
+      firmware: release.firmware,
       endpoint: started.endpoint,
       dns: dns.address,
       credentials: { username: 'iocwall', password },

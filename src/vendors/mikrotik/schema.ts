@@ -88,18 +88,25 @@ export function parseRows<T>(schema: z.ZodType<T>, rows: unknown[], menu: string
 }
 
 /** `connection.options` of a MikroTik target. */
-export const MikrotikOptionsSchema = z.object({
-  /** Also block router-originated traffic (`chain=output`). */
-  outputChain: z.boolean().default(false),
-  /** Also drop in `/ip(v6)/firewall/raw` prerouting (before connection tracking). */
-  raw: z.boolean().default(false),
-  /** Capacity reported to the planner (RouterOS has no documented limit; RAM bound). */
-  maxEntriesPerSet: z.number().int().positive().default(200_000),
-  /** Commands in flight on the connection during bulk changes. */
-  window: z.number().int().min(1).max(4096).default(256),
-  /** Name reported for the DNS set (RouterOS static entries have no list name; marked by comment). */
-  dnsSetName: z.string().min(1).optional(),
-});
+export const MikrotikOptionsSchema = z
+  .object({
+    /** Also block router-originated traffic (`chain=output`). */
+    outputChain: z.boolean().default(false),
+    /** Also drop in `/ip(v6)/firewall/raw` prerouting (before connection tracking). */
+    raw: z.boolean().default(false),
+    /** Capacity reported to the planner (RouterOS has no documented limit; RAM bound). */
+    maxEntriesPerSet: z.number().int().positive().default(200_000),
+    /**
+     * Longest silence (ms) tolerated while the router scans a menu for a `print` (~1.9 s per 23k rows on
+     * real hardware; a 200k list with concurrent reads takes well over the 15 s request timeout).
+     */
+    scanTimeoutMs: z.number().int().positive().default(120_000),
+    /** Commands in flight on the connection during bulk changes. */
+    window: z.number().int().min(1).max(4096).default(256),
+    /** Name reported for the DNS set (RouterOS static entries have no list name; marked by comment). */
+    dnsSetName: z.string().min(1).optional(),
+  })
+  .strict();
 /** Validated options of a MikroTik target, defaults filled in. */
 export type MikrotikOptions = z.infer<typeof MikrotikOptionsSchema>;
 

@@ -90,20 +90,25 @@ export function parseVersion(text: string): { number: string; major: number; min
 const DOMAIN_RE = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 
 /**
- * RouterOS 6 has no NXDOMAIN type nor `match-subdomain`, so a domain and all its subdomains are blocked
- * with one regexp entry: `^(.*\.)?evil\.example\.?$` (the optional trailing dot matches the FQDN form).
- * Only `.` needs escaping: canonical domains hold `[a-z0-9-.]` only, anything else is refused.
+ * The regexp that blocks a domain and all its subdomains on releases without `match-subdomain`
+ * (RouterOS 6.47–7.4): `^(.*\.)?[eE][vV][iI][lL]\.[eE][xX][aA][mM][pP][lL][eE]\.?$`. RouterOS matches
+ * regexp entries case-sensitively (wiki Manual:IP/DNS: "regexp entries are case sensitive"), so each
+ * letter is a two-case bracket expression (POSIX ERE, no `(?i)` flag) and `EVIL.example` or a
+ * 0x20-randomised query is blocked too. The optional trailing dot matches the FQDN form. Only `.` needs
+ * escaping: canonical domains hold `[a-z0-9-.]` only, anything else is refused.
  */
 export function domainToRegexp(domain: string): string {
   if (!DOMAIN_RE.test(domain)) throw new RangeError(`not a canonical domain: ${domain}`);
-  return `^(.*\\.)?${domain.replace(/\./g, '\\.')}\\.?$`;
+  // DOMAIN_RE admits ASCII only, so a per-character replace is safe.
+  const body = domain.replace(/[a-z.]/g, (c) => (c === '.' ? '\\.' : `[${c}${c.toUpperCase()}]`));
+  return `^(.*\\.)?${body}\\.?$`;
 }
 
 /** Inverse of `domainToRegexp`; undefined for any regexp that is not exactly of that form. */
 export function regexpToDomain(regexp: string): string | undefined {
-  const m = /^\^\(\.\*\\\.\)\?((?:[a-z0-9-]|\\\.)+)\\\.\?\$$/.exec(regexp);
+  const m = /^\^\(\.\*\\\.\)\?((?:\[[a-z][A-Z]\]|[0-9-]|\\\.)+)\\\.\?\$$/.exec(regexp);
   if (m?.[1] === undefined) return undefined;
-  const domain = m[1].replace(/\\\./g, '.');
+  const domain = m[1].replace(/\[([a-z])[A-Z]\]/g, '$1').replace(/\\\./g, '.');
   if (!DOMAIN_RE.test(domain)) return undefined;
   return domainToRegexp(domain) === regexp ? domain : undefined;
 }

@@ -1,10 +1,17 @@
 /**
  * The DNS set of the OPNsense adapter (Unbound DNSBL `wildcards`: a domain and all its subdomains).
  *
- * 26.1+: one DNSBL policy per set name, description `<marker> dns <name>`; every marked policy is
- * reported under its own name, so old and new names coexist while a prefix change is applied.
+ * Which model the device has is read from the device (adapter-read.ts), not from its version: the
+ * multi-policy model arrived in 25.7.8, in the middle of the 25.7 series.
  *
- * ≤25.7: there is one DNSBL object and it has no description, so nothing on it can carry the marker.
+ * 25.7.8 and later: one DNSBL policy per set name, description `<marker> dns <name>`, `nxdomain` on;
+ * every marked policy is reported under its own name, so old and new names coexist while a prefix change
+ * is applied. A policy whose `wildcards` hold iocwall's sentinel (below) is the old single object that the
+ * upgrade migration `M1_0_13` (opnsense/core 25.7.8) turned into a policy named `default`: it is
+ * iocwall's, adopted under the DNS set name (its description is rewritten on the next write), or, when a
+ * marked policy of that name exists already, reported under its own description so the planner deletes it.
+ *
+ * ≤25.7.7: there is one DNSBL object and it has no description, so nothing on it can carry the marker.
  * iocwall's evidence of ownership is a **sentinel entry** it writes into `wildcards` next to its domains:
  * `<instance>.iocwall.invalid` (see `dnsSentinel`). `.invalid` never resolves (RFC 6761), so blocking it
  * changes no answer; it lives in the very field it vouches for, so it survives backups and restores and
@@ -21,13 +28,14 @@
 import { createHash } from 'node:crypto';
 import { ForeignObjectError, VendorError } from '../../errors.js';
 import type { Change, DesiredState, ForeignObject, ObservedSet } from '../types.js';
-import type { OpnsenseContext, SingleDnsbl, Snapshot } from './adapter-read.js';
-import { dedupe, hasMarker, splitEntries } from './adapter-util.js';
+import { hasMarker } from '../ownership.js';
+import type { OpnsenseContext, SingleDnsbl, Snapshot } from './adapter-types.js';
+import { dedupe, splitEntries } from './adapter-util.js';
 import { resultSchema, type DnsblRow } from './schema.js';
 
 type SetChange = Extract<Change, { kind: 'set' }>;
 
-/** Handle of the ≤25.7 DNSBL object. */
+/** Handle of the ≤25.7.7 DNSBL object. */
 export const SINGLE_DNSBL_HANDLE = 'unbound.dnsbl';
 /** A DNS label as the `wildcards` mask accepts it. */
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -42,7 +50,7 @@ export function dnsSentinel(marker: string): string {
   return `${label}.iocwall.invalid`;
 }
 
-/** The set name a marked 26.1+ policy was written for (`<marker> dns <name>`), else the current name. */
+/** The set name a marked policy was written for (`<marker> dns <name>`), else the current name. */
 function policyName(ctx: OpnsenseContext, p: DnsblRow): string {
   const words = p.description.split(/\s+/);
   const at = words.indexOf(ctx.marker);
@@ -50,12 +58,22 @@ function policyName(ctx: OpnsenseContext, p: DnsblRow): string {
   return words[at + 1] === 'dns' && name !== undefined ? name : ctx.names.dns;
 }
 
-/** Our 26.1+ policies. */
-function ourPolicies(ctx: OpnsenseContext, snap: Snapshot): DnsblRow[] {
-  return snap.policies.filter((p) => hasMarker(p.description, ctx.marker));
+/** Our policies with the set name each is reported under (marked ones, then migrated ones). */
+function ourPolicies(ctx: OpnsenseContext, snap: Snapshot): { policy: DnsblRow; name: string }[] {
+  const sentinel = dnsSentinel(ctx.marker);
+  const marked = snap.policies
+    .filter((p) => hasMarker(p.description, ctx.marker))
+    .map((policy) => ({ policy, name: policyName(ctx, policy) }));
+  const migrated = snap.policies
+    .filter((p) => !hasMarker(p.description, ctx.marker) && splitEntries(p.wildcards, ',').includes(sentinel))
+    .map((policy) => ({
+      policy,
+      name: marked.some((m) => m.name === ctx.names.dns) ? policy.description.trim() : ctx.names.dns,
+    }));
+  return [...marked, ...migrated];
 }
 
-/** The DNS sets on the device; a ≤25.7 `wildcards` field iocwall did not write goes to `foreign`. */
+/** The DNS sets on the device; what holds our DNS name without being ours goes to `foreign`. */
 export function observeDns(ctx: OpnsenseContext, snap: Snapshot, foreign: ForeignObject[]): ObservedSet[] {
   if (snap.single !== undefined) {
     const single = singleState(ctx, snap.single);
@@ -67,13 +85,24 @@ export function observeDns(ctx: OpnsenseContext, snap: Snapshot, foreign: Foreig
     const { entries, duplicates } = dedupe(snap.single.enabled === '1' ? single.values : []);
     return [{ id: 'dns', name: ctx.names.dns, handle: SINGLE_DNSBL_HANDLE, entries, ...dupes(duplicates) }];
   }
-  return ourPolicies(ctx, snap).map((policy) => {
-    const { entries, duplicates } = dedupe(policy.enabled === '1' ? splitEntries(policy.wildcards, ',') : []);
-    return { id: 'dns', name: policyName(ctx, policy), handle: policy.uuid, entries, ...dupes(duplicates) };
+  const ours = ourPolicies(ctx, snap);
+  for (const p of snap.policies) {
+    if (ours.some((o) => o.policy === p) || !p.description.split(/\s+/).includes(ctx.names.dns)) continue;
+    foreign.push({
+      kind: 'set',
+      name: ctx.names.dns,
+      detail: `DNSBL policy "${p.description}" names ${ctx.names.dns} without marker ${ctx.marker}`,
+    });
+  }
+  const sentinel = dnsSentinel(ctx.marker);
+  return ours.map(({ policy, name }) => {
+    const values = splitEntries(policy.wildcards, ',').filter((w) => w !== sentinel);
+    const { entries, duplicates } = dedupe(policy.enabled === '1' ? values : []);
+    return { id: 'dns', name, handle: policy.uuid, entries, ...dupes(duplicates) };
   });
 }
 
-/** Writes one DNS set change: 26.1+ our policy of that name, ≤25.7 the `wildcards` field. */
+/** Writes one DNS set change: our policy of that name, or (≤25.7.7) the `wildcards` field. */
 export async function writeDns(
   ctx: OpnsenseContext,
   snap: Snapshot,
@@ -81,7 +110,7 @@ export async function writeDns(
   desired: DesiredState,
 ): Promise<void> {
   if (snap.single !== undefined) return writeSingle(ctx, snap.single, c, desired);
-  const policy = ourPolicies(ctx, snap).find((p) => policyName(ctx, p) === c.name);
+  const policy = ourPolicies(ctx, snap).find((p) => p.name === c.name)?.policy;
   if (c.op === 'delete') {
     if (policy !== undefined)
       await ctx.client.post(`unbound/settings/del_dnsbl/${policy.uuid}`, {}, resultSchema);
@@ -91,10 +120,11 @@ export async function writeDns(
     enabled: '1',
     wildcards: c.entries.join(','),
     description: `${ctx.marker} dns ${c.name}`,
+    nxdomain: '1',
   };
   if (policy === undefined) {
     await ctx.client.save('unbound/settings/add_dnsbl', {
-      blocklist: { ...blocklist, type: '', lists: '', blocklists: '', allowlists: '', nxdomain: '1' },
+      blocklist: { ...blocklist, type: '', lists: '', blocklists: '', allowlists: '' },
     });
   } else {
     await ctx.client.save(`unbound/settings/set_dnsbl/${policy.uuid}`, { blocklist });
@@ -145,7 +175,9 @@ async function writeSingle(
   const dnsbl: Record<string, string> = { wildcards: [dnsSentinel(ctx.marker), ...c.entries].join(',') };
   const adminLists = s.type.length + s.lists.length + s.blocklists.length;
   const enable = s.enabled !== '1' && !ours && adminLists === 0;
-  if (enable) dnsbl.enabled = '1';
+  // First contact with an empty, disabled object: only iocwall's names will be in it, so it may also
+  // choose the answer (NXDOMAIN, as the policies from 25.7.8 get; the default answers 0.0.0.0).
+  if (enable) Object.assign(dnsbl, { enabled: '1', nxdomain: '1' });
   await ctx.client.save('unbound/settings/set', { unbound: { dnsbl } });
   if (s.enabled !== '1' && !enable) {
     const why = ours

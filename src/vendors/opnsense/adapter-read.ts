@@ -1,90 +1,59 @@
 /**
  * `read()` of the OPNsense adapter: one snapshot of aliases, automation rules and DNSBL, turned into the
  * engine's `ObservedState`. Nothing here writes (all calls are GETs or the read-only searches).
+ *
+ * What differs between releases is found by asking the device, never by its version (which needs the
+ * "System: Firmware" privilege, see docs/vendors/opnsense.md): the DNSBL model by the shape of
+ * `unbound/settings/get`, the rules by two searches that together list every rule on every release.
  */
-import type { ForeignObject, ObservedRule, ObservedSet, ObservedState, RuleId, SetId } from '../types.js';
+import { VendorError } from '../../errors.js';
+import { hasMarker } from '../ownership.js';
+import type { ForeignObject, ObservedSet, ObservedState, SetId } from '../types.js';
 import { observeDns } from './adapter-dns.js';
-import { dedupe, hasMarker, splitEntries } from './adapter-util.js';
-import { lineOf, type OpnsenseClient, type OpnsenseLine } from './client.js';
+import { fetchRules, observeRules } from './adapter-rules.js';
+import { ALL_ROWS, type OpnsenseContext, type Snapshot } from './adapter-types.js';
+import { dedupe, splitEntries } from './adapter-util.js';
+import type { OpnsenseClient } from './client.js';
 import {
   aliasSearchSchema,
   aliasUtilListSchema,
   dnsblSearchSchema,
-  ruleSearchSchema,
   tableSizeSchema,
+  unboundDnsblSchema,
   unboundSettingsSchema,
   type AliasRow,
-  type DnsblRow,
-  type RuleRow,
   type TableSize,
 } from './schema.js';
 
-export { hasMarker, splitEntries } from './adapter-util.js';
-
-/** What the adapter knows about its target beyond the connection. */
-export interface OpnsenseContext {
-  client: OpnsenseClient;
-  /** `iocwall:<instanceId>`. */
-  marker: string;
-  /** Interface the egress rules sit on (default `lan`). */
-  iface: string;
-  /** Device names of the managed sets (options, then the last desired state, then defaults). */
-  names: Record<SetId, string>;
-}
-
-/** Everything read from the device in one pass. */
-export interface Snapshot {
-  version: string;
-  line: OpnsenseLine;
-  aliases: AliasRow[];
-  /** Automation rules only (legacy/automatic rows removed). */
-  rules: RuleRow[];
-  /** 26.1+: DNSBL policies. */
-  policies: DnsblRow[];
-  /** ≤25.7: the single `unbound.dnsbl` object. */
-  single: SingleDnsbl | undefined;
-}
-
-/** ≤25.7: the fields of the single `unbound.dnsbl` object the adapter looks at (list fields as items). */
-export interface SingleDnsbl {
-  enabled: string;
-  wildcards: string[];
-  /** The administrator's lists: predefined feeds (`type`), list URLs and exact names. */
-  type: string[];
-  lists: string[];
-  blocklists: string[];
-}
-
-/** All rows, first page (searches read their parameters from the POST body in 26.x). */
-const ALL_ROWS = { current: 1, rowCount: -1 };
+/** Tables larger than this are compared by their size only: listing them can exhaust PHP (#10854). */
+const LIST_LIMIT = 100_000;
 
 /** Reads the device once. */
-export async function fetchSnapshot(client: OpnsenseClient): Promise<Snapshot> {
-  const version = await client.version();
-  const line = lineOf(version);
+export async function fetchSnapshot(ctx: OpnsenseContext): Promise<Snapshot> {
+  const { client } = ctx;
   const aliases = (await client.post('firewall/alias/search_item', ALL_ROWS, aliasSearchSchema)).rows;
-  const rules = await fetchRules(client);
-  let policies: DnsblRow[] = [];
-  let single: Snapshot['single'];
-  if (line === '25.7') {
-    const dnsbl = (await client.get('unbound/settings/get', unboundSettingsSchema)).unbound.dnsbl;
-    single = {
-      enabled: dnsbl.enabled,
-      wildcards: dnsbl.wildcards,
-      type: dnsbl.type,
-      lists: dnsbl.lists,
-      blocklists: dnsbl.blocklists,
+  const rules = await fetchRules(ctx);
+  const shape = await client.get('unbound/settings/get', unboundDnsblSchema);
+  if (shape.unbound.dnsbl.blocklist !== undefined) {
+    const policies = (await client.post('unbound/settings/search_dnsbl', ALL_ROWS, dnsblSearchSchema)).rows;
+    return {
+      version: 'OPNsense 25.7.8 or later (DNSBL policies)',
+      dnsblModel: 'policies',
+      aliases,
+      rules,
+      policies,
+      single: undefined,
     };
-  } else {
-    policies = (await client.post('unbound/settings/search_dnsbl', ALL_ROWS, dnsblSearchSchema)).rows;
   }
-  return { version, line, aliases, rules, policies, single };
-}
-
-/** Automation filter rules (legacy and automatic rows, which this API cannot change, removed). */
-export async function fetchRules(client: OpnsenseClient): Promise<RuleRow[]> {
-  const rows = (await client.post('firewall/filter/search_rule', ALL_ROWS, ruleSearchSchema)).rows;
-  return rows.filter((r) => r.legacy !== true && r.uuid !== '');
+  const dnsbl = unboundSettingsSchema.parse(shape).unbound.dnsbl;
+  return {
+    version: 'OPNsense 25.7.7 or earlier (single DNSBL)',
+    dnsblModel: 'single',
+    aliases,
+    rules,
+    policies: [],
+    single: { ...dnsbl },
+  };
 }
 
 /** Which managed set a marked alias is: the word after the marker, else its name, else its entries. */
@@ -104,44 +73,6 @@ export function aliasSetId(ctx: OpnsenseContext, alias: AliasRow): SetId | undef
 }
 
 /**
- * Which managed rule a marked rule is: by its address family (`ipprotocol`, which iocwall always writes as
- * `inet` or `inet6`). Neither its description (which carries the policy prefix, e.g. `acme_egress_v6`) nor
- * the alias it blocks (old and new names coexist while a prefix change is applied) says it reliably.
- */
-export function ruleIdOf(rule: Pick<RuleRow, 'ipprotocol'>): RuleId {
-  return rule.ipprotocol === 'inet6' ? 'egress-ipv6' : 'egress-ipv4';
-}
-
-/**
- * Enabled `quick` pass automation rules on `iface` (inbound) whose address family overlaps `ipprotocol`:
- * the rules a block rule must precede. Automation rules are evaluated before the legacy interface rules
- * (where the default LAN allow rules live), in `sequence` order, so a lower sequence is "above" them.
- */
-export function passRulesAhead(
-  rules: RuleRow[],
-  iface: string,
-  ipprotocol: string,
-  except: string[],
-): RuleRow[] {
-  return rules.filter(
-    (r) =>
-      !except.includes(r.uuid) &&
-      r.enabled === '1' &&
-      r.action === 'pass' &&
-      r.quick === '1' &&
-      r.direction !== 'out' &&
-      r.interface.split(',').includes(iface) &&
-      (r.ipprotocol === 'inet46' || ipprotocol === 'inet46' || r.ipprotocol === ipprotocol),
-  );
-}
-
-/** Our rule is placed correctly when its sequence is lower than that of every pass rule it must precede. */
-export function positionOk(rules: RuleRow[], ours: RuleRow, iface: string, ourUuids: string[]): boolean {
-  const seq = Number(ours.sequence);
-  return passRulesAhead(rules, iface, ours.ipprotocol, ourUuids).every((r) => Number(r.sequence) > seq);
-}
-
-/**
  * Largest set the device can take: a table replacement needs room for old and new entries at once, and
  * both managed tables may be replaced in one reconfigure, so (limit − entries of other tables) / 3 keeps
  * every replacement of either set within `table-entries`.
@@ -151,11 +82,40 @@ export function maxEntries(size: TableSize, ourTables: string[]): number {
   return Math.max(0, Math.floor((size.size - Math.max(0, size.used - ours)) / 3));
 }
 
+/**
+ * The running pf table of an alias: listed when it is small enough, else (or when listing fails, as it
+ * does for huge tables) only its size is known and `runtimeEntries` stays undefined.
+ */
+async function runtimeOf(
+  client: OpnsenseClient,
+  name: string,
+  count: number | undefined,
+): Promise<string[] | undefined> {
+  if (count !== undefined && count > LIST_LIMIT) return undefined;
+  try {
+    const live = await client.post(
+      `firewall/alias_util/list/${encodeURIComponent(name)}`,
+      ALL_ROWS,
+      aliasUtilListSchema,
+    );
+    return dedupe(live.rows.map((r) => r.ip.toLowerCase())).entries;
+  } catch (err) {
+    if (err instanceof VendorError && (err.details.status ?? 0) >= 500) return undefined;
+    throw err;
+  }
+}
+
 /** Builds the observed state from a snapshot (plus the runtime tables and table size). */
 export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<ObservedState> {
   const sets: ObservedSet[] = [];
   const foreign: ForeignObject[] = [];
   const known = new Set(Object.values(ctx.names));
+  let size: TableSize;
+  try {
+    size = await ctx.client.get('firewall/alias/get_table_size', tableSizeSchema);
+  } catch {
+    size = { size: 1_000_000, used: 0, details: {} };
+  }
   let pendingApply = false;
   for (const alias of snap.aliases) {
     if (!hasMarker(alias.description, ctx.marker)) {
@@ -174,53 +134,24 @@ export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<Obs
     if (id === undefined) continue;
     const configured = alias.enabled === '1' ? splitEntries(alias.content, '\n') : [];
     const { entries, duplicates } = dedupe(configured);
-    const live = await ctx.client.post(
-      `firewall/alias_util/list/${encodeURIComponent(alias.name)}`,
-      ALL_ROWS,
-      aliasUtilListSchema,
-    );
-    const runtimeEntries = dedupe(live.rows.map((r) => r.ip.toLowerCase())).entries;
-    if (runtimeEntries.join('\n') !== entries.join('\n')) pendingApply = true;
+    const count = size.details[alias.name]?.count;
+    const runtimeEntries = await runtimeOf(ctx.client, alias.name, count);
+    if (
+      runtimeEntries === undefined
+        ? count !== entries.length
+        : runtimeEntries.join('\n') !== entries.join('\n')
+    )
+      pendingApply = true;
     sets.push({
       id,
       name: alias.name,
       handle: alias.uuid,
       entries,
-      runtimeEntries,
+      ...(runtimeEntries !== undefined ? { runtimeEntries } : {}),
       ...(duplicates.length > 0 ? { duplicates } : {}),
     });
   }
   sets.push(...observeDns(ctx, snap, foreign));
-
-  const ours = snap.rules.filter((r) => hasMarker(r.description, ctx.marker));
-  const ourUuids = ours.map((r) => r.uuid);
-  const rules: ObservedRule[] = [];
-  for (const r of ours) {
-    const id = ruleIdOf(r);
-    // Old- and new-named rules of one id are both reported; only an exact duplicate is skipped.
-    if (rules.some((x) => x.id === id && x.name === r.description)) continue;
-    rules.push({
-      id,
-      name: r.description,
-      handle: r.uuid,
-      enabled: r.enabled === '1',
-      action: r.action === 'block' ? 'drop' : r.action === 'reject' ? 'reject' : 'other',
-      references: r.destination_net,
-      ...(positionOk(snap.rules, r, ctx.iface, ourUuids)
-        ? { positionOk: true }
-        : {
-            positionOk: false,
-            positionProblem: `an enabled pass rule on ${ctx.iface} has a lower sequence than this block rule`,
-          }),
-    });
-  }
-
-  let size: TableSize;
-  try {
-    size = await ctx.client.get('firewall/alias/get_table_size', tableSizeSchema);
-  } catch {
-    size = { size: 1_000_000, used: 0, details: {} };
-  }
   const capabilities = {
     ipv6: true,
     cidr: true,
@@ -230,5 +161,6 @@ export async function observe(ctx: OpnsenseContext, snap: Snapshot): Promise<Obs
       sets.filter((s) => s.id !== 'dns').map((s) => s.name),
     ),
   };
+  const rules = observeRules(ctx, snap.rules);
   return { version: snap.version, capabilities, sets, rules, foreign, pendingApply };
 }

@@ -1,47 +1,108 @@
 /**
- * The savepoint/rollback flow of OPNsense ≤ 26.1 (vendor-opnsense.md §6), and why it needs care.
+ * The savepoint/rollback flow of OPNsense ≤ 26.1, and why it needs care (docs/vendors/opnsense.md,
+ * "Known risks").
  *
- * `apply/{rev}` arms a detached 60 s timer that restores the filter rules of savepoint `rev` unless
- * `cancelRollback/{rev}` comes first. OPNsense runs **one timer at a time** (`flock -n`) and its API
- * shows none: `apply/{rev}` answers the same whether it armed a timer or not, and `cancelRollback/{rev}`
- * answers the same whether it stopped one or not. So when an earlier timer is still armed, our
- * `apply/{rev}` arms nothing, our cancel stops nothing, and the earlier timer reverts the filter rules —
- * ours included — up to 60 s after iocwall reported success.
+ * `apply/{rev}` starts `rollback_timer.php` detached; the script creates `/tmp/filter_<rev>.lock` once PHP
+ * has started and reverts the filter rules of savepoint `rev` 60 s later unless `cancelRollback/{rev}`
+ * deleted the lock first (opnsense/core 26.1.9 scripts/filter/rollback_{timer,cancel}.php). Three things
+ * follow, none visible through the API (`cancelRollback` answers '' whether it stopped a timer or not):
+ * - a cancel that arrives before the script created its lock stops nothing: iocwall cancels at once and
+ *   again `ARM_WAIT_MS` after arming, so a timer that started late is cancelled too;
+ * - a cancel after 60 s is too late: iocwall cancels right after a cheap liveness check, before the slow
+ *   alias reconfigure;
+ * - one timer at a time (`flock -n`): while another timer is armed, `apply/{rev}` arms none and that
+ *   other timer reverts the filter rules — iocwall's included — when it fires.
  *
- * What iocwall does about it:
- * - before arming, it records the revision in the description of one of its own aliases
- *   (`rollback:<rev>`). Alias configuration is not part of a rollback and outlives the process, so the
- *   record survives an apply that fails between `apply/{rev}` and `cancelRollback` (connection reset,
- *   crash); it is removed once the cancel succeeded;
- * - before taking its own savepoint, it cancels every revision so recorded, and the one this adapter
- *   instance remembers: the device answers, so the earlier change did not cut it off, and an armed timer
- *   of ours can never outlive the apply that follows;
- * - every action's status is checked; a failed cancel is an error, never a success.
+ * Against its own leftovers: before arming, the revision is recorded in the description of one of
+ * iocwall's aliases (`rollback:<rev>`; alias configuration is not part of a rollback and outlives the
+ * process); the next apply cancels every recorded revision, and the one this adapter instance remembers,
+ * before taking its own savepoint.
  *
- * Residual risk: a timer armed by someone else in the last 60 s (the GUI's apply with rollback, another
- * tool) can be neither seen nor cancelled; it would revert iocwall's rule changes. Each apply that
- * changed rules under a savepoint returns `ROLLBACK_RESIDUAL_RISK` as a warning, and the next
- * `iocwall audit` reports the reverted rules as drift.
+ * Against someone else's timer nothing can be done through the API, and the risk is real only while
+ * someone else is changing filter rules (a savepoint apply comes with a rule change). So an apply warns
+ * only when the automation rules of others changed between iocwall's read and its apply in that run, and
+ * the next `iocwall audit` reports reverted rules as drift either way.
  */
-import type { OpnsenseContext, Snapshot } from './adapter-read.js';
-import { hasMarker } from './adapter-util.js';
+import { VendorError } from '../../errors.js';
+import { hasMarker } from '../ownership.js';
+import type { OpnsenseContext, ScopedRule, Snapshot } from './adapter-types.js';
+import { ALL_ROWS } from './adapter-types.js';
 import { aliasSearchSchema, type AliasRow } from './schema.js';
+import { z } from 'zod';
 
 /** Description word prefix recording a revision whose rollback timer iocwall armed. */
 const RECORD = 'rollback:';
-/** All rows, first page. */
-const ALL_ROWS = { current: 1, rowCount: -1 };
+/** Longest time a real box may take to start the detached timer script (PHP start-up). */
+export const ARM_WAIT_MS = 2_000;
 
-/** The warning of every apply that changed rules under a savepoint. */
-export const ROLLBACK_RESIDUAL_RISK =
-  'rule changes were applied under a savepoint: OPNsense runs one rollback timer at a time and cannot ' +
-  'show it, so a timer armed by someone else in the last 60 s (GUI apply with rollback, another tool) ' +
-  'would revert them; iocwall audit reports that as drift';
+/** `savepoint` answer. */
+const savepointSchema = z.looseObject({ status: z.string().catch(''), revision: z.string().min(1) });
 
-/** State carried between applies of one adapter instance. */
+/** The warning of an apply that changed rules while someone else was changing them too. */
+export const ROLLBACK_RISK =
+  'filter rules of someone else changed while iocwall applied its rule changes: if they applied with a ' +
+  "rollback timer (savepoint), OPNsense runs only that one timer and it reverts iocwall's rules too " +
+  'within 60 s; run iocwall audit after a minute (it reports reverted rules as drift)';
+
+/** State carried between calls of one adapter instance. */
 export interface ApplyMemory {
   /** Revision whose rollback timer may still be armed (an earlier apply failed before cancelling it). */
   pendingRollback?: string;
+  /** The rules of others as the last `read()` saw them (`othersDigest`). */
+  othersAtRead?: string;
+}
+
+/** A digest of the automation rules that are not ours: what a concurrent administrator changes. */
+export function othersDigest(rules: readonly ScopedRule[], marker: string): string {
+  return rules
+    .filter((r) => !hasMarker(r.description, marker))
+    .map((r) => [r.uuid, r.enabled, r.sequence, r.action, r.interface, r.description].join('|'))
+    .sort()
+    .join('\n');
+}
+
+/** Whether an error is the device's 404 for an endpoint this release does not have. */
+function notFound(err: unknown): boolean {
+  return err instanceof VendorError && err.details.status === 404;
+}
+
+/** Takes a savepoint; undefined on a release without them (26.7: no rollback, no timer). */
+export async function takeSavepoint(ctx: OpnsenseContext): Promise<string | undefined> {
+  let sp: z.output<typeof savepointSchema>;
+  try {
+    sp = await ctx.client.post('firewall/filter/savepoint', {}, savepointSchema);
+  } catch (err) {
+    if (notFound(err)) return undefined;
+    throw err;
+  }
+  // Without a savepoint there is no rollback: refuse rather than change rules unprotected.
+  if (sp.status.trim().toLowerCase() !== 'ok')
+    throw ctx.client.statusError('firewall/filter/savepoint', 'filter savepoint', sp.status);
+  return sp.revision;
+}
+
+/**
+ * Applies the filter with the rollback timer of `revision` and cancels it once the device still answers:
+ * at once, and again when a late-starting timer script has certainly armed (`ARM_WAIT_MS`).
+ */
+export async function applyWithRollback(
+  ctx: OpnsenseContext,
+  memory: ApplyMemory,
+  revision: string,
+  deleting: readonly string[],
+): Promise<void> {
+  // Recorded on the device first, so a later run can cancel this timer if we stop half-way.
+  const holder = await recordRevision(ctx, revision, deleting);
+  memory.pendingRollback = revision;
+  const armed = Date.now();
+  await ctx.client.expectStatus(`firewall/filter/apply/${revision}`, 'filter apply with rollback timer');
+  await ctx.client.alive(); // still reachable with the new rules: keep them
+  await cancelRollback(ctx, revision);
+  const wait = armed + ARM_WAIT_MS - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  await cancelRollback(ctx, revision);
+  memory.pendingRollback = undefined;
+  if (holder !== undefined) await clearRecord(ctx, holder);
 }
 
 /** The revisions recorded in an alias description. */
@@ -83,11 +144,19 @@ export async function cancelLeftovers(
   );
   const revisions = new Set(holders.flatMap((a) => recorded(a.description)));
   if (memory.pendingRollback !== undefined) revisions.add(memory.pendingRollback);
-  // 26.7 has no timers (nor the endpoint): a record left from before an upgrade is only removed.
-  if (snap.line !== '26.7') for (const rev of revisions) await cancelRollback(ctx, rev);
+  let timers = true;
+  for (const rev of revisions) {
+    try {
+      await cancelRollback(ctx, rev);
+    } catch (err) {
+      // 26.7 has no timers (nor the endpoint): a record left from before an upgrade is only removed.
+      if (!notFound(err)) throw err;
+      timers = false;
+    }
+  }
   memory.pendingRollback = undefined;
   for (const a of holders) await setDescription(ctx, a.uuid, withoutRecords(a.description));
-  if (snap.line === '26.7') return [];
+  if (!timers) return [];
   return [...revisions].map(
     (rev) => `cancelled the rollback timer of an earlier apply that did not finish (revision ${rev})`,
   );

@@ -2,11 +2,6 @@
  * Small helpers shared by the read, apply and DNS parts of the OPNsense adapter (no device calls).
  */
 
-/** Whether a description carries exactly this marker as one of its words. */
-export function hasMarker(description: string, marker: string): boolean {
-  return description.split(/\s+/).includes(marker);
-}
-
 /** Entries of a newline- or comma-separated field: trimmed, lower-cased, non-empty. */
 export function splitEntries(value: string, sep: '\n' | ','): string[] {
   return value

@@ -2,13 +2,15 @@
  * The OPNsense adapter. What iocwall manages on an OPNsense target:
  * - sets `ipv4`/`ipv6` → two `network` aliases, description `<marker> <setId>`, content newline-separated
  *   and always written whole in one `add_item`/`set_item`;
- * - set `dns` → 26.1+: a DNSBL policy whose description carries the marker and the set name,
- *   `wildcards` = the domains (domain and all subdomains); ≤25.7: the `wildcards` field of the single DNSBL
- *   object, owned only when it holds iocwall's sentinel entry (see adapter-dns.ts);
- * - rules `egress-ipv4`/`egress-ipv6` → automation filter rules (block/reject, quick, inbound on
- *   `options.interface`, default `lan`, destination = the alias), kept at a sequence below every pass
- *   automation rule on that interface; automation rules are evaluated before the legacy interface rules
- *   holding the default LAN allow rules.
+ * - set `dns` → 25.7.8+: a DNSBL policy whose description carries the marker and the set name,
+ *   `wildcards` = the domains (domain and all subdomains); ≤25.7.7: the `wildcards` field of the single
+ *   DNSBL object, owned only when it holds iocwall's sentinel entry (see adapter-dns.ts);
+ * - rules `egress-ipv4`/`egress-ipv6` → single-interface automation filter rules (block/reject, quick,
+ *   inbound on `options.interface`, default `lan`, destination = the alias), kept at a sequence below every
+ *   pass rule of that interface (adapter-rules.ts); automation rules are evaluated before the legacy
+ *   interface rules holding the default LAN allow rules.
+ *
+ * Releases, privileges, what is created and the known risks: docs/vendors/opnsense.md.
  *
  * Connection options: `credentials.key`/`credentials.secret` (API key and secret), `options.interface`,
  * `options.names` (set id → device name, for reporting same-named foreign objects before the first apply).
@@ -18,8 +20,10 @@ import { ConfigError } from '../../errors.js';
 import { objectNames } from '../ownership.js';
 import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
 import { OpnsenseClient } from './client.js';
-import { fetchSnapshot, observe, type OpnsenseContext } from './adapter-read.js';
+import { fetchSnapshot, observe } from './adapter-read.js';
+import type { OpnsenseContext } from './adapter-types.js';
 import { applyChanges, type ApplyMemory } from './adapter-apply.js';
+import { othersDigest } from './adapter-savepoint.js';
 
 /** Default device names (the default policy prefix) when neither options nor a desired state named them. */
 export const DEFAULT_NAMES: Record<SetId, string> = pickSetNames(objectNames('iocwall'));
@@ -30,15 +34,17 @@ function pickSetNames(n: Record<SetId, string>): Record<SetId, string> {
 }
 
 /** Vendor options accepted in the target config. */
-export const opnsenseOptionsSchema = z.object({
-  interface: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]*$/)
-    .default('lan'),
-  names: z
-    .object({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
-    .default({}),
-});
+export const opnsenseOptionsSchema = z
+  .object({
+    interface: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .default('lan'),
+    names: z
+      .object({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
+      .default({}),
+  })
+  .strict();
 
 /** Credentials: the API key and secret of an OPNsense user. */
 const credentialsSchema = z.object({ key: z.string().min(1), secret: z.string().min(1) });
@@ -90,7 +96,9 @@ export const createOpnsenseAdapter: AdapterFactory = (connection, marker) => {
     vendor: 'opnsense',
     async read() {
       const c = await context();
-      return observe(c, await fetchSnapshot(c.client));
+      const snap = await fetchSnapshot(c);
+      memory.othersAtRead = othersDigest(snap.rules, c.marker);
+      return observe(c, snap);
     },
     async apply(changes, desired) {
       const c = await context();

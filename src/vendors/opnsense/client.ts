@@ -6,13 +6,7 @@ import type { z } from 'zod';
 import { VendorError } from '../../errors.js';
 import { createHttpClient, type HttpClient } from '../http.js';
 import { resolveTlsOptions, type TlsSettings } from '../tls.js';
-import {
-  errorBodySchema,
-  firmwareInfoSchema,
-  resultSchema,
-  statusSchema,
-  type ResultBody,
-} from './schema.js';
+import { errorBodySchema, resultSchema, statusSchema, tableSizeSchema, type ResultBody } from './schema.js';
 
 /** What the client needs to reach one device. */
 export interface OpnsenseClientOptions {
@@ -25,9 +19,6 @@ export interface OpnsenseClientOptions {
   timeoutMs: number;
   readOnly: boolean;
 }
-
-/** Release lines whose API differs (vendor-opnsense.md §8). */
-export type OpnsenseLine = '25.7' | '26.1' | '26.7';
 
 /** POST actions that only read (searches whose parameters 26.x reads from the body). */
 const READING_POSTS = new Set([
@@ -50,13 +41,15 @@ export function isOpnsenseMutating(method: string, url: string): boolean {
   return !READING_POSTS.has(`${module}/${controller}/${action}`);
 }
 
-/** Maps a full version string to its API line: before 26.1 → 25.7 behaviour, 26.7 and later → 26.7. */
-export function lineOf(version: string): OpnsenseLine {
-  const [major = 0, minor = 0] = version.split(/[.\s_-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const n = major * 100 + minor;
-  if (n < 2601) return '25.7';
-  return n < 2607 ? '26.1' : '26.7';
-}
+/**
+ * Actions that take long on a real box and finish there even when the client gave up: saving big
+ * aliases or blocklists (opnsense/core #9408, #9456: up to a minute for a few hundred networks on 25.7),
+ * the filter reload, the alias refresh and the DNSBL reload. They get `SLOW_CALL_MS` at least.
+ */
+const SLOW_ACTIONS =
+  /^(firewall\/alias\/(add_item|set_item|reconfigure)|firewall\/filter\/apply|unbound\/(settings\/(set|add_dnsbl|set_dnsbl)|service\/dnsbl))(\/|$)/;
+/** Timeout of a slow action (per request). */
+export const SLOW_CALL_MS = 180_000;
 
 /** The OPNsense API of one device. */
 export class OpnsenseClient {
@@ -67,6 +60,7 @@ export class OpnsenseClient {
     private readonly http: HttpClient,
     /** The target's name (for error messages). */
     readonly target: string,
+    private readonly timeoutMs: number,
   ) {}
 
   /** Verifies TLS (see `resolveTlsOptions`) and opens the transport. */
@@ -85,7 +79,7 @@ export class OpnsenseClient {
       readOnly: o.readOnly,
       isMutating: isOpnsenseMutating,
     });
-    return new OpnsenseClient(http, o.target);
+    return new OpnsenseClient(http, o.target, o.timeoutMs);
   }
 
   /** GET `path` (below `/api`) and parse the answer. */
@@ -127,9 +121,13 @@ export class OpnsenseClient {
     });
   }
 
-  /** Device version from `core/firmware/info`. */
-  async version(): Promise<string> {
-    return (await this.get('core/firmware/info', firmwareInfoSchema)).product_version;
+  /**
+   * A cheap call the key is allowed anyway (Firewall: Alias: Edit): proves the device still answers
+   * iocwall after a filter change. Not `core/firmware/info`: that needs "System: Firmware", which also
+   * allows reboot and upgrade (Core/ACL/ACL.xml).
+   */
+  async alive(): Promise<void> {
+    await this.get('firewall/alias/get_table_size', tableSizeSchema);
   }
 
   /** Releases the sockets. */
@@ -146,9 +144,11 @@ export class OpnsenseClient {
   ): Promise<z.output<T>> {
     const operation = `${method} ${path}`;
     this.calls++;
+    const slow = SLOW_ACTIONS.test(path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
     const res = await this.http.axios.request<unknown>({
       method,
       url: path,
+      ...(slow ? { timeout: Math.max(this.timeoutMs, SLOW_CALL_MS) } : {}),
       ...(method === 'POST' ? { data: body, headers: { 'Content-Type': 'application/json' } } : {}),
     });
     const details = { vendor: 'opnsense', target: this.target, operation, status: res.status };

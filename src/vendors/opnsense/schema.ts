@@ -30,9 +30,6 @@ export const errorBodySchema = z
   })
   .catch({});
 
-/** `GET /api/core/firmware/info` (inferred shape: `product_version` at the top level). */
-export const firmwareInfoSchema = z.looseObject({ product_version: z.string().min(1) });
-
 /** Grid answers: `{"total","rowCount","current","rows":[…]}`. */
 function grid<T extends z.ZodType>(row: T) {
   return z.looseObject({ total: z.coerce.number().catch(0), rows: z.array(row) });
@@ -72,6 +69,7 @@ export const ruleRowSchema = z.looseObject({
   action: text,
   quick: str.catch('1'),
   interface: text,
+  interfacenot: str.catch('0'),
   direction: str.catch('in'),
   ipprotocol: str.catch('inet'),
   destination_net: text,
@@ -112,12 +110,26 @@ export const listFieldSchema = z
   ])
   .catch([]);
 
-/** ≤25.7 `unbound/settings/get`: the single `unbound.dnsbl` object. */
+/**
+ * `unbound/settings/get`, as far as the DNSBL model goes: from 25.7.8 `dnsbl` holds only `blocklist`
+ * (the policies), up to 25.7.7 the single object's fields (Unbound.xml at 25.7.7 and 25.7.8).
+ */
+export const unboundDnsblSchema = z.looseObject({
+  unbound: z.looseObject({ dnsbl: z.looseObject({ blocklist: z.unknown().optional() }) }),
+});
+
+/**
+ * ≤25.7.7 `unbound/settings/get`: the single `unbound.dnsbl` object. `wildcards` and `enabled` are
+ * required: a shape without them is not the single object, and reading it as "empty, disabled" is how
+ * the adapter once took a 25.7.8 box for one where nothing was blocked.
+ */
 export const unboundSettingsSchema = z.looseObject({
   unbound: z.looseObject({
     dnsbl: z.looseObject({
-      enabled: str.catch('0'),
-      wildcards: listFieldSchema,
+      enabled: str,
+      wildcards: z
+        .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+        .transform((v) => listFieldSchema.parse(v)),
       type: listFieldSchema,
       lists: listFieldSchema,
       blocklists: listFieldSchema,

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMikrotikAdapter } from '../../../src/vendors/mikrotik/adapter.js';
 import type { RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import type { Change, DesiredState, FirewallAdapter, TargetConnection } from '../../../src/vendors/types.js';
 import { createAll, DNS, MARKER, V4, V6 } from './adapter-fixtures.js';
 import { startSim, target, adminClient } from './helpers.js';
@@ -88,7 +88,7 @@ function renamePlan(from: string, to: string): Change[] {
 }
 
 async function setup(options: Record<string, unknown> = {}) {
-  const s = await startSim({ mode: '7.18' });
+  const s = await startSim({ firmware: '7.18' });
   sim = s.sim;
   const adapterFor = (prefix: string, over: Partial<TargetConnection> = {}): FirewallAdapter => {
     const a = createMikrotikAdapter(

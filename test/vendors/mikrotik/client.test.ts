@@ -9,7 +9,7 @@ import {
   type RouterOsClientOptions,
 } from '../../../src/vendors/mikrotik/client.js';
 import { encodeSentence, parseSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import { startSim } from './helpers.js';
 
 let sim: MikrotikSimulator | undefined;
@@ -39,7 +39,7 @@ async function connect(
   simOver = {},
   clientOver: Partial<RouterOsClientOptions> = {},
 ): Promise<RouterOsClient> {
-  const s = await startSim({ mode, ...simOver });
+  const s = await startSim({ firmware: mode, ...simOver });
   sim = s.sim;
   client = await connectRouterOs(opts(s.endpoint, clientOver));
   return client;
@@ -84,7 +84,7 @@ describe('client', () => {
   });
 
   it('refuses bad credentials without leaking the password', async () => {
-    const s = await startSim({ mode: '7.18' });
+    const s = await startSim({ firmware: '7.18' });
     sim = s.sim;
     const err = (await connectRouterOs(opts(s.endpoint, { password: 'hunter2-wrong' })).catch(
       (e: unknown) => e,
@@ -214,7 +214,7 @@ describe('client', () => {
 
 describe('client over API-SSL', () => {
   it('verifies the router by its sha256 fingerprint and refuses a wrong one', async () => {
-    const s = await startSim({ mode: '7.18', tls: true });
+    const s = await startSim({ firmware: '7.18', tls: true });
     sim = s.sim;
     client = await connectRouterOs(opts(s.endpoint, { tls: { fingerprint: s.fingerprint! } }));
     expect((await client.write({ command: '/system/identity/print' })).rows).toHaveLength(1);

@@ -1,7 +1,10 @@
 /** Test helpers: a raw RouterOS API socket (sentences in, sentences out) and simulator/adapter set-up. */
 import * as net from 'node:net';
 import { encodeSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
-import { MikrotikSimulator, type MikrotikSimulatorOptions } from '../../../src/vendors/mikrotik/simulator.js';
+import {
+  MikrotikSimulator,
+  type MikrotikSimulatorOptions,
+} from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import type { TargetConnection } from '../../../src/vendors/types.js';
 import { connectRouterOs, type RouterOsClient } from '../../../src/vendors/mikrotik/client.js';
 
@@ -68,7 +71,7 @@ export async function rawLogin(endpoint: string): Promise<RawSession> {
 
 /** Starts a simulator with admin/secret credentials. */
 export async function startSim(
-  o: Partial<MikrotikSimulatorOptions> & Pick<MikrotikSimulatorOptions, 'mode'>,
+  o: Partial<MikrotikSimulatorOptions> & Pick<MikrotikSimulatorOptions, 'firmware'>,
 ): Promise<{ sim: MikrotikSimulator; endpoint: string; fingerprint?: string }> {
   const sim = new MikrotikSimulator({ username: 'admin', password: 'secret', ...o });
   const { endpoint, fingerprint } = await sim.start();

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import { startSim } from './helpers.js';
 
 const SCRIPT = `
@@ -41,14 +41,14 @@ afterEach(async () => {
 
 describe('node-routeros 1.6.9 (the client we replaced)', () => {
   it('works against pre-7.18 replies (control: the harness can succeed)', async () => {
-    const s = await startSim({ mode: '6.49' });
+    const s = await startSim({ firmware: '6.49' });
     sim = s.sim;
     const r = await runLegacyClient(s.endpoint);
     expect(r.stdout).toContain('RESOLVED []');
   });
 
   it('fails on the 7.18 `!empty` reply: crashes or never settles', async () => {
-    const s = await startSim({ mode: '7.18' });
+    const s = await startSim({ firmware: '7.18' });
     sim = s.sim;
     const r = await runLegacyClient(s.endpoint);
     expect(r.stdout).not.toContain('RESOLVED');

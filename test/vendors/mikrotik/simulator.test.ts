@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeSentence, SentenceDecoder } from '../../../src/vendors/mikrotik/protocol.js';
-import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator.js';
+import type { MikrotikSimulator } from '../../../src/vendors/mikrotik/simulator/simulator.js';
 import { attrs, raw, rawLogin, startSim, type RawSession } from './helpers.js';
 
 let sim: MikrotikSimulator | undefined;
@@ -11,8 +11,8 @@ afterEach(async () => {
   await sim?.stop();
 });
 
-async function open(mode: '6.49' | '7.18' = '7.18', extra = {}): Promise<RawSession> {
-  const s = await startSim({ mode, ...extra });
+async function open(mode = '7.18', extra = {}): Promise<RawSession> {
+  const s = await startSim({ firmware: mode, ...extra });
   sim = s.sim;
   session = await rawLogin(s.endpoint);
   return session;
@@ -20,7 +20,7 @@ async function open(mode: '6.49' | '7.18' = '7.18', extra = {}): Promise<RawSess
 
 describe('simulator: session', () => {
   it('answers !fatal with a bare reason word and closes before login', async () => {
-    const s = await startSim({ mode: '7.18' });
+    const s = await startSim({ firmware: '7.18' });
     sim = s.sim;
     session = await raw(s.endpoint);
     session.send(['/ip/firewall/address-list/print', '.tag=1']);
@@ -29,7 +29,7 @@ describe('simulator: session', () => {
   });
 
   it('refuses a bad password with !trap then !done', async () => {
-    const s = await startSim({ mode: '7.18' });
+    const s = await startSim({ firmware: '7.18' });
     sim = s.sim;
     session = await raw(s.endpoint);
     session.send(['/login', '=name=admin', '=password=wrong', '.tag=a']);
@@ -40,7 +40,7 @@ describe('simulator: session', () => {
   });
 
   it('supports the pre-6.43 challenge login', async () => {
-    const s = await startSim({ mode: '6.49', legacyLogin: true });
+    const s = await startSim({ firmware: '6.49', legacyLogin: true });
     sim = s.sim;
     session = await raw(s.endpoint);
     session.send(['/login']);
@@ -61,7 +61,7 @@ describe('simulator: session', () => {
     s.send(['/system/resource/print', '.tag=r1']);
     const out = await s.until('r1');
     expect(out.every((x) => x.includes('.tag=r1'))).toBe(true);
-    expect(attrs(out[0]!).version).toBe('7.19.4 (stable)');
+    expect(attrs(out[0]!).version).toBe('7.18 (stable)');
     s.send(['/quit']);
     expect(await s.next()).toEqual(['!fatal', 'session terminated on request']);
   });
@@ -124,7 +124,7 @@ describe('simulator: address lists', () => {
     s.send(['/ip/firewall/address-list/remove', `=.id=${id}`, '.tag=d']);
     await s.until('d');
     s.send(['/ip/firewall/address-list/remove', `=.id=${id}`, '.tag=e']);
-    expect(attrs((await s.until('e'))[0]!).message).toBe('no such item');
+    expect(attrs((await s.until('e'))[0]!).message).toBe('no such item (4)');
     const again = attrs((await add('192.0.2.1', 'f'))[0]!).ret!;
     expect(again).not.toBe(id);
     s.send(['/ip/firewall/address-list/print', '=.proplist=address', '?list=bl', '.tag=g']);
@@ -191,7 +191,7 @@ describe('simulator: rules and DNS', () => {
       '.tag=2',
     ]);
     const id = attrs((await s.until('2'))[0]!).ret!;
-    s.send(['/ip/firewall/filter/print', '?chain=forward', '=.proplist=.id', '.tag=3']);
+    s.send(['/ip/firewall/filter/print', '?chain=forward', '?dynamic=false', '=.proplist=.id', '.tag=3']);
     expect(attrs((await s.until('3'))[0]!)['.id']).toBe(id);
     s.send(['/ip/firewall/filter/move', `=numbers=${id}`, '.tag=4']); // no destination: to the end
     await s.until('4');
@@ -200,7 +200,7 @@ describe('simulator: rules and DNS', () => {
     expect(after.at(-1)).toEqual({ '.id': id });
   });
 
-  it('stores DNS names lowercased with NXDOMAIN on 7 and refuses NXDOMAIN on 6', async () => {
+  it('stores DNS names lowercased; match-subdomain from 7.5 only, NXDOMAIN on every release', async () => {
     const s = await open('7.18');
     s.send(['/ip/dns/static/add', '=name=Evil.Example', '=type=NXDOMAIN', '=match-subdomain=yes', '.tag=1']);
     await s.until('1');
@@ -210,20 +210,30 @@ describe('simulator: rules and DNS', () => {
       'match-subdomain': 'true',
       ttl: '1d',
     });
-    session?.destroy();
-    await sim!.stop();
-    const v6 = await open('6.49');
-    v6.send(['/ip/dns/static/add', '=name=evil.example', '=type=NXDOMAIN', '.tag=3']);
-    expect(attrs((await v6.until('3'))[0]!)).toEqual({
-      category: '1',
-      message: 'input does not match any value of type',
-    });
+    for (const release of ['6.49', '7.4'] as const) {
+      session?.destroy();
+      await sim!.stop();
+      const old = await open(release);
+      old.send([
+        '/ip/dns/static/add',
+        '=name=evil.example',
+        '=type=NXDOMAIN',
+        '=match-subdomain=yes',
+        '.tag=3',
+      ]);
+      expect(attrs((await old.until('3'))[0]!)).toEqual({
+        category: '1',
+        message: 'unknown parameter match-subdomain',
+      });
+      old.send(['/ip/dns/static/add', '=regexp=^evil$', '=type=NXDOMAIN', '.tag=4']);
+      expect((await old.until('4'))[0]![0]).toBe('!done');
+    }
   });
 });
 
 describe('simulator: API-SSL', () => {
   it('speaks the same protocol over TLS with a self-signed certificate', async () => {
-    const s = await startSim({ mode: '7.18', tls: true });
+    const s = await startSim({ firmware: '7.18', tls: true });
     sim = s.sim;
     expect(s.endpoint).toMatch(/^tls:\/\/127\.0\.0\.1:\d+$/);
     const port = Number(s.endpoint.split(':').at(-1));

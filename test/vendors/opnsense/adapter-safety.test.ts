@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForeignObjectError, VendorError } from '../../../src/errors.js';
 import { createOpnsenseAdapter } from '../../../src/vendors/opnsense/adapter.js';
-import { ruleIdOf } from '../../../src/vendors/opnsense/adapter-read.js';
+import { ruleIdOf } from '../../../src/vendors/opnsense/adapter-rules.js';
 import { dnsSentinel } from '../../../src/vendors/opnsense/adapter-dns.js';
-import type { OpnsenseSimulatorOptions } from '../../../src/vendors/opnsense/simulator.js';
+import type { OpnsenseSimulatorOptions } from '../../../src/vendors/opnsense/simulator/index.js';
 import type { FirewallAdapter } from '../../../src/vendors/types.js';
 import { MARKER, allChanges, connection, desired, raw, rowsOf, startSim, type Running } from './helpers.js';
 
@@ -79,24 +79,25 @@ describe('opnsense adapter: action results', () => {
   });
 
   it("a timer left armed by an interrupted apply cannot revert the next run's rules", async () => {
-    let now = 1_000_000;
-    // Where the alias reconfigure falls in the request sequence of this apply (a clean rehearsal).
-    const rehearsal = await setup({ clock: () => now });
+    let skew = 0;
+    const clock = (): number => Date.now() + skew;
+    // Where `apply/{rev}` falls in the request sequence of this apply (a clean rehearsal).
+    const rehearsal = await setup({ clock });
     await rehearsal.adapter().apply(IP_ONLY, D);
-    const at = rehearsal.r.sim.requestLog.findIndex((x) => x.path === '/api/firewall/alias/reconfigure');
-    expect(at).toBeGreaterThan(0);
+    const at = rehearsal.r.sim.requestLog.findIndex((x) => /\/filter\/apply\/./.test(x.path)) + 1;
+    expect(at).toBeGreaterThan(1);
 
-    const { r, adapter } = await setup({ clock: () => now });
+    const { r, adapter } = await setup({ clock });
     // Run 1: the connection drops right after apply/{rev} armed the 60 s timer.
     r.sim.setFaults({ resetAfterCalls: at });
     await rejection(adapter().apply(IP_ONLY, D));
     expect(r.sim.requestLog.some((x) => /\/filter\/apply\/\d/.test(x.path))).toBe(true);
     // Run 2, a few seconds later, with a fresh adapter (a new process): succeeds.
-    now += 5_000;
+    skew += 5_000;
     const result = await adapter().apply(IP_ONLY, D);
     expect(result.warnings.some((w) => w.includes('earlier apply that did not finish'))).toBe(true);
     // Well after both timers' 60 s: the rules of run 2 are still there.
-    now += 120_000;
+    skew += 120_000;
     const obs = await adapter().read();
     expect(obs.rules.map((x) => x.references).sort()).toEqual(['iocwall_v4', 'iocwall_v6']);
     const aliases = rowsOf(await raw(r.ep, 'GET', '/api/firewall/alias/search_item'));

@@ -7,7 +7,7 @@ import {
   OpnsenseSimulator,
   type OpnsenseSimulatorEndpoint,
   type OpnsenseSimulatorOptions,
-} from '../../../src/vendors/opnsense/simulator.js';
+} from '../../../src/vendors/opnsense/simulator/index.js';
 import type { Change, DesiredState, TargetConnection } from '../../../src/vendors/types.js';
 
 /** Administrator credentials used by the tests (random-looking so a leak would be recognisable). */

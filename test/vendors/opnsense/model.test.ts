@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ALIAS_TYPES } from '../../../src/vendors/opnsense/simulator-alias-model.js';
-import { ALIAS_FIELDS, STATIC_ALIASES } from '../../../src/vendors/opnsense/simulator-state.js';
+import { ALIAS_TYPES } from '../../../src/vendors/opnsense/simulator/alias-model.js';
+import { ALIAS_FIELDS, STATIC_ALIASES } from '../../../src/vendors/opnsense/simulator/state.js';
 import { raw, startSim } from './helpers.js';
 
 const fixture = (name: string): string =>

@@ -206,7 +206,7 @@ describe('src/vendors/opnsense/simulator: aliases (§3)', () => {
 });
 
 describe('src/vendors/opnsense/simulator: filter rules (§5)', () => {
-  it('validates sequence, fills defaults, and lists legacy rows in 26.1', async () => {
+  it('validates sequence, fills defaults, and lists legacy rows in 26.1.0 only with show_all', async () => {
     const bad = await raw(r.ep, 'POST', '/api/firewall/filter/add_rule', {
       body: { rule: { sequence: '0' } },
     });
@@ -224,7 +224,11 @@ describe('src/vendors/opnsense/simulator: filter rules (§5)', () => {
       sequence: '1',
       enabled: '1',
     });
-    const rows = rowsOf(await raw(r.ep, 'POST', '/api/firewall/filter/search_rule', { body: {} }));
+    const plain = rowsOf(await raw(r.ep, 'POST', '/api/firewall/filter/search_rule', { body: {} }));
+    expect(plain.some((x) => x.legacy === true)).toBe(false);
+    const rows = rowsOf(
+      await raw(r.ep, 'POST', '/api/firewall/filter/search_rule', { body: { show_all: '1' } }),
+    );
     expect(rows.some((x) => x.legacy === true && x.description === 'Default allow LAN to any rule')).toBe(
       true,
     );

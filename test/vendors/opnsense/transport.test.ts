@@ -15,6 +15,8 @@ import {
   allChanges,
   connection,
   desired,
+  raw,
+  rowsOf,
   startSim,
   type Running,
 } from './helpers.js';
@@ -154,7 +156,12 @@ describe('src/vendors/opnsense transport', () => {
     expect(obs.rules).toHaveLength(2);
     expect(obs.pendingApply).toBe(false);
     // no duplicate objects from the interrupted attempt
-    const aliasAdds = r.sim.requestLog.filter((x) => x.path === '/api/firewall/alias/add_item').length;
-    expect(aliasAdds).toBe(2);
+    const aliases = rowsOf(await raw(r.ep, 'GET', '/api/firewall/alias/search_item'));
+    expect(
+      aliases
+        .filter((a) => String(a.description).includes(MARKER))
+        .map((a) => String(a.name))
+        .sort(),
+    ).toEqual(['iocwall_v4', 'iocwall_v6']);
   });
 });

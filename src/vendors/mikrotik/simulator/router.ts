@@ -2,14 +2,16 @@
  * The simulated router's configuration: its menus, pre-seeded with a realistic default firewall (accept
  * rules in `forward`, so where a block rule lands matters), and command dispatch (`menu/verb`).
  */
-import { addressListSpec, dnsStaticSpec, ruleSpec } from './sim-menus.js';
-import { SimTrap, Table, type SimContext, type SimReply } from './sim-state.js';
-import { project } from './sim-query.js';
+import type { RouterOsRelease } from '../releases.js';
+import { addressListSpec, dnsStaticSpec, ruleSpec } from './menus.js';
+import { seedDefconf } from './defconf.js';
+import { SimTrap, Table, type SimContext, type SimReply } from './state.js';
+import { project } from './query.js';
 
 /** Router-wide settings of the simulator. */
 export interface SimRouterOptions {
-  /** RouterOS 7 behaviour (NXDOMAIN, match-subdomain, v7 date format). */
-  v7: boolean;
+  /** The release played (menus, parameters, date formats). */
+  release: RouterOsRelease;
   /** `/system/resource` version text, e.g. `7.19.4 (stable)`. */
   version: string;
   /** Most rows one address-list menu may hold (simulated resource limit). */
@@ -30,13 +32,14 @@ export class SimRouter {
   private readonly startedAt = Date.now();
 
   constructor(private readonly o: SimRouterOptions) {
+    const { release } = o;
     const ctx: SimContext = {
-      v7: o.v7,
+      v7: release.v7,
       nextId: () => `*${(this.idCounter++).toString(16).toUpperCase()}`,
       creationTime: () => {
         const d = new Date();
         const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-        return o.v7
+        return release.v7
           ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`
           : `${MONTHS[d.getMonth()] ?? 'jan'}/${pad(d.getDate())}/${d.getFullYear()} ${time}`;
       },
@@ -46,16 +49,20 @@ export class SimRouter {
       '/ip/firewall/address-list',
       new Table(addressListSpec(4, limit, o.allowDuplicateEntries), ctx),
     );
-    this.tables.set(
-      '/ipv6/firewall/address-list',
-      new Table(addressListSpec(6, limit, o.allowDuplicateEntries), ctx),
-    );
-    for (const fam of ['ip', 'ipv6']) {
-      this.tables.set(`/${fam}/firewall/filter`, new Table(ruleSpec(false), ctx));
-      this.tables.set(`/${fam}/firewall/raw`, new Table(ruleSpec(true), ctx));
+    // Without the RouterOS 6 `ipv6` package there is no `/ipv6` menu at all (see releases.ts).
+    if (release.ipv6) {
+      this.tables.set(
+        '/ipv6/firewall/address-list',
+        new Table(addressListSpec(6, limit, o.allowDuplicateEntries), ctx),
+      );
     }
-    this.tables.set('/ip/dns/static', new Table(dnsStaticSpec(o.v7), ctx));
-    this.seed();
+    for (const fam of release.ipv6 ? ['ip', 'ipv6'] : ['ip']) {
+      const family = fam === 'ip' ? 4 : 6;
+      this.tables.set(`/${fam}/firewall/filter`, new Table(ruleSpec(false, family), ctx));
+      this.tables.set(`/${fam}/firewall/raw`, new Table(ruleSpec(true, family), ctx));
+    }
+    this.tables.set('/ip/dns/static', new Table(dnsStaticSpec(release), ctx));
+    seedDefconf(this.tables, release);
   }
 
   /** A menu's table (tests and the lab inspect state through it; changes go through `run`). */
@@ -103,7 +110,7 @@ export class SimRouter {
     return {
       uptime: `${up}s`,
       version: this.o.version,
-      'build-time': this.o.v7 ? '2025-06-02 10:11:12' : 'Feb/12/2024 10:11:12',
+      'build-time': this.o.release.v7 ? '2025-06-02 10:11:12' : 'Feb/12/2024 10:11:12',
       'free-memory': String(512 * 1024 * 1024),
       'total-memory': String(1024 * 1024 * 1024),
       cpu: 'ARM64',
@@ -123,87 +130,6 @@ export class SimRouter {
       if (!known.some((k) => k === prefix || k.startsWith(`${prefix}/`))) return parts[i - 1] ?? '';
     }
     return parts.at(-1) ?? '';
-  }
-
-  /** A default config like a home/SOHO router's: established/related and LAN accepted in `forward`. */
-  private seed(): void {
-    const add = (menu: string, attrs: Record<string, string>): void => {
-      this.tables.get(menu)?.add(attrs);
-    };
-    const f4 = '/ip/firewall/filter';
-    add(f4, {
-      chain: 'input',
-      action: 'accept',
-      'connection-state': 'established,related,untracked',
-      comment: 'defconf: accept established,related,untracked',
-    });
-    add(f4, {
-      chain: 'input',
-      action: 'drop',
-      'connection-state': 'invalid',
-      comment: 'defconf: drop invalid',
-    });
-    add(f4, { chain: 'input', action: 'accept', protocol: 'icmp', comment: 'defconf: accept ICMP' });
-    add(f4, {
-      chain: 'input',
-      action: 'drop',
-      'in-interface-list': '!LAN',
-      comment: 'defconf: drop all not coming from LAN',
-    });
-    add(f4, {
-      chain: 'forward',
-      action: 'accept',
-      'connection-state': 'established,related,untracked',
-      comment: 'defconf: accept established,related, untracked',
-    });
-    add(f4, {
-      chain: 'forward',
-      action: 'drop',
-      'connection-state': 'invalid',
-      comment: 'defconf: drop invalid',
-    });
-    add(f4, {
-      chain: 'forward',
-      action: 'accept',
-      'in-interface-list': 'LAN',
-      'out-interface-list': 'WAN',
-      comment: 'accept LAN to WAN',
-    });
-    add(f4, {
-      chain: 'forward',
-      action: 'drop',
-      'connection-state': 'new',
-      'connection-nat-state': '!dstnat',
-      'in-interface-list': 'WAN',
-      comment: 'defconf: drop all from WAN not DSTNATed',
-    });
-    const f6 = '/ipv6/firewall/filter';
-    add(f6, {
-      chain: 'input',
-      action: 'accept',
-      'connection-state': 'established,related,untracked',
-      comment: 'defconf: accept established,related,untracked',
-    });
-    add(f6, {
-      chain: 'forward',
-      action: 'accept',
-      'connection-state': 'established,related,untracked',
-      comment: 'defconf: accept established,related,untracked',
-    });
-    add(f6, {
-      chain: 'forward',
-      action: 'drop',
-      'connection-state': 'invalid',
-      comment: 'defconf: drop invalid',
-    });
-    add(f6, { chain: 'forward', action: 'accept', 'in-interface-list': 'LAN', comment: 'accept LAN' });
-    add(f6, {
-      chain: 'forward',
-      action: 'drop',
-      'in-interface-list': '!LAN',
-      comment: 'defconf: drop everything else not coming from LAN',
-    });
-    add('/ip/dns/static', { name: 'router.lan', address: '192.168.88.1', comment: 'defconf' });
   }
 }
 

@@ -4,29 +4,69 @@
  * in memory and changes only through the API, so whatever a tool or an administrator does through the API
  * is seen by the next read, as on a real router.
  */
-import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { generate } from 'selfsigned';
-import { SimRouter } from './sim-router.js';
-import { SimSession, type SimLoggedCommand, type SimSessionHost } from './sim-session.js';
+import { deviceCertificate } from '../../simkit/certificate.js';
+import { parseRelease, type RouterOsRelease } from '../releases.js';
+import { SimCpu } from './cpu.js';
+import { SimRouter } from './router.js';
+import { SimSession, type SimLoggedCommand, type SimSessionHost } from './session.js';
+import type { SimUser } from './users.js';
 
-export type { SimLoggedCommand } from './sim-session.js';
+export type { SimLoggedCommand } from './session.js';
+export type { SimUser } from './users.js';
+
+/** Every policy of the built-in `full` group (manual "User": `/user group print`). */
+export const FULL_POLICIES: readonly string[] = [
+  'local',
+  'telnet',
+  'ssh',
+  'ftp',
+  'reboot',
+  'read',
+  'write',
+  'policy',
+  'test',
+  'winbox',
+  'password',
+  'web',
+  'sniff',
+  'sensitive',
+  'api',
+  'romon',
+];
 
 /** Options of `MikrotikSimulator`. */
 export interface MikrotikSimulatorOptions {
-  /** `7.18`: RouterOS ≥ 7.18 (`!empty` then `!done` for zero-row prints, NXDOMAIN); `6.49`: bare `!done`, no NXDOMAIN. */
-  mode: '6.49' | '7.18';
-  /** `/system/resource` version (default `6.49.15 (long-term)` / `7.19.4 (stable)`). */
+  /**
+   * The release played, as `iocwall lab --firmware mikrotik=…` takes it (`6.49`, `6.48.6+no-ipv6`, `7.4`,
+   * `7.18`); see `MIKROTIK_FIRMWARE` in releases.ts for what changes between ranges.
+   */
+  firmware: string;
+  /** `/system/resource` version text (default: the release given, with its channel). */
   version?: string;
+  /** The user a client logs in as. */
   username: string;
   password: string;
+  /** Policies of that user's group (default: the `full` group's). */
+  policies?: readonly string[];
+  /** More users (e.g. the lab's administrator next to iocwall's least-privilege user). */
+  users?: readonly SimUser[];
   /** Listening port on 127.0.0.1 (0 = any free port, the default). */
   port?: number;
-  /** API-SSL with a fresh self-signed certificate. */
-  tls?: boolean;
+  /**
+   * API-SSL with a fresh self-signed certificate; `'no-certificate'` is API-SSL as shipped without a
+   * certificate, which speaks only anonymous Diffie-Hellman (manual "API": "Without a certificate provided
+   * in the /ip service settings, the client must use an anonymous Diffie-Hellman cipher").
+   */
+  tls?: boolean | 'no-certificate';
   /** Time each command takes; commands of one connection run one after another. */
   latencyMs?: number;
+  /**
+   * CPU time per row a `print` scans, in µs (default 0). Above 0, tagged commands run concurrently and
+   * compete for one CPU (cpu.ts); reference measurements: ~1.9 s per 23k rows, about 80 µs a row.
+   */
+  scanCostUs?: number;
   /** Drop the connection after answering this many commands (one-shot; see `dropAfter`). */
   dropAfterSentences?: number;
   /** Most rows one address-list menu may hold; beyond it `add` traps. */
@@ -56,12 +96,19 @@ export class MikrotikSimulator {
   private readonly sockets = new Set<net.Socket>();
   private connections = 0;
   private dropCountdown: number | undefined;
+  private readonly cpu = new SimCpu();
+
+  /** The release played. */
+  readonly release: RouterOsRelease;
+  /** Called with every command before it runs (tests: a change made meanwhile by someone else). */
+  beforeCommand: ((command: string, attributes: Readonly<Record<string, string>>) => void) | undefined;
 
   constructor(private readonly o: MikrotikSimulatorOptions) {
-    const v7 = o.mode === '7.18';
+    const release = parseRelease(o.firmware);
+    this.release = release;
     this.router = new SimRouter({
-      v7,
-      version: o.version ?? (v7 ? '7.19.4 (stable)' : '6.49.15 (long-term)'),
+      release,
+      version: o.version ?? `${release.version} (${release.v7 ? 'stable' : 'long-term'})`,
       maxEntries: o.maxEntries,
       allowDuplicateEntries: o.allowDuplicateEntries,
     });
@@ -82,23 +129,14 @@ export class MikrotikSimulator {
       socket.on('close', () => this.sockets.delete(socket));
       new SimSession(socket, ++this.connections, this.host());
     };
-    if (this.o.tls === true) {
-      const pems = await generate([{ name: 'commonName', value: 'iocwall-lab-mikrotik' }], {
-        keyType: 'ec',
-        algorithm: 'sha256',
-        extensions: [
-          { name: 'basicConstraints', cA: true },
-          {
-            name: 'subjectAltName',
-            altNames: [
-              { type: 2, value: 'localhost' },
-              { type: 7, ip: '127.0.0.1' },
-            ],
-          },
-        ],
-      });
-      fingerprint = new X509Certificate(pems.cert).fingerprint256;
-      server = tls.createServer({ key: pems.private, cert: pems.cert }, onSocket);
+    if (this.o.tls === 'no-certificate') {
+      // Anonymous (EC)DH only, as RouterOS's api-ssl without a certificate: a client that verifies the
+      // server (iocwall, Node's defaults) offers no aNULL suite and the handshake fails.
+      server = tls.createServer({ ciphers: 'aNULL:@SECLEVEL=0', maxVersion: 'TLSv1.2' }, onSocket);
+    } else if (this.o.tls === true) {
+      const cert = await deviceCertificate('iocwall-lab-mikrotik');
+      fingerprint = cert.fingerprint;
+      server = tls.createServer({ key: cert.key, cert: cert.cert }, onSocket);
     } else {
       server = net.createServer(onSocket);
     }
@@ -112,12 +150,13 @@ export class MikrotikSimulator {
       });
     });
     const address = server.address() as net.AddressInfo;
-    const scheme = this.o.tls === true ? 'tls' : 'tcp';
+    const scheme = this.o.tls === undefined || this.o.tls === false ? 'tcp' : 'tls';
     return { endpoint: `${scheme}://127.0.0.1:${address.port}`, fingerprint };
   }
 
   /** Stops listening and closes every connection. */
   async stop(): Promise<void> {
+    this.cpu.stop();
     for (const s of this.sockets) s.destroy();
     const server = this.server;
     this.server = undefined;
@@ -128,11 +167,16 @@ export class MikrotikSimulator {
   private host(): SimSessionHost {
     return {
       router: this.router,
-      v718: this.o.mode === '7.18',
-      username: this.o.username,
-      password: this.o.password,
+      release: this.release,
+      users: [
+        { name: this.o.username, password: this.o.password, policies: this.o.policies ?? FULL_POLICIES },
+        ...(this.o.users ?? []),
+      ],
+      beforeCommand: (command, attributes) => this.beforeCommand?.(command, attributes),
       legacyLogin: this.o.legacyLogin === true,
       latencyMs: this.o.latencyMs ?? 0,
+      scanCostUs: this.o.scanCostUs ?? 0,
+      cpu: this.cpu,
       log: (entry) => this.commandLog.push(entry),
       inFlight: (n) => {
         this.maxInFlight = Math.max(this.maxInFlight, n);

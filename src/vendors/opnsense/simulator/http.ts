@@ -2,7 +2,7 @@
  * The request/response vocabulary of the OPNsense simulator: routes, the bodies OPNsense answers with
  * (vendor-opnsense.md §2) and the value coercion every model field goes through (§1: strings everywhere).
  */
-import type { SimRecord, SimState } from './simulator-state.js';
+import type { SimRecord, SimState } from './state.js';
 
 /** A parsed API request as a handler sees it. */
 export interface SimRequest {
@@ -30,6 +30,8 @@ export interface Route {
   mutating: boolean;
   /** Body of a GET on a POST-only action; `{"result":"failed"}` unless set. */
   getFailedBody?: unknown;
+  /** Whether the release has this action (404 otherwise); every release when absent. */
+  available?: (state: SimState) => boolean;
   handle(req: SimRequest, state: SimState): SimResponse;
 }
 
@@ -66,7 +68,7 @@ export const UNEXPECTED: SimResponse = {
 /** A `UserException` answer: 500 with title and message; 26.x adds `errorLevel`. */
 export function userException(state: SimState, title: string, message: string): SimResponse {
   const body: Record<string, string> = { errorMessage: message, errorTitle: title };
-  if (state.version !== '25.7') body.errorLevel = 'error';
+  if (state.release.line !== '25.7') body.errorLevel = 'error';
   return { status: 500, body };
 }
 
@@ -106,7 +108,8 @@ export function coerce(state: SimState, value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (value === null || value === undefined) return '';
-  if (Array.isArray(value) && state.version === '25.7') return value.map((v) => coerce(state, v)).join(',');
+  if (Array.isArray(value) && state.release.line === '25.7')
+    return value.map((v) => coerce(state, v)).join(',');
   throw new ScalarTypeError('array or object for a scalar field');
 }
 

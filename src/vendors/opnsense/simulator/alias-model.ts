@@ -3,9 +3,9 @@
  * `AliasContentField`) and the two read shapes (`search_item` rows, `get_item` maps).
  */
 import { isIP } from 'node:net';
-import { INTERFACES, type SimRecord, type SimState } from './simulator-state.js';
-import { isCidr, isFqdn, isRange } from './simulator-net.js';
-import { Validations, csv, optionMap } from './simulator-http.js';
+import { INTERFACES, type SimRecord, type SimState } from './state.js';
+import { isCidr, isFqdn, isRange } from './net.js';
+import { Validations, csv, optionMap } from './http.js';
 
 /** `type` options and their display text (`Alias.xml`). */
 export const ALIAS_TYPES: Record<string, string> = {

@@ -3,15 +3,9 @@
  * configuration. Nothing here touches the pf tables except `reconfigure`.
  */
 import { randomUUID } from 'node:crypto';
-import { ALIAS_FIELDS, aliasDefaults, loadFilter, type SimRecord, type SimState } from './simulator-state.js';
-import {
-  aliasByName,
-  contentEntries,
-  getItemBody,
-  searchRow,
-  validateAlias,
-} from './simulator-alias-model.js';
-import { tableEntry } from './simulator-net.js';
+import { ALIAS_FIELDS, aliasDefaults, loadFilter, type SimRecord, type SimState } from './state.js';
+import { aliasByName, contentEntries, getItemBody, searchRow, validateAlias } from './alias-model.js';
+import { syncRefresh } from './tables.js';
 import {
   csv,
   isUuid,
@@ -25,7 +19,7 @@ import {
   type SimRequest,
   type SimResponse,
   toggleRoute,
-} from './simulator-http.js';
+} from './http.js';
 
 /** Saves a posted alias under `uuid` (new or existing), answering as `add_item`/`set_item` do. */
 function saveAlias(state: SimState, uuid: string, req: SimRequest, isNew: boolean): SimResponse {
@@ -36,6 +30,8 @@ function saveAlias(state: SimState, uuid: string, req: SimRequest, isNew: boolea
   const v = validateAlias(state, uuid, record);
   if (!v.empty) return v.response();
   const oldName = existing?.name;
+  // Saving big network aliases is slow on the real box (opnsense/core #9408, #9456).
+  state.pendingCostMs += contentEntries(record).length * state.costs.saveMsPerEntry;
   state.aliases.set(uuid, record);
   if (oldName !== undefined && oldName !== record.name) renameReferences(state, oldName, record.name ?? '');
   return ok(isNew ? { result: 'saved', uuid } : { result: 'saved' });
@@ -64,52 +60,38 @@ function renameReferences(state: SimState, from: string, to: string): void {
   }
 }
 
-/** Who uses alias `name`: automation rules (by description) and aliases nesting it. */
+/**
+ * Who uses alias `name`: `Alias::whereUsed()` searches the whole configuration for the name
+ * (models/OPNsense/Firewall/Alias.php, 25.7.5 and 26.1.9: `searchConfig`), so automation rules, nested
+ * aliases, legacy filter rules, NAT rules and plugin settings all count.
+ */
 function usersOf(state: SimState, name: string): string[] {
   const users: string[] = [];
   for (const rule of state.rules.values()) {
     if ([...csv(rule.source_net), ...csv(rule.destination_net)].includes(name)) {
-      users.push(`rule ${rule.description ?? ''}`.trim());
+      users.push(`[OPNsense.Firewall.Filter.rules.rule] ${rule.description ?? ''}`.trim());
     }
   }
   for (const alias of state.aliases.values()) {
-    if (alias.name !== name && contentEntries(alias).includes(name)) users.push(`alias ${alias.name ?? ''}`);
+    if (alias.name !== name && contentEntries(alias).includes(name))
+      users.push(`[OPNsense.Firewall.Alias.aliases.alias] ${alias.name ?? ''}`);
   }
+  for (const l of state.legacyRules) if (l.destination === name) users.push(`[filter.rule] ${l.description}`);
+  for (const ref of state.configReferences)
+    if (ref.text.split(/[\s,]+/).includes(name)) users.push(`[${ref.section}] ${ref.text}`);
   return users;
 }
 
 /**
- * `reconfigure`: reloads the filter and refreshes every pf table from the configuration. Each table
- * replacement needs room for the old and the new entries at once (`pfctl -T replace`, opnsense/core #5127):
- * when the total would exceed `table-entries`, the refresh stops there with a 500.
+ * `reconfigure` (AliasController.php `reconfigureAction`, 26.1.9): `filter reload skip_alias`, then the
+ * synchronous `filter refresh_aliases`, whose messages become a UserException "Alias" (HTTP 500). While
+ * the detached refresh of an earlier `filter/apply` holds the lock, the synchronous one is a no-op and
+ * this answers ok (see tables.ts).
  */
 function reconfigure(state: SimState): SimResponse {
   loadFilter(state);
-  const configured = new Set<string>();
-  for (const alias of state.aliases.values()) {
-    const name = alias.name ?? '';
-    if (alias.type === 'external') {
-      configured.add(name);
-      continue;
-    }
-    if (alias.enabled !== '1' || (alias.type !== 'host' && alias.type !== 'network')) continue;
-    configured.add(name);
-    const next = [
-      ...new Set(
-        contentEntries(alias)
-          .filter((e) => aliasByName(state, e) === undefined)
-          .map(tableEntry),
-      ),
-    ];
-    const old = state.tables.get(name);
-    if (old !== undefined && old.join('\n') === next.join('\n')) continue;
-    const used = [...state.tables.values()].reduce((n, t) => n + t.length, 0);
-    if (used + next.length > state.tableEntriesLimit) {
-      return { status: 500, body: { errorMessage: 'Unexpected error, check log for details' } };
-    }
-    state.tables.set(name, next);
-  }
-  for (const name of [...state.tables.keys()]) if (!configured.has(name)) state.tables.delete(name);
+  const messages = syncRefresh(state);
+  if (messages.length > 0) return userException(state, 'Alias', messages.join('\n'));
   return ok({ status: 'ok' });
 }
 

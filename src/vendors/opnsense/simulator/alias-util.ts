@@ -2,10 +2,10 @@
  * `/api/firewall/alias_util/*` of the OPNsense simulator (vendor-opnsense.md §4): the live pf tables.
  * `list` shows the running state; `add`/`delete` on host/network aliases also persist to the configuration.
  */
-import { aliasByName, contentEntries } from './simulator-alias-model.js';
-import { entryContains, tableEntry } from './simulator-net.js';
-import { ok, page, type RouteTable, type SimRequest } from './simulator-http.js';
-import type { SimState } from './simulator-state.js';
+import { aliasByName, contentEntries } from './alias-model.js';
+import { entryContains, tableEntry } from './net.js';
+import { UNEXPECTED, ok, page, type RouteTable, type SimRequest } from './http.js';
+import type { SimState } from './state.js';
 
 /** Characters `alias_util` accepts in an address (anything else → `not_an_address`). */
 const ADDRESS_CHARS = /^[0-9a-f:./_]+$/;
@@ -41,6 +41,10 @@ export const aliasUtilRoutes: RouteTable = {
     minParams: 1,
     handle(req, state) {
       const entries = state.tables.get(req.params[0] ?? '') ?? [];
+      // `listAction` json_decodes the whole `pfctl -T show` output before paging
+      // (AliasUtilController.php line 94, 26.1.9): a huge table exhausts PHP's memory (#10854), a fatal
+      // error that reaches the client as the generic 500.
+      if (entries.length > state.costs.listMaxEntries) return UNEXPECTED;
       const phrase = typeof req.body.searchPhrase === 'string' ? req.body.searchPhrase : '';
       const rows = entries.filter((e) => e.includes(phrase)).map((ip) => ({ ip }));
       // Paging is read from the POST body only (a query string is ignored).

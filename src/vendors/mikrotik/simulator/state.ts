@@ -3,7 +3,14 @@
  * configuration menu shares (`print`/`getall`, `add`, `set`, `remove`, `move`), with RouterOS's trap texts.
  * Menu-specific rules (address normalisation, FQDN children, enums) live in the specs of sim-menus.ts.
  */
-import { matchesQuery, project, QuerySyntaxError, type SimRow } from './sim-query.js';
+import { matchesQuery, project, QuerySyntaxError, type SimRow } from './query.js';
+
+/**
+ * The trap text of a `set`/`remove`/`move`/`place-before` naming an id that does not exist: the message
+ * carries the error code, `no such item (4)` (tik4net #13; client code in several public repositories
+ * matches that exact text; firmware-fidelity M3).
+ */
+export const NO_SUCH_ITEM = 'no such item (4)';
 
 /** A `!trap` the simulator answers (followed by `!done`, as on the device). */
 export class SimTrap extends Error {
@@ -19,6 +26,10 @@ export class SimTrap extends Error {
 export interface SimReply {
   rows: Record<string, string>[];
   done: Record<string, string>;
+  /** Rows a `print` visited (its CPU cost: the router scans the whole menu for any query). */
+  scanned?: number;
+  /** Scan position of each returned row (when it is found, and so when it can be streamed). */
+  positions?: number[];
 }
 
 /** Router-wide facts a menu needs. */
@@ -59,7 +70,7 @@ export function boolValue(name: string, value: string): string {
 }
 
 function idList(value: string | undefined): string[] {
-  if (value === undefined || value === '') throw new SimTrap('no such item', 0);
+  if (value === undefined || value === '') throw new SimTrap(NO_SUCH_ITEM, 0);
   return value.split(',');
 }
 
@@ -98,15 +109,28 @@ export class Table {
         throw new SimTrap(`unknown parameter ${k}`, 1);
       }
     }
+    const all = this.list();
+    const positions: number[] = [];
     let hits: SimRow[];
     try {
-      hits = this.list().filter((r) => matchesQuery(queries, r));
+      hits = all.filter((r, i) => {
+        const hit = matchesQuery(queries, r);
+        if (hit) positions.push(i);
+        return hit;
+      });
     } catch (err) {
       if (err instanceof QuerySyntaxError) throw new SimTrap(err.message, 1);
       throw err;
     }
-    if (attrs['count-only'] !== undefined) return { rows: [], done: { ret: String(hits.length) } };
-    return { rows: hits.map((r) => project(r, attrs['.proplist'])), done: {} };
+    if (attrs['count-only'] !== undefined) {
+      return { rows: [], done: { ret: String(hits.length) }, scanned: all.length, positions: [] };
+    }
+    return {
+      rows: hits.map((r) => project(r, attrs['.proplist'])),
+      done: {},
+      scanned: all.length,
+      positions,
+    };
   }
 
   /** `add` (with one-shot `place-before` on ordered menus) → `!done =ret=*ID`. */
@@ -114,7 +138,7 @@ export class Table {
     const { 'place-before': before, ...rest } = attrs;
     this.checkFields(rest);
     if (before !== undefined && !this.spec.ordered) throw new SimTrap('unknown parameter place-before', 1);
-    if (before !== undefined && !this.rows.has(before)) throw new SimTrap('no such item', 0);
+    if (before !== undefined && !this.rows.has(before)) throw new SimTrap(NO_SUCH_ITEM, 0);
     const limit = this.spec.limit?.();
     if (limit !== undefined && this.rows.size >= limit) {
       throw new SimTrap(`failure: simulated entry limit of ${limit} reached`, 4);
@@ -149,7 +173,7 @@ export class Table {
     const { '.id': ids, numbers, ...rest } = attrs;
     this.checkFields(rest);
     const targets = idList(ids ?? numbers);
-    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap('no such item', 0);
+    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap(NO_SUCH_ITEM, 0);
     for (const id of targets) {
       const old = this.rows.get(id) ?? {};
       if (old.dynamic === 'true') throw new SimTrap('failure: can not change dynamic entry', 4);
@@ -170,7 +194,7 @@ export class Table {
   /** `remove =.id=*A,*B` — all ids must exist; removing a parent removes its dynamic children. */
   remove(attrs: Record<string, string>): SimReply {
     const targets = idList(attrs['.id'] ?? attrs.numbers);
-    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap('no such item', 0);
+    for (const id of targets) if (!this.rows.has(id)) throw new SimTrap(NO_SUCH_ITEM, 0);
     for (const id of targets) this.delete(id);
     return { rows: [], done: {} };
   }
@@ -192,7 +216,7 @@ export class Table {
     const ids = idList(attrs.numbers ?? attrs['.id']);
     const dest = attrs.destination;
     for (const id of [...ids, ...(dest === undefined ? [] : [dest])]) {
-      if (!this.rows.has(id)) throw new SimTrap('no such item', 0);
+      if (!this.rows.has(id)) throw new SimTrap(NO_SUCH_ITEM, 0);
     }
     const moving = ids.map((id): [string, Record<string, string>] => [id, this.rows.get(id) ?? {}]);
     const rest = [...this.rows.entries()].filter(([id]) => !ids.includes(id));

@@ -3,16 +3,7 @@
  * tables, the loaded DNSBL) are kept apart, because that gap is what drift detection is about.
  */
 import { randomUUID } from 'node:crypto';
-
-/** OPNsense release lines the simulator can behave as (vendor-opnsense.md §8). */
-export type SimVersion = '25.7' | '26.1' | '26.7';
-
-/** Full version strings reported by `core/firmware/info` per line. */
-export const PRODUCT_VERSIONS: Record<SimVersion, string> = {
-  '25.7': '25.7.11',
-  '26.1': '26.1.9',
-  '26.7': '26.7.2',
-};
+import type { OpnsenseRelease } from '../firmware.js';
 
 /** Default pf `table-entries` limit (1,000,000 up to 25.7, at least that from 26.1). */
 export const DEFAULT_TABLE_ENTRIES = 1_000_000;
@@ -28,6 +19,11 @@ export const STATIC_ALIASES: readonly { name: string; description: string; expir
 /** Interfaces of the simulated device (identifier → description). */
 export const INTERFACES: Record<string, string> = { lan: 'LAN', wan: 'WAN', opt1: 'DMZ' };
 
+/** Interface groups (Firewall › Groups): name → members and group sequence (priority within groups). */
+export const INTERFACE_GROUPS: Record<string, { members: string[]; sequence: number }> = {
+  inside: { members: ['lan', 'opt1'], sequence: 0 },
+};
+
 /** A record is a flat map of string fields, as the model stores it. */
 export type SimRecord = Record<string, string>;
 
@@ -39,18 +35,68 @@ export interface LegacyRule {
   interface: string;
   ipprotocol: string;
   is_automatic: boolean;
+  /** Destination (an address, `any`, or an alias name: counts as a use of that alias). */
+  destination?: string;
 }
 
-/** A pending rollback started by `apply/{rev}` (the `filter_<rev>.lock` timer). */
+/**
+ * A rollback timer started by `apply/{rev}`. `rollback_timer.php` runs detached
+ * (`configdpRun(..., true)`, FilterBaseController.php `applyAction`, 25.7.5 and 26.1.9) and only creates
+ * its lock `/tmp/filter_<rev>.lock` once PHP has started (`armAt`); `rollback_cancel.php` deletes the lock
+ * only if it exists, so a cancel before `armAt` stops nothing (opnsense/core 26.1.9
+ * src/opnsense/scripts/filter/rollback_{timer,cancel}.php).
+ */
 export interface RollbackTimer {
   revision: string;
+  /** When the lock file exists (the script has started). */
+  armAt: number;
+  /** When the script gives up waiting (60 × 1 s after arming) and reverts. */
   deadline: number;
+}
+
+/** Time costs of the simulated box (0 = instantaneous); every knob scales with the work, as on a real box. */
+export interface SimCosts {
+  /** Delay before the rollback script's lock exists (PHP start-up of `rollback_timer.php`). */
+  armDelayMs: number;
+  /** Extra time an alias save takes per content entry (#9408, #9456: big network aliases save slowly). */
+  saveMsPerEntry: number;
+  /** Time a (detached or synchronous) alias refresh holds its lock: base plus per table entry. */
+  refreshBaseMs: number;
+  refreshMsPerEntry: number;
+  /** `alias_util/list` of a table bigger than this exhausts PHP's memory (#10854): HTTP 500. */
+  listMaxEntries: number;
+}
+
+/** Defaults: small but non-zero, so ordering effects show up in every lab run. */
+export const DEFAULT_COSTS: SimCosts = {
+  armDelayMs: 150,
+  saveMsPerEntry: 0,
+  refreshBaseMs: 150,
+  refreshMsPerEntry: 0,
+  listMaxEntries: 2_000_000,
+};
+
+/** A reference to an alias somewhere in config.xml that no automation API shows (NAT, plugins). */
+export interface ConfigReference {
+  /** Where, as `Alias::whereUsed()` names it, e.g. `nat.rule`. */
+  section: string;
+  /** The text holding the alias name. */
+  text: string;
 }
 
 /** Everything the simulated device holds. */
 export interface SimState {
-  version: SimVersion;
+  release: OpnsenseRelease;
   clock: () => number;
+  costs: SimCosts;
+  /** Extra delay the current request's answer waits (work proportional to its size). */
+  pendingCostMs: number;
+  /** The detached `filter refresh_aliases` holding `/tmp/filter_update_tables.lock` until `until`. */
+  refresh: { until: number } | undefined;
+  /** Messages the box only logs (System › Log Files › General): detached refresh errors. */
+  systemLog: string[];
+  /** Alias references outside the automation rules (legacy rules, NAT, plugins). */
+  configReferences: ConfigReference[];
   /** pf `table-entries`. */
   tableEntriesLimit: number;
   /** Alias configuration by uuid. */
@@ -74,7 +120,12 @@ export interface SimState {
 }
 
 /** Builds the initial state: built-in aliases, a few legacy/automatic rules, empty DNSBL. */
-export function createState(version: SimVersion, clock: () => number, tableEntriesLimit: number): SimState {
+export function createState(
+  release: OpnsenseRelease,
+  clock: () => number,
+  tableEntriesLimit: number,
+  costs: SimCosts,
+): SimState {
   const aliases = new Map<string, SimRecord>();
   const tables = new Map<string, string[]>();
   for (const s of STATIC_ALIASES) {
@@ -102,8 +153,13 @@ export function createState(version: SimVersion, clock: () => number, tableEntri
     is_automatic: auto,
   });
   return {
-    version,
+    release,
     clock,
+    costs,
+    pendingCostMs: 0,
+    refresh: undefined,
+    systemLog: [],
+    configReferences: [],
     tableEntriesLimit,
     aliases,
     tables,
@@ -172,8 +228,9 @@ export function cloneRecords(records: Map<string, SimRecord>): Map<string, SimRe
 }
 
 /**
- * Fires an expired rollback timer: restores the filter rules of its savepoint and reloads the filter.
- * Called before every request, so an injected clock decides when the 60 s have passed.
+ * Fires an expired rollback timer: restores the filter rules of its savepoint and reloads the filter
+ * (`rollback_timer.php`: `Filter::rollback($revision)` then `configdRun('filter reload')`). Called before
+ * every request, so an injected clock decides when time has passed.
  */
 export function tickRollback(state: SimState): void {
   const timer = state.rollback;

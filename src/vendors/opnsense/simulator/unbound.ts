@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { SimRecord, SimState } from './simulator-state.js';
-import { isStrictNetwork } from './simulator-net.js';
+import type { SimRecord, SimState } from './state.js';
+import { isStrictNetwork } from './net.js';
 import {
   Validations,
   csv,
@@ -19,7 +19,7 @@ import {
   type SimResponse,
   toggleRoute,
   setRoute,
-} from './simulator-http.js';
+} from './http.js';
 
 /** `wildcards` mask (`Unbound.xml`): at least one dot, LDH labels. */
 const WILDCARD =
@@ -107,8 +107,8 @@ function savePolicy(state: SimState, uuid: string, req: SimRequest, isNew: boole
 }
 
 /** Loads the configured blocklist into the (simulated) Unbound Python module. */
-function loadDnsbl(state: SimState): void {
-  if (state.version === '25.7') {
+export function loadDnsbl(state: SimState): void {
+  if (!state.release.dnsblPolicies) {
     const s = state.dnsblSingle;
     state.dnsblRunning = s.enabled === '1' ? [{ ...s, allowlists: s.whitelists ?? '' }] : [];
   } else {
@@ -116,17 +116,57 @@ function loadDnsbl(state: SimState): void {
   }
 }
 
+/** What the resolver answers for a blocked name; undefined when the name is not blocked. */
+export type DnsblAnswer = { rcode: 'NXDOMAIN' } | { rcode: 'NOERROR'; addresses: string[] };
+
 /**
- * Whether the loaded blocklist answers `name` with the block address: `blocklists` match exactly,
- * `wildcards` match the domain and all its subdomains; a policy's allowlist regexes win within it.
+ * How the loaded blocklist answers a query (Unbound's DNSBL Python module; opnsense/core 26.1.9
+ * src/opnsense/scripts/unbound-dnsbl/lib/dnsbl.py `policy_match` and dnsbl_module.py
+ * `set_answer_block`; 25.7.5 src/opnsense/service/templates/OPNsense/Unbound/core/dnsbl_module.py):
+ * - only `A`, `AAAA`, `CNAME` and `HTTPS` queries are matched; any other type resolves normally;
+ * - the name is lower-cased and its trailing dot dropped, so the case of the query does not matter;
+ * - `blocklists` match exactly, `wildcards` the domain and all its subdomains; a policy's allowlist
+ *   regexes win within it;
+ * - `nxdomain` on: NXDOMAIN; off: `A`/`CNAME` get an A record of the block address (`address`, default
+ *   0.0.0.0), other matched types an empty answer.
  */
-export function dnsBlocked(state: SimState, name: string): boolean {
+export function dnsblAnswer(state: SimState, name: string, type: string): DnsblAnswer | undefined {
+  if (!['A', 'AAAA', 'CNAME', 'HTTPS'].includes(type.toUpperCase())) return undefined;
   const q = name.toLowerCase().replace(/\.$/, '');
-  return state.dnsblRunning.some((p) => {
+  const hit = state.dnsblRunning.find((p) => {
     if (csv(p.allowlists).some((re) => safeRegex(re)?.test(q) === true)) return false;
     if (csv(p.blocklists).includes(q)) return true;
     return csv(p.wildcards).some((w) => q === w.toLowerCase() || q.endsWith(`.${w.toLowerCase()}`));
   });
+  if (hit === undefined) return undefined;
+  if (hit.nxdomain === '1') return { rcode: 'NXDOMAIN' };
+  const a = ['A', 'CNAME'].includes(type.toUpperCase()) ? [hit.address || '0.0.0.0'] : [];
+  return { rcode: 'NOERROR', addresses: a };
+}
+
+/** Whether the loaded blocklist blocks `name` (for an `A` query). */
+export function dnsBlocked(state: SimState, name: string): boolean {
+  return dnsblAnswer(state, name, 'A') !== undefined;
+}
+
+/**
+ * Migration `M1_0_13` (opnsense/core 25.7.8 models/OPNsense/Unbound/Migrations/M1_0_13.php), run when a
+ * box moves from ≤25.7.7 to 25.7.8 or later: when the old single `dnsbl` had any property set besides
+ * `enabled`, it becomes one policy with the same fields (`whitelists` → `allowlists`) and the
+ * description `default`; `enabled` is copied as it was.
+ */
+export function migrateSingleDnsbl(state: SimState): void {
+  const old = state.dnsblSingle;
+  // PHP `empty()`: '' and '0' count as unset.
+  const set = Object.entries(old).some(([k, v]) => k !== 'enabled' && v !== '' && v !== '0');
+  if (set) {
+    const policy: SimRecord = { ...POLICY_DEFAULTS };
+    for (const key of Object.keys(POLICY_DEFAULTS)) if (key in old) policy[key] = old[key] ?? '';
+    policy.allowlists = old.whitelists ?? '';
+    policy.description = 'default';
+    state.dnsbl.set(randomUUID(), policy);
+  }
+  loadDnsbl(state);
 }
 
 /** Compiles an allowlist regex; an invalid one matches nothing. */
@@ -144,10 +184,9 @@ export const unboundRoutes: RouteTable = {
     method: 'ANY',
     mutating: false,
     handle(_req, state) {
-      const dnsbl =
-        state.version === '25.7'
-          ? getShape(state.dnsblSingle)
-          : { blocklist: Object.fromEntries([...state.dnsbl].map(([u, p]) => [u, getShape(p)])) };
+      const dnsbl = !state.release.dnsblPolicies
+        ? getShape(state.dnsblSingle)
+        : { blocklist: Object.fromEntries([...state.dnsbl].map(([u, p]) => [u, getShape(p)])) };
       return ok({ unbound: { general: { enabled: '1' }, dnsbl } });
     },
   },
@@ -157,7 +196,10 @@ export const unboundRoutes: RouteTable = {
     handle(req, state) {
       const unbound = postKey(req, 'unbound');
       const posted = unbound?.dnsbl;
-      if (state.version !== '25.7' || typeof posted !== 'object' || posted === null)
+      // From 25.7.8 `dnsbl` only holds `blocklist[]`: `BaseField::setNodes()` visits existing children
+      // only, so the old fields are silently dropped and `setAction` still answers `saved`
+      // (Unbound.xml and ApiMutableModelControllerBase.php at 25.7.8).
+      if (state.release.dnsblPolicies || typeof posted !== 'object' || posted === null)
         return ok({ result: 'saved' });
       const record = { ...state.dnsblSingle };
       mergeFields(state, record, SINGLE_FIELDS, posted);
@@ -174,6 +216,7 @@ export const unboundRoutes: RouteTable = {
     getFailedBody: { status: 'failed' },
     handle(_req, state) {
       loadDnsbl(state);
+      // actions_unbound.conf `[dnsbl]` ends in `|| true`: always OK, whatever happened.
       return ok({ status: 'OK\n\n' });
     },
   },
@@ -188,7 +231,7 @@ export const unboundRoutes: RouteTable = {
   },
 };
 
-/** 26.1+ DNSBL policy routes. */
+/** DNSBL policy routes (25.7.8 and later). */
 export const dnsblPolicyRoutes: RouteTable = {
   'unbound/settings/search_dnsbl': {
     method: 'ANY',

@@ -3,8 +3,9 @@
  * dynamic and FQDN entries spawning dynamic children), filter/raw rules and `/ip/dns/static`.
  */
 import { createHash } from 'node:crypto';
-import { boolValue, SimTrap, type MenuSpec, type SimContext, type Table } from './sim-state.js';
-import { durationSeconds, formatDuration, parsePrefix, rangeToCidr } from './values.js';
+import type { RouterOsRelease } from '../releases.js';
+import { boolValue, SimTrap, type MenuSpec, type SimContext, type Table } from './state.js';
+import { durationSeconds, formatDuration, parsePrefix, rangeToCidr } from '../values.js';
 
 const HOSTNAME_RE = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
 
@@ -116,7 +117,8 @@ const RAW_ACTIONS = [
   'add-src-to-address-list',
   'add-dst-to-address-list',
 ];
-const REJECT_WITH = [
+/** IPv4 `reject-with` values (manual `ip/firewall/filter`). */
+const REJECT_WITH_V4 = [
   'icmp-network-unreachable',
   'icmp-host-unreachable',
   'icmp-protocol-unreachable',
@@ -126,7 +128,19 @@ const REJECT_WITH = [
   'icmp-admin-prohibited',
   'tcp-reset',
 ];
+/** IPv6 `reject-with` values, which differ from IPv4's (manual `ipv6/firewall/filter`). */
+const REJECT_WITH_V6 = [
+  'icmp-no-route',
+  'icmp-admin-prohibited',
+  'icmp-not-neighbour',
+  'icmp-address-unreachable',
+  'icmp-port-unreachable',
+  'icmp-err-src-routing-header',
+  'icmp-headers-too-long',
+  'tcp-reset',
+];
 const RULE_FIELDS = [
+  'ipsec-policy',
   'chain',
   'action',
   'dst-address-list',
@@ -148,16 +162,17 @@ const RULE_FIELDS = [
   'hw-offload',
 ];
 
-/** `/ip(v6)/firewall/filter` (`raw` false) or `/ip(v6)/firewall/raw` (`raw` true). */
-export function ruleSpec(raw: boolean): MenuSpec {
+/** `/ip(v6)/firewall/filter` (`raw` false) or `/ip(v6)/firewall/raw` (`raw` true) of one family. */
+export function ruleSpec(raw: boolean, family: 4 | 6 = 4): MenuSpec {
   const actions = raw ? RAW_ACTIONS : FILTER_ACTIONS;
+  const rejectWith = family === 4 ? REJECT_WITH_V4 : REJECT_WITH_V6;
   const build = (attrs: Record<string, string>): Record<string, string> => {
     const chain = attrs.chain;
     if (chain === undefined || chain === '') throw new SimTrap('missing =chain=', 1);
     const action = attrs.action ?? 'accept';
     if (!actions.includes(action)) throw new SimTrap('input does not match any value of action', 1);
     const rw = attrs['reject-with'];
-    if (rw !== undefined && !REJECT_WITH.includes(rw))
+    if (rw !== undefined && !rejectWith.includes(rw))
       throw new SimTrap('input does not match any value of reject-with', 1);
     const row: Record<string, string> = { chain, action };
     for (const f of RULE_FIELDS) {
@@ -165,7 +180,7 @@ export function ruleSpec(raw: boolean): MenuSpec {
       if (v !== undefined && v !== '' && !(f in row)) row[f] = f === 'log' ? boolValue(f, v) : v;
     }
     if (action === 'reject' && row['reject-with'] === undefined)
-      row['reject-with'] = 'icmp-network-unreachable';
+      row['reject-with'] = family === 4 ? 'icmp-network-unreachable' : 'icmp-no-route';
     row.dynamic = 'false';
     common(attrs, row);
     return row;
@@ -180,12 +195,19 @@ export function ruleSpec(raw: boolean): MenuSpec {
   };
 }
 
+/**
+ * Static entry types of every release played (6.47+): wiki Manual:IP/DNS (16 Aug 2022 revision, after the
+ * "RouterOS v6.47 changes – DoH and static entry update") lists `A, AAAA, CNAME, FWD, MX, NS, NXDOMAIN,
+ * SRV, TXT`; the v7 manual (`ip/dns` "Static") the same.
+ */
 const DNS_TYPES = ['A', 'AAAA', 'CNAME', 'FWD', 'MX', 'NS', 'NXDOMAIN', 'SRV', 'TXT'];
-/** Record types modelled for RouterOS 6 (no NXDOMAIN there: blocks use an A sinkhole). */
-const DNS_TYPES_V6 = ['A', 'AAAA', 'CNAME'];
 
-/** `/ip/dns/static`: `name` or `regexp`, `type`, `match-subdomain` (v7 only), `ttl` read back normalised. */
-export function dnsStaticSpec(v7: boolean): MenuSpec {
+/**
+ * `/ip/dns/static`: `name` or `regexp`, `type`, `match-subdomain` (7.5+, else `unknown parameter`),
+ * `ttl` read back normalised.
+ */
+export function dnsStaticSpec(release: RouterOsRelease): MenuSpec {
+  const matchSubdomain = release.matchSubdomain;
   const build = (attrs: Record<string, string>): Record<string, string> => {
     const name = attrs.name;
     const regexp = attrs.regexp;
@@ -193,8 +215,7 @@ export function dnsStaticSpec(v7: boolean): MenuSpec {
       throw new SimTrap('failure: exactly one of name or regexp must be set', 1);
     }
     const type = attrs.type ?? 'A';
-    if (!(v7 ? DNS_TYPES : DNS_TYPES_V6).includes(type))
-      throw new SimTrap('input does not match any value of type', 1);
+    if (!DNS_TYPES.includes(type)) throw new SimTrap('input does not match any value of type', 1);
     const row: Record<string, string> =
       name !== undefined && name !== '' ? { name: name.toLowerCase() } : { regexp: regexp ?? '' };
     row.type = type;
@@ -212,14 +233,15 @@ export function dnsStaticSpec(v7: boolean): MenuSpec {
     const ttl = durationSeconds(attrs.ttl ?? '1d');
     if (ttl === undefined) throw new SimTrap('invalid value for argument ttl', 1);
     row.ttl = formatDuration(ttl);
-    if (v7) row['match-subdomain'] = boolValue('match-subdomain', attrs['match-subdomain'] ?? 'no');
+    if (matchSubdomain)
+      row['match-subdomain'] = boolValue('match-subdomain', attrs['match-subdomain'] ?? 'no');
     row.dynamic = 'false';
     common(attrs, row);
     return row;
   };
   const fields = ['name', 'regexp', 'type', 'address', 'cname', 'forward-to', 'text', 'address-list', 'ttl'];
   return {
-    fields: new Set(v7 ? [...fields, 'match-subdomain'] : fields),
+    fields: new Set(matchSubdomain ? [...fields, 'match-subdomain'] : fields),
     ordered: true,
     create: build,
     update: build,

@@ -1,19 +1,31 @@
 /**
- * A simulated OPNsense firewall API over HTTPS (a product feature: `iocwall lab` runs it). It behaves as
- * vendor-opnsense.md describes: routing before auth, Basic key/secret with a read-only second user, status
- * codes and bodies of §2, configuration vs running state, version differences (25.7 / 26.1 / 26.7),
- * savepoint rollback on an injectable clock, and injected latency and faults. State changes only through
- * the API.
+ * A simulated OPNsense firewall API over HTTPS (a product feature: `iocwall lab` runs it). It plays a
+ * given release (firmware.ts: every patch-level difference, each cited where it is modelled): routing
+ * before auth, Basic key/secret, per-endpoint privileges (acl.ts), status codes and bodies, configuration
+ * vs running state, savepoint rollback with its detached timer, the detached alias refresh and its lock
+ * (tables.ts), time costs proportional to the work, upgrades with their migrations, and injected faults.
+ * State changes only through the API (and `upgrade`, as a firmware update would).
  */
-import { X509Certificate, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
-import { aliasRoutes } from './simulator-alias.js';
-import { aliasUtilRoutes } from './simulator-alias-util.js';
-import { filterRoutes, savepointRoutes } from './simulator-filter.js';
-import { dnsBlocked, dnsblPolicyRoutes, unboundRoutes } from './simulator-unbound.js';
+import { deviceCertificate } from '../../simkit/certificate.js';
+import { opnsenseRelease } from '../firmware.js';
+import { IOCWALL_PRIVILEGES, allowed } from './acl.js';
+import { aliasRoutes } from './alias.js';
+import { aliasUtilRoutes } from './alias-util.js';
+import { filterRoutes } from './filter.js';
+import { savepointRoutes } from './savepoint.js';
+import { finishRefresh } from './tables.js';
+import { basicCredentials, readBody, same } from './wire.js';
+import {
+  dnsblAnswer,
+  dnsblPolicyRoutes,
+  migrateSingleDnsbl,
+  unboundRoutes,
+  type DnsblAnswer,
+} from './unbound.js';
 import {
   BAD_JSON,
   FORBIDDEN,
@@ -24,15 +36,16 @@ import {
   toSnake,
   type RouteTable,
   type SimResponse,
-} from './simulator-http.js';
+} from './http.js';
 import {
+  DEFAULT_COSTS,
   DEFAULT_TABLE_ENTRIES,
-  PRODUCT_VERSIONS,
   createState,
   tickRollback,
+  type ConfigReference,
+  type SimCosts,
   type SimState,
-  type SimVersion,
-} from './simulator-state.js';
+} from './state.js';
 
 /** Faults to inject; each counts down and then clears. */
 export interface OpnsenseSimulatorFaults {
@@ -47,10 +60,17 @@ export interface OpnsenseSimulatorFaults {
   failStatus?: Record<string, string>;
 }
 
+/** An API user: key, secret and the privileges (acl.ts ids) its group holds. */
+export interface SimApiUser {
+  key: string;
+  secret: string;
+  privileges: readonly string[];
+}
+
 /** How the simulated device behaves. */
 export interface OpnsenseSimulatorOptions {
-  /** Release line to behave as; default `26.1`. */
-  version?: SimVersion;
+  /** Release to play, e.g. `25.7.5` or `26.1.9` (firmware.ts); default `26.1.9`. */
+  version?: string;
   /** API key (Basic user) of the administrator; random when omitted (see `credentials`). */
   key?: string;
   /** API secret (Basic password) of the administrator; random when omitted. */
@@ -68,7 +88,14 @@ export interface OpnsenseSimulatorOptions {
   clock?: () => number;
   /** A second API user whose ACL forbids every mutating action (→ 403). */
   readOnlyKey?: { key: string; secret: string };
+  /** Further API users with exactly the privileges listed (e.g. iocwall's least-privilege key). */
+  users?: readonly SimApiUser[];
+  /** Time costs (see `SimCosts`); defaults `DEFAULT_COSTS`. */
+  costs?: Partial<SimCosts>;
 }
+
+/** The privileges iocwall's key holds in the lab (docs/vendors/opnsense.md). */
+export { IOCWALL_PRIVILEGES };
 
 /** Where a started simulator listens and how to trust it. */
 export interface OpnsenseSimulatorEndpoint {
@@ -79,9 +106,6 @@ export interface OpnsenseSimulatorEndpoint {
   /** The self-signed certificate (its own CA). */
   caPem: string;
 }
-
-/** Largest request body accepted (a million-entry alias fits). */
-const MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 /** The simulated OPNsense device. */
 export class OpnsenseSimulator {
@@ -104,34 +128,64 @@ export class OpnsenseSimulator {
 
   /** Creates a stopped simulator. */
   constructor(private readonly options: OpnsenseSimulatorOptions = {}) {
-    const version = options.version ?? '26.1';
     this.state = createState(
-      version,
+      opnsenseRelease(options.version ?? '26.1.9'),
       options.clock ?? Date.now,
       options.tableEntriesLimit ?? DEFAULT_TABLE_ENTRIES,
+      { ...DEFAULT_COSTS, ...options.costs },
     );
     this.key = options.key ?? randomBytes(30).toString('base64');
     this.secret = options.secret ?? randomBytes(30).toString('base64');
+    const only = (routes: RouteTable, available: (s: SimState) => boolean): RouteTable =>
+      Object.fromEntries(Object.entries(routes).map(([k, r]) => [k, { ...r, available }]));
     this.routes = {
       ...aliasRoutes,
       ...aliasUtilRoutes,
       ...filterRoutes,
-      ...(version === '26.7' ? {} : savepointRoutes),
+      // Removed in 26.7 (opnsense/core PR #10411).
+      ...only(savepointRoutes, (s) => s.release.savepoints),
       ...unboundRoutes,
-      ...(version === '25.7' ? {} : dnsblPolicyRoutes),
+      // From 25.7.8 (commit 8938a491f5, "unbound: merge extended blocklists into core").
+      ...only(dnsblPolicyRoutes, (s) => s.release.dnsblPolicies),
       'core/firmware/info': {
         method: 'ANY',
         mutating: false,
-        // Inferred shape: `product_version` at the top level, as API clients read it.
+        // FirmwareController.php `infoAction`: `product_version` from `opnsense-version -nv`.
         handle: (_req, s) =>
-          ok({
-            product_id: 'opnsense',
-            product_name: 'OPNsense',
-            product_version: PRODUCT_VERSIONS[s.version],
-          }),
+          ok({ product_id: 'opnsense', product_name: 'OPNsense', product_version: s.release.version }),
       },
     };
     if (options.faults !== undefined) this.setFaults(options.faults);
+  }
+
+  /** The release the device runs now (changes with `upgrade`). */
+  get version(): string {
+    return this.state.release.version;
+  }
+
+  /**
+   * Updates the firmware to a later release, keeping the configuration, and runs that release's model
+   * migrations on the way (from ≤25.7.7 to ≥25.7.8: the DNSBL `M1_0_13`). Services restart, so the
+   * blocklist is reloaded from the migrated configuration.
+   */
+  upgrade(version: string): void {
+    const next = opnsenseRelease(version);
+    const from = this.state.release;
+    if (next.number < from.number) throw new Error(`cannot downgrade ${from.version} to ${version}`);
+    this.state.release = next;
+    if (!from.dnsblPolicies && next.dnsblPolicies) migrateSingleDnsbl(this.state);
+    this.state.rollback = undefined; // the reboot ends every timer
+  }
+
+  /** Adds a reference to an alias outside the automation rules (a NAT rule or plugin made in the GUI). */
+  addConfigReference(ref: ConfigReference): void {
+    this.state.configReferences.push({ ...ref });
+  }
+
+  /** Lines only the system log shows (detached alias refresh errors). */
+  get systemLog(): readonly string[] {
+    finishRefresh(this.state);
+    return this.state.systemLog;
   }
 
   /** The administrator's API credentials (what `iocwall lab` prints). */
@@ -139,9 +193,14 @@ export class OpnsenseSimulator {
     return { key: this.key, secret: this.secret };
   }
 
-  /** Whether the loaded (not merely configured) DNSBL blocks `name`: what a client's lookup would see. */
+  /** Whether the loaded (not merely configured) DNSBL blocks `name` for an `A` query. */
   dnsBlocked(name: string): boolean {
-    return dnsBlocked(this.state, name);
+    return this.dnsAnswer(name, 'A') !== undefined;
+  }
+
+  /** How the device's resolver answers a query, when the DNSBL blocks it (undefined: resolves). */
+  dnsAnswer(name: string, type: string): DnsblAnswer | undefined {
+    return dnsblAnswer(this.state, name, type);
   }
 
   /** Replaces the pending faults. */
@@ -156,23 +215,8 @@ export class OpnsenseSimulator {
   /** Generates a self-signed certificate (SAN 127.0.0.1, localhost) and starts listening. */
   async start(): Promise<OpnsenseSimulatorEndpoint> {
     if (this.server !== undefined) throw new Error('simulator already started');
-    const pems = await generate([{ name: 'commonName', value: 'OPNsense.localdomain' }], {
-      keyType: 'ec',
-      algorithm: 'sha256',
-      extensions: [
-        { name: 'basicConstraints', cA: true },
-        { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 7, ip: '127.0.0.1' },
-            { type: 2, value: 'localhost' },
-          ],
-        },
-      ],
-    });
-    const server = https.createServer({ key: pems.private, cert: pems.cert, keepAlive: true }, (req, res) => {
+    const cert = await deviceCertificate('OPNsense.localdomain');
+    const server = https.createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, (req, res) => {
       void this.onRequest(req, res);
     });
     this.server = server;
@@ -183,11 +227,7 @@ export class OpnsenseSimulator {
     });
     const { port } = server.address() as AddressInfo;
     const endpointHost = host.includes(':') ? `[${host}]` : host;
-    return {
-      endpoint: `https://${endpointHost}:${port}`,
-      fingerprint: new X509Certificate(pems.cert).fingerprint256,
-      caPem: pems.cert,
-    };
+    return { endpoint: `https://${endpointHost}:${port}`, fingerprint: cert.fingerprint, caPem: cert.cert };
   }
 
   /** Stops listening and drops open connections. */
@@ -229,7 +269,10 @@ export class OpnsenseSimulator {
       this.faults.failNext5xx--;
       answer = UNEXPECTED;
     } else {
+      this.state.pendingCostMs = 0;
       answer = this.dispatch(method, url, req, raw);
+      const cost = this.state.pendingCostMs;
+      if (cost > 0) await new Promise((r) => setTimeout(r, cost));
     }
     const text = JSON.stringify(answer.body);
     res.writeHead(answer.status, {
@@ -242,6 +285,7 @@ export class OpnsenseSimulator {
   /** Routing (404 before auth), authentication, ACL, body parsing, then the action. */
   private dispatch(method: string, url: URL, req: IncomingMessage, raw: Buffer): SimResponse {
     tickRollback(this.state);
+    finishRefresh(this.state);
     const segments = url.pathname.split('/').filter((s) => s !== '');
     if (segments[0] !== 'api' || segments.length < 4) return NOT_FOUND;
     let parts: string[];
@@ -254,20 +298,26 @@ export class OpnsenseSimulator {
     const routeKey = [module, controller, action].map(toSnake).join('/');
     const route = this.routes[routeKey];
     if (route === undefined || params.length < (route.minParams ?? 0)) return NOT_FOUND;
+    if (route.available !== undefined && !route.available(this.state)) return NOT_FOUND;
 
     const user = this.authenticate(req.headers.authorization);
     if (user === undefined) return UNAUTHORIZED;
     if (user === 'readonly' && route.mutating) return FORBIDDEN;
+    if (typeof user !== 'string' && !allowed(user.privileges, ['api', routeKey, ...params].join('/')))
+      return FORBIDDEN;
 
     let body: Record<string, unknown> = {};
     if ((req.headers['content-type'] ?? '').includes('application/json')) {
+      // `parseJsonBodyData` (ApiControllerBase.php 26.1.9) answers 400 only for an *empty* body; JSON
+      // that does not parse is treated as an empty POST.
+      if (raw.length === 0) return BAD_JSON;
       try {
         const parsed: unknown = JSON.parse(raw.toString('utf8'));
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
           body = parsed as Record<string, unknown>;
         }
       } catch {
-        return BAD_JSON;
+        body = {};
       }
     }
     if (route.method === 'POST' && method !== 'POST') return ok(route.getFailedBody ?? { result: 'failed' });
@@ -284,40 +334,13 @@ export class OpnsenseSimulator {
     }
   }
 
-  /** Maps a Basic header to a user: the administrator, the read-only user, or nobody. */
-  private authenticate(header: string | undefined): 'admin' | 'readonly' | undefined {
-    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-    if (m?.[1] === undefined) return undefined;
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
-    const key = decoded.slice(0, colon);
-    const secret = decoded.slice(colon + 1);
-    if (same(key, this.key) && same(secret, this.secret)) return 'admin';
+  /** Maps a Basic header to a user: the administrator, the read-only user, a listed user, or nobody. */
+  private authenticate(header: string | undefined): 'admin' | 'readonly' | SimApiUser | undefined {
+    const c = basicCredentials(header);
+    if (c === undefined) return undefined;
+    if (same(c.key, this.key) && same(c.secret, this.secret)) return 'admin';
     const ro = this.options.readOnlyKey;
-    if (ro !== undefined && same(key, ro.key) && same(secret, ro.secret)) return 'readonly';
-    return undefined;
+    if (ro !== undefined && same(c.key, ro.key) && same(c.secret, ro.secret)) return 'readonly';
+    return this.options.users?.find((u) => same(c.key, u.key) && same(c.secret, u.secret));
   }
-}
-
-/** Constant-time string comparison. */
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Reads a request body up to `MAX_BODY_BYTES`. */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) reject(new Error('body too large'));
-      else chunks.push(c);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }

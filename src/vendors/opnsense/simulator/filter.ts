@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { INTERFACES, cloneRecords, loadFilter, type SimRecord, type SimState } from './simulator-state.js';
-import { aliasByName } from './simulator-alias-model.js';
-import { isCidr } from './simulator-net.js';
+import { INTERFACES, INTERFACE_GROUPS, loadFilter, type SimRecord, type SimState } from './state.js';
+import { startDetachedRefresh } from './tables.js';
+import { interfaceFilter, moveRuleBefore, priorityOf, sortOrder } from './rule-order.js';
+import { aliasByName } from './alias-model.js';
+import { isCidr } from './net.js';
 import {
   Validations,
   csv,
@@ -20,7 +22,7 @@ import {
   type SimResponse,
   toggleRoute,
   setRoute,
-} from './simulator-http.js';
+} from './http.js';
 
 /** Rule fields kept by the simulator (`Filter.xml` rules.rule), with their defaults. */
 const RULE_DEFAULTS: SimRecord = {
@@ -90,7 +92,7 @@ function validateRule(state: SimState, r: SimRecord): Validations {
   if (!/^\d+$/.test(seq) || Number(seq) < 1 || Number(seq) > 999_999) {
     v.add('rule.sequence', 'Sequence shall be between 1 and 999999.');
   }
-  if (csv(r.interface).some((i) => !Object.hasOwn(INTERFACES, i)))
+  if (csv(r.interface).some((i) => !Object.hasOwn(INTERFACES, i) && !Object.hasOwn(INTERFACE_GROUPS, i)))
     v.add('rule.interface', 'Option not in list.');
   if (!PROTOCOLS.has(r.protocol ?? '')) v.add('rule.protocol', 'Option not in list.');
   for (const side of ['source', 'destination'] as const) {
@@ -118,16 +120,29 @@ function saveRule(state: SimState, uuid: string, req: SimRequest, isNew: boolean
   return ok(isNew ? { result: 'saved', uuid } : { result: 'saved' });
 }
 
-/** `search_rule`: automation rows by sequence, then legacy/automatic rows (25.7 only with `show_all=1`). */
+/**
+ * `search_rule`: automation rows by priority group, then sequence (`sort_order`, 26.1.9); legacy and
+ * automatic rows only with `show_all=1` up to 26.1.9, always from 26.1.10 (commit bcaee51bf6, #10355).
+ */
 function searchRules(req: SimRequest, state: SimState): SimResponse {
-  const bodyOnly = state.version !== '25.7';
+  const bodyOnly = state.release.line !== '25.7';
   const phrase = (searchParam(req, 'searchPhrase', bodyOnly) ?? '').toLowerCase();
-  const rows: Record<string, unknown>[] = [...state.rules]
-    .sort(([, a], [, b]) => Number(a.sequence) - Number(b.sequence))
-    .map(([uuid, r]) => ({ uuid, ...r, '%action': DISPLAY[r.action ?? ''] ?? r.action }));
   const showAll = searchParam(req, 'show_all', bodyOnly) === '1';
-  if (state.version !== '25.7' || showAll) {
+  const keep = interfaceFilter(req, state, bodyOnly);
+  const rows: Record<string, unknown>[] = [...state.rules]
+    .filter(([, r]) => keep(r))
+    .sort(([, a], [, b]) => sortOrder(a).localeCompare(sortOrder(b)))
+    .map(([uuid, r]) => ({
+      uuid,
+      ...r,
+      prio_group: String(priorityOf(r)),
+      sort_order: sortOrder(r),
+      '%action': DISPLAY[r.action ?? ''] ?? r.action,
+    }));
+  if (state.release.legacyRowsAlways || showAll) {
+    const wanted = csv(searchParam(req, 'interface', bodyOnly));
     for (const l of state.legacyRules) {
+      if (wanted.length > 0 && l.interface !== '' && !wanted.includes(l.interface)) continue;
       rows.push({ ...l, enabled: '1', sequence: '', legacy: true, '%action': DISPLAY[l.action] ?? l.action });
     }
   }
@@ -138,7 +153,6 @@ function searchRules(req: SimRequest, state: SimState): SimResponse {
   return ok({ total: matching.length, rowCount: p.rowCount, current: p.current, rows: p.rows });
 }
 
-/** `filter reload` output as configd returns it. */
 const RELOADED = ok({ status: 'OK\n\n' });
 
 /** Automation filter rule routes (every version). */
@@ -170,19 +184,7 @@ export const filterRoutes: RouteTable = {
     mutating: true,
     minParams: 2,
     getFailedBody: { status: 'failed' },
-    handle(req, state) {
-      // Inferred: the selected rule takes the target's sequence, every other rule at or after it moves one down.
-      const selected = state.rules.get(req.params[0] ?? '');
-      const targetRule = state.rules.get(req.params[1] ?? '');
-      if (selected === undefined || targetRule === undefined) return ok({ status: 'failed' });
-      const seq = Number(targetRule.sequence);
-      for (const r of state.rules.values()) {
-        if (r !== selected && Number(r.sequence) >= seq)
-          r.sequence = String(Math.min(Number(r.sequence) + 1, 999_999));
-      }
-      selected.sequence = String(seq);
-      return ok({ status: 'ok' });
-    },
+    handle: moveRuleBefore,
   },
   'firewall/filter/apply': {
     method: 'POST',
@@ -190,54 +192,18 @@ export const filterRoutes: RouteTable = {
     getFailedBody: { status: 'failed' },
     handle(req, state) {
       const rev = req.params[0];
-      if (rev !== undefined && state.version !== '26.7' && state.rollback === undefined) {
-        // One timer at a time (`flock -n filter_<rev>.lock`): a second one does not start.
-        state.rollback = { revision: rev, deadline: state.clock() + 60_000 };
+      if (rev !== undefined && state.release.savepoints && state.rollback === undefined) {
+        // Detached timer (FilterBaseController.php `applyAction`, 26.1.9); `flock -n` on
+        // /tmp/filter_rollback_timer.lock (actions_filter.conf `[rollback_timer]`): one timer at a time.
+        const armAt = state.clock() + state.costs.armDelayMs;
+        state.rollback = { revision: rev, armAt, deadline: armAt + 60_000 };
       }
       loadFilter(state);
+      // ≤26.1 runs a full `filter reload`, which refreshes the aliases detached; 26.7 `skip_alias`.
+      if (!state.release.applySkipsAlias) startDetachedRefresh(state);
       return RELOADED;
     },
   },
 };
 
 /** Savepoint/rollback routes: 25.7 and 26.1 only (removed in 26.7, opnsense/core PR #10411). */
-export const savepointRoutes: RouteTable = {
-  'firewall/filter/savepoint': {
-    method: 'POST',
-    mutating: true,
-    getFailedBody: { status: 'failed' },
-    handle(_req, state) {
-      let t = state.clock() / 1000;
-      while (state.savepoints.has(t.toFixed(4))) t += 0.0001;
-      const revision = t.toFixed(4);
-      state.savepoints.set(revision, cloneRecords(state.rules));
-      return ok({ status: 'ok', retention: '60', revision });
-    },
-  },
-  'firewall/filter/cancel_rollback': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    getFailedBody: { status: 'failed' },
-    handle(req, state) {
-      if (state.rollback?.revision === req.params[0]) state.rollback = undefined;
-      // The script prints nothing: success and "too late" look the same (inferred).
-      return ok({ status: '' });
-    },
-  },
-  'firewall/filter/revert': {
-    method: 'POST',
-    mutating: true,
-    minParams: 1,
-    getFailedBody: { status: 'failed' },
-    handle(req, state) {
-      const rev = req.params[0] ?? '';
-      const saved = state.savepoints.get(rev);
-      if (saved === undefined) return ok({ status: 'unknown (or removed) savepoint' });
-      state.rules = cloneRecords(saved);
-      if (state.rollback?.revision === rev) state.rollback = undefined;
-      loadFilter(state);
-      return ok({ status: 'ok' });
-    },
-  },
-};

@@ -3,7 +3,7 @@
  * API session (each answered `latencyMs` after it arrived), `.tag` echoed on every reply, `!empty` on ≥ 7.18,
  * `!trap` always followed by `!done`, `!fatal` + bare reason word before closing, `/cancel` of queued work.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
   encodeSentence,
@@ -11,9 +11,12 @@ import {
   parseSentence,
   SentenceDecoder,
   type ParsedSentence,
-} from './protocol.js';
-import type { SimRouter } from './sim-router.js';
-import { SimTrap } from './sim-state.js';
+} from '../protocol.js';
+import type { RouterOsRelease } from '../releases.js';
+import type { SimCpu } from './cpu.js';
+import type { SimRouter } from './router.js';
+import { allowed, findUser, NOT_ENOUGH_PERMISSIONS, type SimUser } from './users.js';
+import { SimTrap, type SimReply } from './state.js';
 
 /** One command as the simulator received it (passwords redacted). */
 export interface SimLoggedCommand {
@@ -27,11 +30,18 @@ export interface SimLoggedCommand {
 /** What a session needs from the simulator that owns it. */
 export interface SimSessionHost {
   readonly router: SimRouter;
-  readonly v718: boolean;
-  readonly username: string;
-  readonly password: string;
+  readonly release: RouterOsRelease;
+  readonly users: readonly SimUser[];
+  /** Runs before every command (a test's concurrent hand edit). */
+  beforeCommand(command: string, attributes: Readonly<Record<string, string>>): void;
   readonly legacyLogin: boolean;
   readonly latencyMs: number;
+  /**
+   * CPU time per row a `print` scans, in µs (0: instantaneous, commands answered in order). Above 0
+   * tagged commands run concurrently on the router's shared `cpu` (see cpu.ts).
+   */
+  readonly scanCostUs: number;
+  readonly cpu: SimCpu;
   /** Appends to the command log. */
   log(entry: SimLoggedCommand): void;
   /** Reports commands received and not yet answered on one session (for the in-flight statistics). */
@@ -45,10 +55,15 @@ export class SimSession {
   private readonly decoder = new SentenceDecoder();
   private readonly queue: { s: ParsedSentence; at: number }[] = [];
   private loggedIn = false;
+  private user: SimUser | undefined;
   private challenge: Buffer | undefined;
   private busy = false;
   private due = 0;
   private closed = false;
+  /** Replies are collected here instead of written while a concurrent job starts. */
+  private sink: Buffer[] | undefined;
+  private lastResult: SimReply | undefined;
+  private readonly running = new Map<string, { cancelled: boolean }>();
 
   constructor(
     private readonly socket: Socket,
@@ -85,9 +100,10 @@ export class SimSession {
       if (attributes.password !== undefined) attributes.password = '***';
       this.host.log({ connection: this.id, command: s.head, attributes, queries: s.queries, tag: s.tag });
       if (s.head === '/cancel' && this.loggedIn) this.cancel(s);
+      else if (this.host.scanCostUs > 0) this.start(s);
       else this.queue.push({ s, at: Date.now() });
     }
-    this.host.inFlight(this.queue.length + (this.busy ? 1 : 0));
+    this.host.inFlight(this.queue.length + (this.busy ? 1 : 0) + this.running.size);
     this.pump();
   }
 
@@ -121,14 +137,65 @@ export class SimSession {
 
   private execute(s: ParsedSentence | undefined): void {
     if (s === undefined) return;
+    this.effects(s);
+    this.afterAnswer();
+  }
+
+  private effects(s: ParsedSentence): void {
     if (s.head === '/login') this.login(s);
     else if (!this.loggedIn) this.fatal('not logged in');
     else if (s.head === '/quit') this.fatal('session terminated on request');
     else this.command(s);
+  }
+
+  /** The one-shot connection drop, counted in answered commands. */
+  private afterAnswer(): void {
     if (!this.closed && this.host.dropNow()) {
       this.closed = true;
       this.socket.destroy();
     }
+  }
+
+  /**
+   * Concurrent mode: the command takes effect now and is answered when its CPU work (rows scanned ×
+   * `scanCostUs`, shared with every other running command) is done and `latencyMs` has passed; the rows
+   * a `print` finds stream out as the scan reaches them, so a scan that finds nothing is silent.
+   */
+  private start(s: ParsedSentence): void {
+    const ready = Date.now() + this.host.latencyMs;
+    const key = s.tag ?? '';
+    const job = { cancelled: false };
+    this.running.set(key, job);
+    const quit = s.head === '/quit' && this.loggedIn;
+    this.sink = [];
+    this.lastResult = undefined;
+    if (!quit) this.effects(s);
+    const frames = this.sink;
+    const result = this.lastResult as SimReply | undefined;
+    this.sink = undefined;
+    const cost = this.host.scanCostUs / 1000;
+    const positions = result?.positions ?? [];
+    let sent = 0;
+    const flush = (upTo: number): void => {
+      if (job.cancelled || this.closed || Date.now() < ready || upTo <= sent) return;
+      this.socket.write(Buffer.concat(frames.slice(sent, upTo)));
+      sent = upTo;
+    };
+    const found = (done: number): void => {
+      let k = sent;
+      while (k < positions.length && ((positions[k] ?? 0) + 1) * cost <= done) k++;
+      flush(k);
+    };
+    void this.host.cpu
+      .run((result?.scanned ?? 0) * cost, found)
+      .then(() => new Promise((resolve) => setTimeout(resolve, Math.max(0, ready - Date.now()))))
+      .then(() => {
+        this.running.delete(key);
+        if (job.cancelled || this.closed) return;
+        flush(frames.length);
+        if (quit) this.fatal('session terminated on request');
+        else this.afterAnswer();
+      });
   }
 
   private login(s: ParsedSentence): void {
@@ -138,23 +205,21 @@ export class SimSession {
       this.reply(s.tag, '!done', { ret: this.challenge.toString('hex') });
       return;
     }
-    let ok = name === this.host.username;
-    if (this.host.legacyLogin) {
-      const md5 = createHash('md5')
-        .update(Buffer.from([0]))
-        .update(Buffer.from(this.host.password, 'utf8'))
-        .update(this.challenge ?? Buffer.alloc(0))
-        .digest('hex');
-      ok &&= this.challenge !== undefined && response === `00${md5}`;
-    } else {
-      ok &&= password === this.host.password;
-    }
-    if (!ok) {
+    const user = findUser(this.host.users, name, password, response, this.host.legacyLogin, this.challenge);
+    if (user === undefined) {
       const message = this.host.legacyLogin ? 'cannot log in' : 'invalid user name or password (6)';
       this.reply(s.tag, '!trap', { message });
       this.reply(s.tag, '!done', {});
       return;
     }
+    if (!user.policies.includes('api')) {
+      // The `api` policy "grants rights to access router via API" (manual "User"). The exact refusal
+      // text on a real router is not documented; the permission trap is modelled.
+      this.reply(s.tag, '!trap', { message: NOT_ENOUGH_PERMISSIONS });
+      this.reply(s.tag, '!done', {});
+      return;
+    }
+    this.user = user;
     this.loggedIn = true;
     this.reply(s.tag, '!done', {});
   }
@@ -162,7 +227,10 @@ export class SimSession {
   private command(s: ParsedSentence): void {
     let result;
     try {
+      if (!allowed(this.user, s.head)) throw new SimTrap(NOT_ENOUGH_PERMISSIONS);
+      this.host.beforeCommand(s.head, s.attributes);
       result = this.host.router.run(s.head, s.attributes, s.queries);
+      this.lastResult = result;
     } catch (err) {
       const trap = err instanceof SimTrap ? err : new SimTrap('failure: internal simulator error', 4);
       const attrs: Record<string, string> = { message: trap.message };
@@ -176,7 +244,12 @@ export class SimSession {
     }
     for (const row of result.rows) this.reply(s.tag, '!re', row);
     const isPrint = s.head.endsWith('/print') || s.head.endsWith('/getall');
-    if (this.host.v718 && isPrint && result.rows.length === 0 && Object.keys(result.done).length === 0) {
+    if (
+      this.host.release.emptyReply &&
+      isPrint &&
+      result.rows.length === 0 &&
+      Object.keys(result.done).length === 0
+    ) {
       this.reply(s.tag, '!empty', {});
     }
     this.reply(s.tag, '!done', result.done);
@@ -185,6 +258,13 @@ export class SimSession {
   /** `/cancel [=tag=N]`: queued commands with that tag (all without it) answer `interrupted`. */
   private cancel(s: ParsedSentence): void {
     const which = s.attributes.tag;
+    for (const [tag, job] of this.running) {
+      if (job.cancelled || (which !== undefined && tag !== which)) continue;
+      job.cancelled = true;
+      this.running.delete(tag);
+      this.reply(tag, '!trap', { category: '2', message: 'interrupted' });
+      this.reply(tag, '!done', {});
+    }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const q = this.queue[i]?.s;
       if (q === undefined || q.head === '/login' || (which !== undefined && q.tag !== which)) continue;
@@ -206,6 +286,8 @@ export class SimSession {
     if (tag !== undefined && tag !== '') words.push(`.tag=${tag}`);
     for (const [k, v] of Object.entries(attrs)) words.push(`=${k}=${v}`);
     // Raw framing (no validation): a value another client stored may hold anything, it must not throw here.
-    this.socket.write(Buffer.concat([...words.map((w) => encodeWord(w)), Buffer.from([0])]));
+    const frame = Buffer.concat([...words.map((w) => encodeWord(w)), Buffer.from([0])]);
+    if (this.sink !== undefined) this.sink.push(frame);
+    else this.socket.write(frame);
   }
 }
