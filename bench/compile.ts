@@ -81,7 +81,8 @@ interface Timing {
   cpuSeconds: number;
 }
 
-const hasGnuTime = existsSync('/usr/bin/time');
+/** True when GNU time is installed (peak RSS without a wrapper). */
+export const hasGnuTime = existsSync('/usr/bin/time');
 
 /** Runs `cmd args` (stdout to `outFile` when given) and measures wall time and peak RSS. */
 function timed(cmd: string, args: string[], outFile?: string, env: NodeJS.ProcessEnv = process.env): Timing {
@@ -142,7 +143,8 @@ function bestPair(runs: number, tool: () => Timing, peer: (() => Timing) | undef
   return [bestOf(a), peer ? bestOf(b) : undefined];
 }
 
-function packageRoot(): string {
+/** The folder holding package.json (walking up from this module). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;

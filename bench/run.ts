@@ -2,11 +2,14 @@
  * `npm run bench`: every benchmark, one after the other (never part of `npm test`).
  */
 import { benchCompile } from './compile.js';
+import { benchMemory } from './memory.js';
 import { benchMikrotikPush } from './mikrotik-push.js';
 import { benchPfsensePush } from './pfsense-push.js';
 import { benchSophosPush } from './sophos-push.js';
 
 await benchCompile();
+console.log('\nMemory of config sources (issue 14)');
+await benchMemory();
 console.log('\nMikroTik bulk push');
 await benchMikrotikPush();
 console.log('\npfSense push');

@@ -199,7 +199,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   const omitted = collector.rejects.omittedCount;
   if (omitted > 0)
     warnings.push(
-      `${omitted} distinct rejected values counted but not listed (one "(N more)" row per source and reason)`,
+      `${omitted} rejected values counted but not listed (one "(N more)" row per source and reason)`,
     );
   // Allowlisted networks and the protected parts carved out of feed networks are holes in every entry.
   const agg = collector.aggregator.finish([...guard.allowlistNetworks, ...collector.carved]);

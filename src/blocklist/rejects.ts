@@ -13,15 +13,15 @@ import { sortStringsTied } from './engine/sort-strings64.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 
-/** Rows held before exact duplicates are folded (1M: about 50 MB of columns). */
-const COMPACT_AT = 1 << 20;
+/** Rows held before exact duplicates are folded (and the bound applied): a few tens of MB at most. */
+const COMPACT_AT = 1 << 18;
 
 /**
  * Distinct rejected values a compile lists. A feed of millions of distinct junk tokens would otherwise
  * hold every one in memory and in the file; past this the first ones in canonical order are listed
  * and the rest counted, in one summary row per source and reason (see {@link RejectLog.summarise}).
  */
-export const MAX_REJECTED_ROWS = 250_000;
+export const MAX_REJECTED_ROWS = 100_000;
 
 /** Every value not in `entries`, with its one reason and source. */
 export class RejectLog {
@@ -40,8 +40,13 @@ export class RejectLog {
   private compactAt: number;
   /** Distinct rows kept; see {@link MAX_REJECTED_ROWS}. */
   private readonly maxRows: number;
-  /** Distinct rows past `maxRows` dropped, by `set * 32 + reason index`. */
+  /** Rows past `maxRows` dropped, by `set * 32 + reason index`. */
   private readonly omitted = new Map<number, number>();
+  /**
+   * Once the bound has been applied: the greatest value still listed. Only the first `maxRows` values
+   * in value order are listed, so a later text value after it is counted at once, never held.
+   */
+  private cutoff: string | undefined;
 
   /** `compactAt`: see {@link COMPACT_AT}; `maxRows`: see {@link MAX_REJECTED_ROWS} (tests set them low). */
   constructor(options: { compactAt?: number; maxRows?: number } = {}) {
@@ -49,12 +54,15 @@ export class RejectLog {
     this.maxRows = options.maxRows ?? MAX_REJECTED_ROWS;
   }
 
-  /** Distinct rejected values counted but not listed (past the bound). */
+  /** Rejected values counted but not listed (past the bound). */
   get omittedCount(): number {
-    let n = 0;
+    let n = this.summarised;
     for (const c of this.omitted.values()) n += c;
     return n;
   }
+
+  /** Omitted values already turned into summary rows by {@link summarise}. */
+  private summarised = 0;
 
   /**
    * Ends the log: enforces the bound on distinct rows and adds, per source and reason with values
@@ -65,7 +73,7 @@ export class RejectLog {
     if (this.text.length > this.maxRows) this.compact();
     for (const [key, n] of [...this.omitted].sort((a, b) => a[0] - b[0])) {
       const r = key % 32;
-      const detail = `not listed: a compile lists at most ${this.maxRows} distinct rejected values`;
+      const detail = `not listed: a compile lists the first ${this.maxRows} distinct rejected values`;
       this.text.push(`(${n} more)`);
       this.ipStart.push(-1);
       this.ipPrefix.push(0);
@@ -73,12 +81,33 @@ export class RejectLog {
       this.reason.push(r);
       this.detail.push(detail);
       this.folded[r] = (this.folded[r] ?? 0) - 1;
+      this.summarised += n;
     }
     this.omitted.clear();
   }
 
   /** Records one rejected value from source set `set` (a single source). */
   add(value: string, set: number, reason: RejectReason, detail?: string): void {
+    // A feed repeating one bad line: fold it on arrival instead of holding a row per repeat.
+    const last = this.text.length - 1;
+    if (
+      last >= 0 &&
+      this.text[last] === value &&
+      this.set[last] === set &&
+      this.reason[last] === REASON_INDEX.get(reason) &&
+      this.detail[last] === detail
+    ) {
+      const r = this.reason[last] ?? 0;
+      this.folded[r] = (this.folded[r] ?? 0) + 1;
+      return;
+    }
+    if (this.cutoff !== undefined && compareCodeUnits(value, this.cutoff) > 0) {
+      const r = REASON_INDEX.get(reason) ?? 0;
+      const key = set * 32 + r;
+      this.omitted.set(key, (this.omitted.get(key) ?? 0) + 1);
+      this.folded[r] = (this.folded[r] ?? 0) + 1;
+      return;
+    }
     this.text.push(value);
     this.ipStart.push(-1);
     this.ipPrefix.push(0);
@@ -124,6 +153,7 @@ export class RejectLog {
         compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? ''),
     );
     // Past the bound, the first rows in value order are kept; the rest are counted per source and reason.
+    if (distinct.length > this.maxRows) this.cutoff = this.valueAt(distinct[this.maxRows - 1] ?? 0);
     for (let k = 0; k < distinct.length; k++) {
       const i = distinct[k] ?? 0;
       if (k < this.maxRows) keep[i] = 1;
@@ -137,6 +167,13 @@ export class RejectLog {
       if (k === 0) this.folded[r] = (this.folded[r] ?? 0) + 1;
     });
     const kept = <T>(column: T[]): T[] => column.filter((_, i) => keep[i] === 1);
+    // A kept value or detail may be a slice of a whole chunk of the feed's text, which would stay
+    // alive with it: keep copies of their own.
+    keep.forEach((k, i) => {
+      if (k === 0) return;
+      this.text[i] = detach(this.text[i]);
+      this.detail[i] = detach(this.detail[i]);
+    });
     this.text = kept(this.text);
     this.ipStart = kept(this.ipStart);
     this.ipPrefix = kept(this.ipPrefix);
@@ -297,6 +334,11 @@ export class RejectLog {
     }
     return { rows: sortedRows, keys: sortedKeys };
   }
+}
+
+/** A flat copy of `s` that references no other string (V8 keeps substrings as views of their parent). */
+function detach(s: string | undefined): string | undefined {
+  return s === undefined || s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 /** Fits in the low word of a sort key beside the 6-bit prefix rank. */

@@ -207,7 +207,7 @@ const SCRATCH = new NameScan();
  * {@link isCanonicalDomainFast} for the bytes `b[start, end)`: the same rules, checked right to left
  * with the byte classes of each label OR-ed together instead of branching per character, while the
  * same pass records each dot and the suffix hash after it in `scan` — all the name guard needs
- * (blocklist/guard-names.ts), so a million names are read once, not twice. The top-level label's
+ * (blocklist/guard/names.ts), so a million names are read once, not twice. The top-level label's
  * verdict is cached by a number made of its letters (at most 11 of them fit exactly in a double).
  */
 export function scanCanonicalDomain(b: Uint8Array, start: number, end: number, scan: NameScan): boolean {

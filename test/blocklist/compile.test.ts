@@ -2,9 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compileBlocklist, type CompileInput } from '../../src/blocklist/compile.js';
 import { defaultConfig, validateConfig } from '../../src/config/load.js';
+import { MAX_REJECTED_ROWS } from '../../src/blocklist/rejects.js';
 import { FeedError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { CORE_3CX_DOMAINS } from '../helpers/threecx.js';
@@ -242,5 +244,65 @@ describe('expiry and retention in compile', () => {
       ['new-c2-relay.com', '2025-01-01T00:00:00.000Z'],
     ]);
     expect(blocklist.rejected.map((r) => [r.value, r.reason])).toEqual([['old-c2-relay.com', 'expired']]);
+  });
+});
+
+describe('config sources stream like --input (issue 14: memory follows what is kept)', () => {
+  const plain = ['evil-alpha-c2.com', '23.254.211.230', 'sha256-not-a-network!', 'evil-beta-c2.com'];
+  const loaded = (dir: string, source: object) =>
+    validateConfig({ sources: [{ name: 'feed', ...source }], guard: { warninglists: false } }, dir, null);
+  const compile = (o: Partial<Parameters<typeof compileBlocklist>[0]>) =>
+    compileBlocklist({
+      loaded: defaultConfig(),
+      inputs: [],
+      includeConfigSources: true,
+      now: new Date('2024-06-01T00:00:00Z'),
+      log: silentLogger,
+      ...o,
+    });
+
+  it('gives a gzip file source the blocklist --input gives the plain file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-s-'));
+    writeFileSync(join(dir, 'feed.txt'), `${plain.join('\n')}\n`);
+    writeFileSync(join(dir, 'feed.gz'), gzipSync(`${plain.join('\n')}\n`));
+    const viaConfig = await compile({ loaded: loaded(dir, { file: 'feed.gz' }) });
+    const viaInput = await compile({
+      loaded: loaded(dir, { file: 'feed.txt' }),
+      includeConfigSources: false,
+      inputs: [{ name: 'feed', path: join(dir, 'feed.txt'), format: 'auto' }],
+    });
+    expect(viaConfig.blocklist.entries).toEqual(viaInput.blocklist.entries);
+    expect(viaConfig.blocklist.rejected).toEqual(viaInput.blocklist.rejected);
+    expect(viaConfig.sources[0]).toMatchObject({ name: 'feed', origin: 'file', records: 4 });
+  });
+
+  it('stops a source at its decompressed cap with a FeedError naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-s-'));
+    writeFileSync(join(dir, 'bomb.gz'), gzipSync('evil-alpha-c2.com\n'.repeat(20_000)));
+    await expect(compile({ loaded: loaded(dir, { file: 'bomb.gz', maxBytes: 4096 }) })).rejects.toThrow(
+      /source feed: cannot read .*bomb\.gz: feed is larger than the 4096-byte cap after decompression/,
+    );
+  });
+
+  it('counts distinct rejects past the bound and says so, in the same JSON shape', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-s-'));
+    const lines = Array.from({ length: MAX_REJECTED_ROWS + 7 }, (_, i) => `junk${i}!`);
+    writeFileSync(join(dir, 'junk.txt'), `${lines.join('\n')}\nevil-alpha-c2.com\n`);
+    const r = await compile({ loaded: loaded(dir, { file: 'junk.txt', format: 'plain' }) });
+    const bl = r.blocklist;
+    expect(bl.entries.map((e) => e.value)).toEqual(['evil-alpha-c2.com']);
+    expect(bl.rejected).toHaveLength(MAX_REJECTED_ROWS + 1);
+    expect(bl.rejected.filter((x) => x.value.startsWith('('))).toEqual([
+      {
+        value: '(7 more)',
+        source: 'feed',
+        reason: 'invalid',
+        detail: `not listed: a compile lists the first ${MAX_REJECTED_ROWS} distinct rejected values`,
+      },
+    ]);
+    expect(r.counts.rejected.invalid).toBe(MAX_REJECTED_ROWS + 7);
+    expect(r.warnings).toContain(
+      '7 rejected values counted but not listed (one "(N more)" row per source and reason)',
+    );
   });
 });

@@ -138,3 +138,38 @@ describe('RejectLog', () => {
     expect(log.canonicalOrder(sets)).toHaveLength(30);
   });
 });
+
+describe('RejectLog bound (issue 14: millions of distinct junk tokens)', () => {
+  it('lists the first maxRows distinct values in value order and counts the rest in one row per source and reason', () => {
+    const sets = new SourceSets();
+    const a = sets.source('a');
+    const b = sets.source('b');
+    const log = new RejectLog({ compactAt: 64, maxRows: 50 });
+    for (let i = 0; i < 300; i++)
+      log.add(`junk${String(i).padStart(3, '0')}`, i % 3 === 0 ? b : a, 'invalid', `d${i}`);
+    for (let i = 0; i < 40; i++) log.addIPv4(0x0a000000 + i, 32, a, 'guarded', 'private');
+    log.summarise();
+    const rows = log
+      .canonicalOrder(sets)
+      .map((i) => [log.valueAt(i), sets.sourceName(log.set[i] ?? 0), log.reasonAt(i)]);
+    // "(" sorts before digits and letters: the summary rows come first, then 40 addresses, then junk.
+    expect(rows.slice(0, 2)).toEqual([
+      ['(194 more)', 'a', 'invalid'],
+      ['(96 more)', 'b', 'invalid'],
+    ]);
+    const listed = rows.slice(2).map(([v]) => v);
+    expect(listed).toHaveLength(50);
+    expect(listed.slice(40)).toEqual(Array.from({ length: 10 }, (_, i) => `junk00${i}`));
+    expect(log.total).toBe(340);
+    expect(log.countByReason()).toMatchObject({ invalid: 300, guarded: 40 });
+    expect(log.omittedCount).toBe(290);
+  });
+
+  it('folds a repeated line on arrival: one row, every repeat counted', () => {
+    const sets = new SourceSets();
+    const log = new RejectLog();
+    for (let i = 0; i < 10_000; i++) log.add('example.com', sets.source('f'), 'guarded', 'special-use name');
+    expect(log.length).toBe(1);
+    expect(log.total).toBe(10_000);
+  });
+});

@@ -279,3 +279,71 @@ describe('src/feeds/load file sources', () => {
     await expect(loadSource(src, ctx(), new ArraySink())).rejects.toThrow(/source b: .*misp: malformed JSON/);
   });
 });
+
+/** A streaming sink (what compile gives): reads whole inputs itself; `add`/`reset` must stay unused. */
+class StreamingSink implements RecordSink {
+  reads: string[] = [];
+  values: string[] = [];
+  reset() {}
+  add(): void {
+    throw new Error('a streaming sink is never given records one by one');
+  }
+  async read(input: NodeJS.ReadableStream, options: { fileName: string; maxBytes: number }) {
+    this.reads.push(options.fileName);
+    const { parseStreamBatches } = await import('../../src/feeds/parse.js');
+    let records = 0;
+    for await (const batch of parseStreamBatches(input, { format: 'auto', ...options })) {
+      for (const r of batch) this.values.push(r.value);
+      records += batch.length;
+    }
+    return { records, notices: [] };
+  }
+}
+
+describe('src/feeds/load with a streaming sink', () => {
+  it('streams a file source once, and a fresh URL copy once after counting it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'iocwall-stream-'));
+    const file = join(dir, 'list.txt');
+    await writeFile(file, ips(30));
+    const fileSink = new StreamingSink();
+    const fromFile = await loadSource(sourceSchema.parse({ name: 'f', file }), ctx(), fileSink);
+    expect(fromFile.records).toBe(30);
+    expect(fileSink.reads).toHaveLength(1);
+    handler = (_req, res) => res.end(ips(40));
+    const urlSink = new StreamingSink();
+    const fresh = await loadSource(source(), ctx(), urlSink);
+    expect(fresh).toMatchObject({ origin: 'fresh', records: 40 });
+    expect(urlSink.reads).toHaveLength(1);
+    expect(urlSink.values).toHaveLength(40);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('streams nothing from a fresh copy that shrank: the last-good copy is streamed instead', async () => {
+    handler = (_req, res) => res.end(ips(40));
+    await loadSource(source(), ctx(), new ArraySink());
+    handler = (_req, res) => res.end(ips(5));
+    const sink = new StreamingSink();
+    const report = await loadSource(source(), ctx(), sink);
+    expect(report.origin).toBe('last-good');
+    expect(sink.values).toHaveLength(40);
+  });
+
+  it('stops a gzip feed at the decompressed cap while streaming', async () => {
+    // 2 KB of gzip that inflates to 100 KB: the download is under the cap, what it holds is not.
+    handler = (_req, res) => res.end(gzipSync(Buffer.from('10.1.2.3\n'.repeat(12_000))));
+    const sink = new StreamingSink();
+    await expect(loadSource(source({ maxBytes: 2048 }), ctx(), sink)).rejects.toThrow(
+      /larger than the 2048-byte cap after decompression/,
+    );
+    expect(sink.values).toHaveLength(0);
+    const dir = await mkdtemp(join(tmpdir(), 'iocwall-stream-'));
+    const file = join(dir, 'list.txt.gz');
+    await writeFile(file, gzipSync(Buffer.from('10.1.2.3\n'.repeat(12_000))));
+    await expect(
+      loadSource(sourceSchema.parse({ name: 'f', file, maxBytes: 2048 }), ctx(), sink),
+    ).rejects.toThrow(/source f: cannot read .*larger than the 2048-byte cap after decompression/);
+    // The file is streamed: what came before the cap was read, nothing after it.
+    expect(sink.values.length).toBeLessThan(2048 / 9 + 1);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -27,7 +27,7 @@ const generator = (await import(
   new URL('../../scripts/gen-psl-fast.mjs', import.meta.url).href
 )) as GenPslFast;
 
-/** The options the blocklist guard passes for canonical names (guard-names.ts). */
+/** The options the blocklist guard passes for canonical names (blocklist/guard/names.ts). */
 const OPTIONS = {
   allowPrivateDomains: true,
   extractHostname: false,

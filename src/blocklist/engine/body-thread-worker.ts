@@ -2,7 +2,7 @@
  * The body-writer thread (started by body-thread.ts): writes each buffer it is sent at the file
  * position, hashes the digested ones in their newline-free form, and sends the buffer back to be
  * filled again, while the main thread formats the next entries. It imports nothing but Node
- * built-ins, the newline filter and `writeAll`, so it is ready in tens of milliseconds.
+ * built-ins, the newline filter and `writeAll`, so it starts quickly.
  */
 import { createHash } from 'node:crypto';
 import { workerData } from 'node:worker_threads';

@@ -1,11 +1,11 @@
 /**
  * Writing and hashing a big blocklist body on a second thread.
  *
- * Formatting a million entries, writing the 100 MB they make and hashing them are each a few hundred
- * milliseconds; the last two need nothing from the first but its bytes. So the main thread formats
+ * Formatting a million entries, writing the 100 MB they make and hashing them are each work of the
+ * same order; the last two need nothing from the first but its bytes. So the main thread formats
  * into buffers that it hands to a worker (their memory is transferred, not copied), and the worker
  * writes and hashes behind it on the other core and hands the buffers back. The file gets the same
- * bytes in the same order and the digest is the same as in-thread (test/cli/body-thread.test.ts
+ * bytes in the same order and the digest is the same as in-thread (test/blocklist/engine/body-thread.test.ts
  * compares the two).
  *
  * Everything stays synchronous for the caller: it blocks (`Atomics.wait`) only when all its buffers
@@ -34,7 +34,7 @@ import { BYTE_WRITER_CAPACITY, ByteWriter } from './byte-writer.js';
 
 const WORKER_URL = new URL('./body-thread-worker.js', import.meta.url);
 
-/** Buffers in circulation: 16 MiB lets the owner run ahead while the worker starts (≈ 45 ms). */
+/** Buffers in circulation: 16 MiB lets the owner run ahead while the worker starts. */
 const BUFFERS = 16;
 
 /**
@@ -42,7 +42,7 @@ const BUFFERS = 16;
  * 1 MiB, which even a slow network disk writes in well under this.
  */
 const STALL_MS = 30_000;
-/** How long a worker may take to start (it is ready in tens of milliseconds). */
+/** How long a worker may take to start (it normally is ready long before). */
 const START_MS = 10_000;
 
 /** A worker writing a body to `fd` and hashing it (see the module comment). */

@@ -4,8 +4,7 @@
  * The arena (name-arena.ts) holds names in arrival order, so reading them in sorted order — the
  * sort's own rounds, then the writer formatting a million entries — lands each read somewhere in
  * tens of megabytes: a cache and TLB miss per name, which on a virtual machine costs more than the
- * work itself (formatting a million entries took ≈ 300 ms that way, ≈ 110 ms from a copy in order). So the names are
- * first copied, in one sequential pass, into groups by their first byte, and each group (a few
+ * work itself (bench/RESULTS.md has the figures). So the names are first copied, in one sequential pass, into groups by their first byte, and each group (a few
  * hundred kilobytes for a million names) is sorted on its own: every later read in sorted order
  * stays within one group's memory.
  *

@@ -8,8 +8,8 @@
  *
  * Keys are kept as UTF-16 code units back to back in one array, not as strings: the whole table is
  * then a handful of typed arrays, which the build-time cache (warninglist-cache.ts) stores as they
- * are and a guard copies in well under a millisecond, where 55k key strings cost ~10 ms to split
- * out of the cache and to copy.
+ * are and a guard copies cheaply, where 55k key strings would have to be split out of the cache and
+ * copied one by one.
  */
 
 import { SUFFIX_HASH_SEED, suffixHashStep } from '../../indicators/name-hash.js';

@@ -1,12 +1,11 @@
 /**
- * The shipped part of the name guard's table (guard-names.ts): the warninglists' exact, subtree and
+ * The shipped part of the name guard's table (names.ts): the warninglists' exact, subtree and
  * parent maps and the public-suffix data of psl-fast.ts, hashed into one {@link SuffixTable}.
  *
  * It depends on shipped data only, so it is built once per list set — at build time into the
  * warninglist cache (warninglist-cache.ts), else on first use — and each NameGuard starts from a copy
  * and adds the config's own names (special-use names, targets, allowlist) on top. Building it key by
- * key costs ~50 ms at start-up (55k keys through code that is not optimised yet); copying it costs
- * well under one.
+ * key (55k keys through code that is not optimised yet) costs far more at start-up than copying it.
  */
 import { pslDeepBases, pslSlowTlds } from '../../indicators/psl-fast.js';
 import { SuffixTable } from '../engine/suffix-table.js';

@@ -7,7 +7,7 @@
  * parents, every map that knows it — no parent strings, no generator, one probe per label (most
  * probes end at a Bloom filter). The public-suffix data of psl-fast.ts sits in the same table, so the
  * registrable domain of most names is known from the same pass; tldts is asked only for names under
- * deeper suffix rules. The shipped part of the table is built once (guard-name-table.ts, usually read from
+ * deeper suffix rules. The shipped part of the table is built once (name-table.ts, usually read from
  * the build-time cache); each guard copies it and adds its config's names. Names come as strings (`check`), as bytes (`checkBytes`), or already scanned by
  * the classifier (`checkScanned`, the compile path: no second pass over the bytes). The order of the
  * checks and the detail texts are those documented in guard.ts; the property test in
@@ -51,7 +51,7 @@ const PSL_CANONICAL_OPTIONS = {
 
 // Column ids: which map a table key belongs to. "Own" columns only apply to the name itself; the
 // others apply to the name and, nearest first, to its parents. The first five come from the config
-// (added per guard), the rest from the shipped base table (guard-name-table.ts).
+// (added per guard), the rest from the shipped base table (name-table.ts).
 const SPECIAL = 0;
 const TARGET = 1;
 const TARGET_PARENT = 2;
@@ -69,13 +69,13 @@ export class NameGuard {
   private readonly table: SuffixTable;
   /**
    * `index[c][id]`: where the value map `c` gives key `id` sits in `values[c]`, or -1. Typed columns:
-   * the shipped ones are copied from the base table (guard-name-table.ts) in well under a millisecond.
+   * the shipped ones are copied from the base table (name-table.ts) in well under a millisecond.
    */
   private readonly index: Int32Array[];
   private readonly values: (readonly string[])[];
   /** Per key: bit `b` set when map `PARENT_COLUMNS[b]` has it (what a parent hit must record). */
   private readonly parentMask: Uint8Array;
-  /** Per key: the public-suffix bits of guard-name-table.ts. */
+  /** Per key: the public-suffix bits of name-table.ts. */
   private readonly psl: Uint8Array;
   private readonly hasLists: boolean;
   // Scratch results of the last scan (synchronous, so instance fields are safe and allocation-free).

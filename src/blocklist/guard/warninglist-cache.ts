@@ -2,8 +2,7 @@
  * The build-time cache of the compiled warninglists: `npm run build` (warninglist-build.ts) writes the
  * address lists and the name lists, already compiled, beside the compiled loader in dist/, so a
  * compile's start-up reads typed arrays instead of parsing 2.6 MB of JSON, 62k addresses and 50k
- * names (on the development machine the address lists load in ~7 ms instead of ~145 ms, the name
- * lists in ~13 ms instead of ~95 ms; what is left is mostly reading and hashing the source files).
+ * names (what is left is mostly reading and hashing the source files; bench/RESULTS.md has figures).
  *
  * A cache is used only when it is provably the compiled form of the lists on disk: it records a
  * SHA-256 fingerprint of the source files' contents (plus the loader code and the list kinds), which
@@ -362,7 +361,7 @@ export function encodeNameCache(fingerprintHex: string, lists: NameWarninglists)
   return encode(fingerprintHex, { labels, counts, table: { labels: base.labels } }, arrays);
 }
 
-/** Adds the arrays of the guard's base table (guard-name-table.ts) to `arrays`. */
+/** Adds the arrays of the guard's base table (name-table.ts) to `arrays`. */
 function encodeTableBase(base: NameTableBase, arrays: Map<string, CachedArray>): void {
   const { units, starts, hashes, slots, bloom } = base.table;
   const bits = (a: Int32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
@@ -505,7 +504,7 @@ export function sameNameLists(a: NameWarninglists, b: NameWarninglists): boolean
 
 /**
  * A Map over parallel columns — distinct keys, and per key an id into `labels` — whose entries are
- * inserted on first need. Why: inserting the 50k cached names into real Maps costs 15–20 ms, and the
+ * inserted on first need. Why: inserting the 50k cached names into real Maps is most of a load, and the
  * guard's NameGuard only iterates the maps (it hashes the names into its own table). So `size`,
  * `keys()` and `values()` read the columns; every other method (lookups, changes, entries,
  * iteration, `forEach`, inspection) first fills the Map, after which it is an ordinary Map.

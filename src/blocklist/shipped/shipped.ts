@@ -1,7 +1,7 @@
 /**
  * Where the shipped IOC sets live, and the publisher data errors they curate — without the IOC-set
  * schema (zod): every compile that sees a host name needs the data errors, and reading one field of
- * two small files strictly by hand costs nothing, where loading zod costs ≈ 40 ms of start-up. The
+ * two small files strictly by hand costs nothing, where loading zod is a noticeable part of start-up. The
  * whole sets are validated with the schema where they are compiled (builtin.ts, ioc-set.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
