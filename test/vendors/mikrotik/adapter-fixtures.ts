@@ -30,28 +30,7 @@ export function desired(
 }
 
 /** Changes creating everything in `d`. */
-export function createAll(d: DesiredState): Change[] {
-  return [
-    ...d.sets.map((s): Change => ({
-      kind: 'set',
-      op: 'create',
-      setId: s.id,
-      name: s.name,
-      family: s.family,
-      add: s.entries,
-      remove: [],
-      entries: s.entries,
-    })),
-    ...d.rules.map((r): Change => ({
-      kind: 'rule',
-      op: 'create',
-      ruleId: r.id,
-      name: r.name,
-      rule: r,
-      reasons: [],
-    })),
-  ];
-}
+export { createAll } from '../desired-state.js';
 
 /** A set update change. */
 export function updateSet(

@@ -16,11 +16,11 @@ import {
 } from '../../../src/vendors/pfsense/simulator/server.js';
 import type {
   AdminHandEdits,
-  Change,
   DesiredState,
   FirewallAdapter,
   TargetConnection,
 } from '../../../src/vendors/types.js';
+import { createAll, desiredState } from '../desired-state.js';
 
 export const ADMIN = { username: 'admin', password: 'aDm1n-Pw0rd+9xQ2' };
 export const USER = { username: 'iocwall', password: 'i0cW4ll-pW+7vT3k' };
@@ -98,66 +98,18 @@ export function adapterFor(r: Running, over: Partial<TargetConnection> = {}): Fi
   return a;
 }
 
-/** A desired state with the given entries. */
+/** The desired state the engine builds for the default policy (shared builder, real `buildDesiredState`). */
 export function desired(
   v4: string[],
   v6: string[],
   dns: string[],
   action: 'drop' | 'reject' = 'drop',
 ): DesiredState {
-  return {
-    target: 'pf-test',
-    vendor: 'pfsense',
-    marker: MARKER,
-    sets: [
-      { id: 'ipv4', family: 'ipv4', name: 'iocwall_v4', entries: [...v4].sort() },
-      { id: 'ipv6', family: 'ipv6', name: 'iocwall_v6', entries: [...v6].sort() },
-      { id: 'dns', family: 'domain', name: 'iocwall_dns', entries: [...dns].sort() },
-    ],
-    rules: [
-      {
-        id: 'egress-ipv4',
-        name: `iocwall_egress_v4 ${MARKER}`,
-        setId: 'ipv4',
-        family: 'ipv4',
-        action,
-        placement: 'top',
-      },
-      {
-        id: 'egress-ipv6',
-        name: `iocwall_egress_v6 ${MARKER}`,
-        setId: 'ipv6',
-        family: 'ipv6',
-        action,
-        placement: 'top',
-      },
-    ],
-  };
+  return desiredState({ name: 'pf-test', vendor: 'pfsense', marker: MARKER }, { v4, v6, dns }, action);
 }
 
 /** What a planner would ask for to create everything in `d`. */
-export function allChanges(d: DesiredState): Change[] {
-  return [
-    ...d.sets.map((s): Change => ({
-      kind: 'set',
-      op: 'create',
-      setId: s.id,
-      name: s.name,
-      family: s.family,
-      add: s.entries,
-      remove: [],
-      entries: s.entries,
-    })),
-    ...d.rules.map((r): Change => ({
-      kind: 'rule',
-      op: 'create',
-      ruleId: r.id,
-      name: r.name,
-      rule: r,
-      reasons: [],
-    })),
-  ];
-}
+export const allChanges = createAll;
 
 /** A parsed JSON answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary device JSON

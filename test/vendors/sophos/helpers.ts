@@ -12,6 +12,7 @@ import type { SfosRelease } from '../../../src/vendors/sophos/simulator/releases
 import { createSophosAdapter } from '../../../src/vendors/sophos/adapter.js';
 import { SophosClient } from '../../../src/vendors/sophos/client.js';
 import type { DesiredState, FirewallAdapter, TargetConnection } from '../../../src/vendors/types.js';
+import { desiredState } from '../desired-state.js';
 
 /** Test credentials (random-looking so a leak would be recognisable). */
 export const USER = 'iocwall';
@@ -68,41 +69,14 @@ export function client(
   });
 }
 
-/** The desired state `buildDesiredState` makes for the default policy prefix. */
+/** The desired state the engine builds for the default policy (shared builder, real `buildDesiredState`). */
 export function desired(
   v4: string[],
   v6: string[],
   dns: string[],
   action: 'drop' | 'reject' = 'drop',
 ): DesiredState {
-  return {
-    target: 'sfos1',
-    vendor: 'sophos',
-    marker: MARKER,
-    sets: [
-      { id: 'ipv4', family: 'ipv4', name: 'iocwall_v4', entries: [...v4].sort() },
-      { id: 'ipv6', family: 'ipv6', name: 'iocwall_v6', entries: [...v6].sort() },
-      { id: 'dns', family: 'domain', name: 'iocwall_dns', entries: [...dns].sort() },
-    ],
-    rules: [
-      {
-        id: 'egress-ipv4',
-        name: `iocwall_egress_v4 ${MARKER}`,
-        setId: 'ipv4',
-        family: 'ipv4',
-        action,
-        placement: 'top',
-      },
-      {
-        id: 'egress-ipv6',
-        name: `iocwall_egress_v6 ${MARKER}`,
-        setId: 'ipv6',
-        family: 'ipv6',
-        action,
-        placement: 'top',
-      },
-    ],
-  };
+  return desiredState({ name: 'sfos1', vendor: 'sophos', marker: MARKER }, { v4, v6, dns }, action);
 }
 
 /** Plans against what the adapter reads (the real planner). */
