@@ -14,6 +14,7 @@ import { startLab, writeLabConfig, type Lab, type LabDevice, type LabOptions } f
 import type { MikrotikSimulator } from '../../src/vendors/mikrotik/simulator/simulator.js';
 import type { OpnsenseSimulator } from '../../src/vendors/opnsense/simulator/index.js';
 import type { VendorId } from '../../src/vendors/types.js';
+import { connectRouterOs, type RouterOsClient } from '../../src/vendors/mikrotik/client.js';
 
 /** Result of one CLI run. */
 export interface CliRun {
@@ -106,4 +107,16 @@ export function opnsenseSim(fx: LabFixture): OpnsenseSimulator {
 /** The lab's RouterOS simulator object (command log, connection drops). */
 export function mikrotikSim(fx: LabFixture): MikrotikSimulator {
   return fx.lab.device('mikrotik').simulator as MikrotikSimulator;
+}
+
+/** A RouterOS API session to a lab router with the lab's credentials (reads, or writes where allowed). */
+export function routerOsSession(device: LabDevice, readOnly: boolean): Promise<RouterOsClient> {
+  return connectRouterOs({
+    endpoint: device.endpoint,
+    username: device.credentials.username!,
+    password: device.credentials.password!,
+    timeoutMs: 5000,
+    readOnly,
+    target: 'admin',
+  });
 }

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstPushed, readJournal } from '../../src/apply/journal.js';
-import { connectRouterOs, type RouterOsClient } from '../../src/vendors/mikrotik/client.js';
-import { labFixture, opnsenseSim, type LabFixture } from './helpers.js';
+import type { RouterOsClient } from '../../src/vendors/mikrotik/client.js';
+import { labFixture, opnsenseSim, type LabFixture, routerOsSession } from './helpers.js';
 
 const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 /** Addresses no two of which aggregate into a network. */
@@ -28,14 +28,7 @@ describe('journal and device agree after a sync killed mid-apply', () => {
       c.defaults = { policy: { dns: false, ipv6: false } };
     });
     const d = fx.device('mikrotik');
-    admin = await connectRouterOs({
-      endpoint: d.endpoint,
-      username: d.credentials.username!,
-      password: d.credentials.password!,
-      timeoutMs: 5000,
-      readOnly: true,
-      target: 'admin',
-    });
+    admin = await routerOsSession(d, true);
   });
   afterAll(async () => {
     await admin.close();

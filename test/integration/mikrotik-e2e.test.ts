@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRouterOs, type RouterOsClient } from '../../src/vendors/mikrotik/client.js';
-import { labFixture, type LabFixture, mikrotikSim } from './helpers.js';
+import type { RouterOsClient } from '../../src/vendors/mikrotik/client.js';
+import { labFixture, type LabFixture, mikrotikSim, routerOsSession } from './helpers.js';
 
 const FEED = [
   '23.254.211.230',
@@ -19,14 +19,7 @@ for (const mode of ['6.49', '7.18'] as const) {
     beforeAll(async () => {
       fx = await labFixture({ vendors: ['mikrotik'], firmware: { mikrotik: mode } }, FEED);
       const d = fx.device('mikrotik');
-      admin = await connectRouterOs({
-        endpoint: d.endpoint,
-        username: d.credentials.username!,
-        password: d.credentials.password!,
-        timeoutMs: 5000,
-        readOnly: false,
-        target: 'admin',
-      });
+      admin = await routerOsSession(d, false);
     });
     afterAll(async () => {
       await admin.close();

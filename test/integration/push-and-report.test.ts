@@ -2,8 +2,7 @@ import { VENDOR_MODULES } from '../../src/vendors/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRouterOs } from '../../src/vendors/mikrotik/client.js';
-import { labFixture, type LabFixture, opnsenseSim } from './helpers.js';
+import { labFixture, type LabFixture, opnsenseSim, routerOsSession } from './helpers.js';
 
 describe('manual push after an advisory, and the audit report', () => {
   let fx: LabFixture;
@@ -36,14 +35,7 @@ describe('manual push after an advisory, and the audit report', () => {
       (JSON.parse(nightly.stdout) as { targets: { status: string }[] }).targets.map((t) => t.status),
     ).toEqual(VENDOR_MODULES.map(() => 'in-sync'));
     const d = fx.device('mikrotik');
-    const admin = await connectRouterOs({
-      endpoint: d.endpoint,
-      username: d.credentials.username!,
-      password: d.credentials.password!,
-      timeoutMs: 5000,
-      readOnly: true,
-      target: 'admin',
-    });
+    const admin = await routerOsSession(d, true);
     try {
       const dns = await admin.write({ command: '/ip/dns/static/print', queries: ['?type=NXDOMAIN'] });
       expect(dns.rows.map((r) => r.name).sort()).toEqual(['journalide.org', 'msboxonline.com']);
