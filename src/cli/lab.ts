@@ -4,26 +4,33 @@
  */
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
-import { VENDOR_MODULES } from '../vendors/index.js';
-import type { VendorId } from '../vendors/types.js';
+import type { VendorId, VendorModule } from '../vendors/types.js';
 import { printText, type RegisterCommand } from './context.js';
 
-function parseVendors(list: string | undefined): VendorId[] | undefined {
+/**
+ * The vendor registry, loaded when `lab` runs: importing it pulls in every adapter and simulator
+ * (axios, zod, XML), which every other command (`compile` above all) must not pay for at start-up.
+ */
+async function vendorModules(): Promise<readonly VendorModule[]> {
+  return (await import('../vendors/index.js')).VENDOR_MODULES;
+}
+
+function parseVendors(modules: readonly VendorModule[], list: string | undefined): VendorId[] | undefined {
   if (!list) return undefined;
   const vendors = list
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
   for (const v of vendors)
-    if (!VENDOR_MODULES.some((m) => m.id === v))
-      throw new ConfigError(`unknown vendor ${v} (vendors: ${VENDOR_MODULES.map((m) => m.id).join(', ')})`);
+    if (!modules.some((m) => m.id === v))
+      throw new ConfigError(`unknown vendor ${v} (vendors: ${modules.map((m) => m.id).join(', ')})`);
   return vendors as VendorId[];
 }
 
 /** `--list-firmware`: per vendor, the release ranges its simulator plays and what changes between them. */
-function firmwareListing(): string {
+function firmwareListing(modules: readonly VendorModule[]): string {
   const lines: string[] = [];
-  for (const m of VENDOR_MODULES) {
+  for (const m of modules) {
     lines.push(`${m.id} (${m.displayName}; default ${m.lab.defaultFirmware})`);
     for (const r of m.lab.firmware) lines.push(`  ${r.releases.padEnd(26)} ${r.behaviour}`);
   }
@@ -55,12 +62,13 @@ export const registerLab: RegisterCommand = (program, context) => {
           listFirmware?: boolean;
         }) => {
           const ctx = context();
+          const modules = await vendorModules();
           if (opts.listFirmware) {
-            printText(ctx, firmwareListing());
+            printText(ctx, firmwareListing(modules));
             return;
           }
           const { startLab, writeLabConfig, parseFirmwareFlags } = await import('../lab/lab.js');
-          const vendors = parseVendors(opts.vendors);
+          const vendors = parseVendors(modules, opts.vendors);
           const lab = await startLab({
             ...(vendors ? { vendors } : {}),
             firmware: parseFirmwareFlags(opts.firmware),
