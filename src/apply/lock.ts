@@ -17,18 +17,18 @@
  * A holder that answers but is stuck (it will never finish) can be overridden with `--break-lock`: the
  * operator asserts that the other run must not continue. Locks are host-local: a state folder shared by
  * two machines over a network file system is not supported (a socket cannot be probed across hosts).
+ *
+ * A socket address is short (about 100 bytes): under a deep state folder, bind and connect go through a
+ * short alias of the locks folder (`lock-address.ts`); the sockets stay in `<stateDir>/locks/`.
  */
-import { randomBytes } from 'node:crypto';
 import { linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, TargetLockedError } from '../errors.js';
+import { TargetLockedError } from '../errors.js';
 import { ensureDir } from '../util/dirs.js';
-
-/** The longest socket path every platform binds (Linux 107, macOS 103 bytes), less our own suffix. */
-const MAX_SOCKET_PATH = 84;
+import { lockAddress, type LockAddress } from './lock-address.js';
 
 /** Options of `withTargetLock`. */
 export interface LockOptions {
@@ -51,12 +51,15 @@ const heldHere = new Set<string>();
 
 type Probe = { state: 'alive'; holder: HolderInfo } | { state: 'dead' } | { state: 'gone' };
 
-/** Connects to a lock path: alive when something listens, dead when refused, gone when absent. */
-function probe(path: string): Promise<Probe> {
+/**
+ * Connects to a lock path (at its socket address `socketPath`): alive when something listens, dead when
+ * refused, gone when absent.
+ */
+function probe(socketPath: string): Promise<Probe> {
   return new Promise((resolve) => {
     let data = '';
     let connected = false;
-    const socket = createConnection({ path });
+    const socket = createConnection({ path: socketPath });
     const done = (p: Probe): void => {
       socket.destroy();
       resolve(p);
@@ -90,15 +93,15 @@ function describeHolder(h: HolderInfo): string {
   return `${who || 'unknown process'}${h.since ? `, since ${h.since}` : ''}`;
 }
 
-/** Listens on a fresh socket at `path` (a name nobody else uses). */
-function listen(path: string, info: HolderInfo): Promise<Server> {
+/** Listens on a fresh socket at the address `socketPath` (a name nobody else uses). */
+function listen(socketPath: string, info: HolderInfo): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => {
       socket.on('error', () => undefined);
       socket.end(JSON.stringify(info));
     });
     server.once('error', reject);
-    server.listen({ path, exclusive: true }, () => resolve(server));
+    server.listen({ path: socketPath, exclusive: true }, () => resolve(server));
   });
 }
 
@@ -107,12 +110,12 @@ function listen(path: string, info: HolderInfo): Promise<Server> {
  * when the path exists (atomic create-if-absent). Our own name is unlinked at once; libuv's unlink of it on
  * close then finds nothing, so closing never touches the lock path. Null when the lock is taken.
  */
-async function take(path: string, info: HolderInfo): Promise<{ server: Server; ino: number } | null> {
-  const own = `${path}.${randomBytes(6).toString('hex')}.new`;
-  const server = await listen(own, info);
+async function take(a: LockAddress, info: HolderInfo): Promise<{ server: Server; ino: number } | null> {
+  const own = a.temp('new');
+  const server = await listen(a.socket(own), info);
   try {
     const ino = statSync(own).ino;
-    linkSync(own, path);
+    linkSync(own, a.path);
     return { server, ino };
   } catch (err) {
     await closeServer(server);
@@ -127,11 +130,11 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Moves whatever is at `path` aside; returns the new name, or null when nothing was there. */
-function moveAside(path: string): string | null {
-  const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
+/** Moves whatever is at the lock path aside; returns the new name, or null when nothing was there. */
+function moveAside(a: LockAddress): string | null {
+  const aside = a.temp('stale');
   try {
-    renameSync(path, aside);
+    renameSync(a.path, aside);
     return aside;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -151,18 +154,18 @@ function unlinkQuietly(path: string): void {
  * Removes the lock at `path` when it is stale (or `force`), without ever removing a lock another run took
  * in the meantime. Returns the holder when a live one is (still) there and it was not forced.
  */
-async function clearStale(path: string, force: boolean): Promise<HolderInfo | null> {
-  const first = await probe(path);
+async function clearStale(a: LockAddress, force: boolean): Promise<HolderInfo | null> {
+  const first = await probe(a.socket(a.path));
   if (first.state === 'gone') return null;
   if (first.state === 'alive' && !force) return first.holder;
-  const aside = moveAside(path);
+  const aside = moveAside(a);
   if (aside === null) return null;
-  const moved = await probe(aside);
+  const moved = await probe(a.socket(aside));
   if (moved.state === 'alive' && (first.state !== 'alive' || !force)) {
     // We moved a lock a newer run took after our first probe: put it back, unless yet another run has
     // already taken the path (then that one holds it and the newer run keeps its socket open, aside).
     try {
-      linkSync(aside, path);
+      linkSync(aside, a.path);
     } catch {
       // The path is taken again: nothing to restore.
     }
@@ -182,20 +185,16 @@ export async function withTargetLock<T>(
 ): Promise<T> {
   const dir = join(stateDir, 'locks');
   ensureDir(dir);
-  const path = join(dir, `${target}.lock`);
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-    throw new ConfigError(
-      `the lock path ${path} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter stateDir`,
-    );
-  }
+  const address = lockAddress(dir, target);
+  const path = address.path;
   if (heldHere.has(path))
     throw new TargetLockedError(`target ${target} is already being processed in this run`);
   const info: HolderInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   let held: { server: Server; ino: number } | null = null;
   for (let attempt = 0; attempt < 5; attempt++) {
-    held = await take(path, info);
+    held = await take(address, info);
     if (held !== null) break;
-    const holder = await clearStale(path, options.breakLock === true);
+    const holder = await clearStale(address, options.breakLock === true);
     if (holder) {
       throw new TargetLockedError(
         `target ${target} is locked by another iocwall run (${describeHolder(holder)}); if that run is stuck, stop it or pass --break-lock`,
@@ -209,7 +208,7 @@ export async function withTargetLock<T>(
     return await fn();
   } finally {
     heldHere.delete(path);
-    release(path, held.ino);
+    release(address, held.ino);
     await closeServer(held.server);
   }
 }
@@ -218,8 +217,8 @@ export async function withTargetLock<T>(
  * Removes the lock path only when it is still our socket: it is renamed aside first (atomic), and what
  * was moved is put back when it is another run's lock (one that broke ours with --break-lock).
  */
-function release(path: string, ino: number): void {
-  const aside = moveAside(path);
+function release(a: LockAddress, ino: number): void {
+  const aside = moveAside(a);
   if (aside === null) return;
   let ours: boolean;
   try {
@@ -229,7 +228,7 @@ function release(path: string, ino: number): void {
   }
   if (!ours) {
     try {
-      linkSync(aside, path);
+      linkSync(aside, a.path);
     } catch {
       // The path is taken again: that run holds the lock.
     }

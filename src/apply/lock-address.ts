@@ -1,0 +1,137 @@
+/**
+ * Where a lock's sockets are bound and connected. A socket address (`sockaddr_un.sun_path`) holds at most
+ * 107 bytes on Linux and 103 on macOS, far less than a file path, so a deep `stateDir` cannot name its lock
+ * sockets directly. Only `bind()` and `connect()` have that limit: every other call on the lock (link,
+ * rename, stat, unlink) takes the real path.
+ *
+ * When the real names are too long, bind and connect go through a short alias instead:
+ * `<tmpdir>/iocwall-<uid>/<hash>/<name>`, where `<hash>` is a symlink to the real `<stateDir>/locks`
+ * folder. The kernel follows symlinks in the directory part of a socket address, so the socket is created
+ * in, and found in, the real locks folder: two runs on the same state folder still meet there whatever
+ * alias (or none) each of them used, the lock still dies with its holder, and `--break-lock` still finds
+ * it. The alias folder is private to the user (mode 0700, owned by us, checked with lstat, so not a symlink
+ * someone planted), as a symlink there decides where our sockets go. Not a path relative to a short
+ * working directory (`chdir` is process-wide) and not Linux abstract sockets (one name space per network
+ * namespace, not per state folder).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+/** The longest socket address every platform binds (macOS 103 bytes, Linux 107). */
+export const MAX_SOCKET_ADDRESS = 103;
+
+/** The suffix of our temporary names: `.` + 12 hex digits + `.stale` (the longer of `.new`/`.stale`). */
+const TEMP_SUFFIX_BYTES = 19;
+
+/** How one lock is named on disk and addressed on the socket layer. */
+export interface LockAddress {
+  /** The lock path, `<stateDir>/locks/<target>.lock` (for link, rename, stat, unlink). */
+  path: string;
+  /** A fresh name in the locks folder for our own socket (`new`) or a lock moved aside (`stale`). */
+  temp(kind: 'new' | 'stale'): string;
+  /** The address to bind or connect for `path` or a `temp()` name: itself, or through the short alias. */
+  socket(path: string): string;
+}
+
+/** The names of the lock of `target` in the locks folder `dir` (the alias is made when needed). */
+export function lockAddress(dir: string, target: string): LockAddress {
+  const path = join(dir, `${target}.lock`);
+  if (Buffer.byteLength(path) + TEMP_SUFFIX_BYTES <= MAX_SOCKET_ADDRESS) {
+    return {
+      path,
+      temp: (kind) => `${path}.${randomBytes(6).toString('hex')}.${kind}`,
+      socket: (p) => p,
+    };
+  }
+  const alias = aliasFolder(dir);
+  // Short temporary names: the target's name may take up most of the room by itself.
+  const temp = (kind: 'new' | 'stale'): string => join(dir, `${randomBytes(6).toString('hex')}.${kind}`);
+  const longest = Math.max(Buffer.byteLength(`${target}.lock`), Buffer.byteLength(basename(temp('stale'))));
+  if (Buffer.byteLength(alias) + 1 + longest > MAX_SOCKET_ADDRESS) {
+    throw new ConfigError(
+      `the lock socket of target ${target} needs more than ${MAX_SOCKET_ADDRESS} bytes even through ${alias}: set TMPDIR to a shorter folder`,
+    );
+  }
+  return { path, temp, socket: (p) => join(alias, basename(p)) };
+}
+
+/** The user's private folder under the temp folder, made if absent; refused unless it is safe. */
+function privateFolder(): string {
+  const uid = process.getuid?.();
+  if (uid === undefined)
+    throw new ConfigError('lock paths under a deep stateDir need a POSIX system: use a shorter stateDir');
+  const parent = tmpdir();
+  const folder = join(parent, `iocwall-${uid}`);
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw lockFolderError(folder, err);
+  }
+  const st = lstatSync(folder);
+  const problem = !st.isDirectory()
+    ? 'is not a directory (a symlink or a file)'
+    : st.uid !== uid
+      ? `is owned by uid ${st.uid}, not ${uid}`
+      : (st.mode & 0o022) !== 0
+        ? 'is writable by group or others'
+        : null;
+  if (problem !== null) {
+    throw new ConfigError(
+      `the private lock folder ${folder} ${problem}: remove it (iocwall makes it again, mode 0700) or set TMPDIR`,
+    );
+  }
+  // Someone else who may write in the parent could swap the folder after our check, unless the sticky bit
+  // keeps them from renaming what is ours (as on /tmp).
+  const p = lstatSync(parent);
+  if ((p.mode & 0o002) !== 0 && (p.mode & 0o1000) === 0) {
+    throw new ConfigError(
+      `the temp folder ${parent} is writable by everyone without the sticky bit: set TMPDIR`,
+    );
+  }
+  return folder;
+}
+
+/**
+ * `<private folder>/<hash of the locks folder>`, a symlink to the locks folder. Made (or repaired) with a
+ * rename over it, which is atomic, so concurrent runs never see it half-made.
+ */
+function aliasFolder(dir: string): string {
+  const real = resolve(dir);
+  const hash = createHash('sha256').update(real).digest('base64url').slice(0, 12);
+  const folder = privateFolder();
+  const alias = join(folder, hash);
+  if (readlinkQuietly(alias) === real) return alias;
+  const fresh = join(folder, `${hash}.${randomBytes(6).toString('hex')}`);
+  try {
+    symlinkSync(real, fresh);
+    renameSync(fresh, alias);
+  } catch (err) {
+    unlinkQuietly(fresh);
+    throw lockFolderError(alias, err);
+  }
+  return alias;
+}
+
+function readlinkQuietly(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Never made.
+  }
+}
+
+function lockFolderError(path: string, err: unknown): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code ?? String(err);
+  return new ConfigError(`cannot make the lock alias ${path}: ${code}`, { cause: err });
+}
