@@ -29,10 +29,21 @@ function vendorClauses(): Record<string, unknown>[] {
           ),
           required: m.credentials.filter((c) => c.required).map((c) => c.name),
           additionalProperties: false,
+          ...(m.credentialForms === undefined ? {} : { oneOf: formClauses(m) }),
         },
         options: z.toJSONSchema(m.options, { io: 'input', unrepresentable: 'any' }),
       },
     },
+  }));
+}
+
+/** One clause per credential form: its fields present, every other field absent. */
+function formClauses(m: (typeof VENDOR_MODULES)[number]): Record<string, unknown>[] {
+  return (m.credentialForms ?? []).map((form) => ({
+    required: [...form],
+    properties: Object.fromEntries(
+      m.credentials.filter((c) => !form.includes(c.name)).map((c) => [c.name, false]),
+    ),
   }));
 }
 

@@ -7,7 +7,7 @@ import IPCIDR from 'ip-cidr';
 import { z } from 'zod';
 import { sourceSchema } from '../feeds/source-schema.js';
 import { vendorModule } from '../vendors/index.js';
-import { VENDOR_IDS } from '../vendors/types.js';
+import { VENDOR_IDS, type VendorModule } from '../vendors/types.js';
 import { SECRET_REF } from './secrets.js';
 
 /** zod schema of a secret reference; an inline value fails with a message that says what to do. */
@@ -95,6 +95,23 @@ export const tlsSchema = z
   })
   .strict();
 
+/**
+ * For a vendor whose credentials come in forms (`VendorModule.credentialForms`): why the fields a target
+ * gives match no form exactly (none given, half a form, or a mix of two), or null when they do. Fields the
+ * vendor does not know are reported on their own.
+ */
+function credentialFormIssue(module: VendorModule, given: readonly string[]): string | null {
+  const forms = module.credentialForms;
+  if (forms === undefined) return null;
+  const known = given.filter((g) => module.credentials.some((c) => c.name === g));
+  const exact = forms.some((f) => f.length === known.length && f.every((n) => known.includes(n)));
+  if (exact) return null;
+  const kinds = forms.map((f) => f.join(' and ')).join(', or ');
+  return known.length === 0
+    ? `${module.id} needs credentials ${kinds}`
+    : `${module.id} takes credentials ${kinds}: one kind, in full (got ${known.join(', ')})`;
+}
+
 /** One firewall. */
 export const targetSchema = z
   .object({
@@ -142,6 +159,8 @@ export const targetSchema = z
       });
     }
     const known = new Set(module.credentials.map((c) => c.name));
+    const formIssue = credentialFormIssue(module, Object.keys(t.credentials));
+    if (formIssue !== null) ctx.addIssue({ code: 'custom', path: ['credentials'], message: formIssue });
     for (const field of module.credentials) {
       if (field.required && t.credentials[field.name] === undefined)
         ctx.addIssue({

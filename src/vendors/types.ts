@@ -321,6 +321,12 @@ export interface VendorModule {
   /** Endpoint URL schemes the adapter accepts, with an example for error messages. */
   endpoint: { schemes: readonly ('https' | 'http' | 'tcp' | 'tls')[]; example: string };
   credentials: readonly CredentialField[];
+  /**
+   * When a vendor takes its credentials in one of several forms (pfSense: a user and password, or an API
+   * key): each form lists its fields, and a target gives exactly one form in full and no field of another
+   * (two kinds at once would leave it unclear which one authenticates). Absent: each field's `required`.
+   */
+  credentialForms?: readonly (readonly string[])[];
   /** zod schema of `targets[].options` for this vendor (strict, with defaults). */
   options: z.ZodType<Record<string, unknown>>;
   capabilities: StaticCapabilities;

@@ -9,9 +9,10 @@ import { validateConfig } from '../../src/config/load.js';
 import { VENDOR_MODULES } from '../../src/vendors/index.js';
 
 function target(module: (typeof VENDOR_MODULES)[number], over: Record<string, unknown> = {}): unknown {
-  const credentials = Object.fromEntries(
-    module.credentials.filter((c) => c.required).map((c) => [c.name, `env:IOCWALL_${c.name.toUpperCase()}`]),
-  );
+  // A vendor with credential forms takes its first form; the others their required fields.
+  const names =
+    module.credentialForms?.[0] ?? module.credentials.filter((c) => c.required).map((c) => c.name);
+  const credentials = Object.fromEntries(names.map((n) => [n, `env:IOCWALL_${n.toUpperCase()}`]));
   return {
     targets: [
       {
@@ -48,6 +49,29 @@ describe('per-vendor config checks, derived from the modules', () => {
       );
     });
   }
+
+  it('a vendor with credential forms takes exactly one form: each alone, never none, half of one or a mix', () => {
+    const formed = VENDOR_MODULES.filter((m) => m.credentialForms !== undefined);
+    expect(formed.map((m) => m.id)).toContain('pfsense');
+    for (const m of formed) {
+      const forms = m.credentialForms!;
+      const refs = (names: readonly string[]): Record<string, string> =>
+        Object.fromEntries(names.map((n) => [n, `env:IOCWALL_${n.toUpperCase()}`]));
+      for (const form of forms)
+        expect(() => validateConfig(target(m, { credentials: refs(form) }), '/tmp', null)).not.toThrow();
+      expect(() => validateConfig(target(m, { credentials: {} }), '/tmp', null)).toThrow(
+        new RegExp(`${m.id} needs credentials`),
+      );
+      const mix = [...forms[0]!, ...forms[1]!];
+      expect(() => validateConfig(target(m, { credentials: refs(mix) }), '/tmp', null)).toThrow(
+        /one kind, in full/,
+      );
+      const half = forms.find((f) => f.length > 1)!.slice(0, 1);
+      expect(() => validateConfig(target(m, { credentials: refs(half) }), '/tmp', null)).toThrow(
+        /one kind, in full/,
+      );
+    }
+  });
 
   it('the JSON Schema shows each vendor its own credentials and options, and the shipped file is current', () => {
     const schema = configJsonSchema() as { properties: { targets: { items: { allOf: unknown[] } } } };

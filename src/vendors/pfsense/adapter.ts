@@ -27,10 +27,10 @@ export const pfsenseOptionsSchema = z.strictObject({
     .default(['lan']),
 });
 
-/** Credentials: a pfSense user for Basic auth, or an API key. */
+/** Credentials: a pfSense user for Basic auth, or an API key; never both (see `credentialForms`). */
 export const pfsenseCredentialsSchema = z.union([
-  z.object({ apiKey: z.string().min(1) }).loose(),
-  z.object({ username: z.string().min(1), password: z.string().min(1) }).loose(),
+  z.strictObject({ apiKey: z.string().min(1) }),
+  z.strictObject({ username: z.string().min(1), password: z.string().min(1) }),
 ]);
 
 /** The default device names (the default policy prefix) when the connection names none. */
@@ -44,7 +44,7 @@ export const createPfsenseAdapter: AdapterFactory = (connection, marker) => {
   const creds = pfsenseCredentialsSchema.safeParse(connection.credentials);
   if (!creds.success)
     throw new ConfigError(
-      `target ${connection.name}: pfsense needs credentials username and password, or apiKey`,
+      `target ${connection.name}: pfsense needs credentials username and password, or apiKey (one kind)`,
     );
   const opts = pfsenseOptionsSchema.safeParse(connection.options);
   if (!opts.success)
@@ -52,13 +52,13 @@ export const createPfsenseAdapter: AdapterFactory = (connection, marker) => {
       `target ${connection.name}: invalid pfsense options: ${opts.error.issues[0]?.message ?? ''}`,
     );
   const names: Record<SetId, string> = { ...DEFAULT_NAMES, ...connection.objectNames };
-  const c = connection.credentials;
+  const c = creds.data;
   let ctx: Promise<PfsenseContext> | undefined;
   const context = (): Promise<PfsenseContext> => {
     ctx ??= PfsenseClient.connect({
       target: connection.name,
       endpoint: connection.endpoint,
-      ...(c.apiKey === undefined ? { username: c.username, password: c.password } : { apiKey: c.apiKey }),
+      ...('apiKey' in c ? { apiKey: c.apiKey } : { username: c.username, password: c.password }),
       tls: connection.tls,
       timeoutMs: connection.timeoutMs,
       readOnly: connection.readOnly,

@@ -13,14 +13,17 @@ export const pfsenseModule: VendorModule = {
   api: 'pfrest REST API v2 (pfSense-pkg-RESTAPI) over HTTPS',
   endpoint: { schemes: ['https'], example: 'https://192.168.1.1' },
   credentials: [
-    { name: 'username', required: true, description: 'pfSense user for HTTP Basic auth (pfrest default)' },
-    { name: 'password', required: true, description: "that user's password" },
+    { name: 'username', required: false, description: 'pfSense user for HTTP Basic auth (pfrest default)' },
+    { name: 'password', required: false, description: "that user's password" },
     {
       name: 'apiKey',
       required: false,
-      description: 'pfrest API key (X-API-Key; KeyAuth must be enabled); replaces username/password',
+      description: 'pfrest API key (X-API-Key; KeyAuth must be enabled); instead of username and password',
     },
   ],
+  // pfrest authenticates with the first enabled method whose credentials are present and never falls
+  // through (pfsense-facts.md §4): a target gives one kind, so which one is used is never a surprise.
+  credentialForms: [['username', 'password'], ['apiKey']],
   options: pfsenseOptionsSchema,
   capabilities: { ipv6: true, cidr: true, dnsSubdomainBlock: true },
   createAdapter: createPfsenseAdapter,
