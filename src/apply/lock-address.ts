@@ -15,7 +15,16 @@
  * namespace, not per state folder).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  type Stats,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -65,6 +74,23 @@ function privateFolder(): string {
     throw new ConfigError('lock paths under a deep stateDir need a POSIX system: use a shorter stateDir');
   const parent = tmpdir();
   const folder = join(parent, `iocwall-${uid}`);
+  // Whoever may rename entries of the parent could swap the folder after our check: its owner, and anyone
+  // who may write there unless the sticky bit keeps them from renaming what is ours (as on /tmp).
+  let p: Stats;
+  try {
+    p = statSync(parent);
+  } catch (err) {
+    throw lockFolderError(parent, err);
+  }
+  const parentProblem =
+    p.uid !== uid && p.uid !== 0
+      ? `is owned by uid ${p.uid}`
+      : (p.mode & 0o022) !== 0 && (p.mode & 0o1000) === 0
+        ? 'is writable by group or others without the sticky bit'
+        : null;
+  if (parentProblem !== null) {
+    throw new ConfigError(`the temp folder ${parent} ${parentProblem}: set TMPDIR to a folder of your own`);
+  }
   try {
     mkdirSync(folder, { mode: 0o700 });
   } catch (err) {
@@ -81,14 +107,6 @@ function privateFolder(): string {
   if (problem !== null) {
     throw new ConfigError(
       `the private lock folder ${folder} ${problem}: remove it (iocwall makes it again, mode 0700) or set TMPDIR`,
-    );
-  }
-  // Someone else who may write in the parent could swap the folder after our check, unless the sticky bit
-  // keeps them from renaming what is ours (as on /tmp).
-  const p = lstatSync(parent);
-  if ((p.mode & 0o002) !== 0 && (p.mode & 0o1000) === 0) {
-    throw new ConfigError(
-      `the temp folder ${parent} is writable by everyone without the sticky bit: set TMPDIR`,
     );
   }
   return folder;
@@ -133,5 +151,5 @@ function unlinkQuietly(path: string): void {
 
 function lockFolderError(path: string, err: unknown): ConfigError {
   const code = (err as NodeJS.ErrnoException).code ?? String(err);
-  return new ConfigError(`cannot make the lock alias ${path}: ${code}`, { cause: err });
+  return new ConfigError(`cannot use ${path} for lock aliases: ${code}`, { cause: err });
 }

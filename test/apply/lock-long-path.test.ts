@@ -138,7 +138,7 @@ describe('locks under a deep stateDir', () => {
     expect(existsSync(join(tmp, `iocwall-${uid}`))).toBe(false);
   });
 
-  it('refuses an alias folder that others could write to, or that is a symlink, and binds nothing', async () => {
+  it('refuses an alias folder that others could write to or swap, or that is a symlink, and binds nothing', async () => {
     const dir = deepStateDir();
     const alias = join(tmp, `iocwall-${uid}`);
     mkdirSync(alias);
@@ -163,6 +163,13 @@ describe('locks under a deep stateDir', () => {
     await expect(attempt()).rejects.toThrow(/is not a directory \(a symlink or a file\)/);
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(readdirSync(join(dir, 'locks'))).toEqual([]);
+    // A temp folder anyone may write to without the sticky bit: the folder could be swapped after the check.
+    const open = mkdtempSync(join(tmp, 'open-'));
+    chmodSync(open, 0o777);
+    process.env.TMPDIR = open;
+    await expect(attempt()).rejects.toThrow(/writable by group or others without the sticky bit/);
+    chmodSync(open, 0o1777);
+    expect(await attempt()).toBe('ran');
     // Made safe again, the same lock is taken.
     process.env.TMPDIR = tmp;
     expect(await attempt()).toBe('ran');
