@@ -9,8 +9,7 @@
 import { formatIPv4 } from '../indicators/ip.js';
 import { REJECT_REASONS, type RejectReason } from './types.js';
 import { compareCodeUnits, type SourceSets } from './aggregate/provenance.js';
-import { ipv4TextKey, sortByTextKey } from './engine/ipv4-text-order.js';
-import { sortStringsTied } from './engine/sort-strings64.js';
+import { orderRejectRows, type RejectRows } from './rejects-order.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 
@@ -25,7 +24,7 @@ const COMPACT_AT = 1 << 18;
 export const MAX_REJECTED_ROWS = 100_000;
 
 /** Every value not in `entries`, with its one reason and source. */
-export class RejectLog {
+export class RejectLog implements RejectRows {
   /** The value's text; undefined for an IPv4 row (see `ipStart`). */
   private text: (string | undefined)[] = [];
   /** IPv4 rows: the network start (unsigned); -1 for a text row. */
@@ -173,7 +172,8 @@ export class RejectLog {
    */
   private compact(): void {
     const keep = new Uint8Array(this.text.length);
-    const distinct = this.orderedRows(
+    const distinct = orderRejectRows(
+      this,
       (a, b) =>
         (this.set[a] ?? 0) - (this.set[b] ?? 0) ||
         (this.reason[a] ?? 0) - (this.reason[b] ?? 0) ||
@@ -253,7 +253,7 @@ export class RejectLog {
    * removed; after {@link summarise}, the rows it listed (its bound applied, summary rows included).
    */
   canonicalOrder(sets: SourceSets): number[] {
-    return this.listed ?? this.orderedRows(this.canonicalTieBreak(sets));
+    return this.listed ?? orderRejectRows(this, this.canonicalTieBreak(sets));
   }
 
   /** Orders two rows of one value by source name, reason and detail (0: an exact duplicate). */
@@ -264,108 +264,9 @@ export class RejectLog {
       compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? '');
   }
 
-  /**
-   * Indices ascending by value (code units), rows of one value ordered by `rest`, rows equal in value
-   * and by `rest` listed once.
-   */
-  private orderedRows(rest: (a: number, b: number) => number): number[] {
-    const textRuns = this.textRuns();
-    const ip = this.ipOrder();
-    const out: number[] = [];
-    const emit = (run: number[]): void => {
-      if (run.length > 1) run.sort(rest);
-      let prev = -1;
-      for (const i of run) {
-        if (prev < 0 || rest(prev, i) !== 0) out.push(i);
-        prev = i;
-      }
-    };
-    /** The end of the run of equal IPv4 values that starts at position `k`. */
-    const runEnd = (k: number): number => {
-      let e = k + 1;
-      while (e < ip.rows.length && ip.keys[e] === ip.keys[k]) e++;
-      return e;
-    };
-    /** Emits the IPv4 rows at positions `[k, to)`, run by run (a single row needs no sorting). */
-    const emitIp = (from: number, to: number): void => {
-      for (let k = from; k < to;) {
-        const e = runEnd(k);
-        if (e === k + 1) out.push(ip.rows[k] ?? 0);
-        else emit(Array.from(ip.rows.subarray(k, e)));
-        k = e;
-      }
-    };
-    // Merge the text runs into the IPv4 order; an IPv4 value's text is made only where it is compared.
-    let k = 0;
-    for (const run of textRuns) {
-      const value = this.valueAt(run[0] ?? 0);
-      let lo = k;
-      let hi = ip.rows.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compareCodeUnits(this.valueAt(ip.rows[mid] ?? 0), value) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      emitIp(k, lo);
-      k = lo;
-      // The same text listed once as text and once as numbers: one run.
-      if (k < ip.rows.length && this.valueAt(ip.rows[k] ?? 0) === value) {
-        const e = runEnd(k);
-        emit([...run, ...ip.rows.subarray(k, e)]);
-        k = e;
-      } else emit(run);
-    }
-    emitIp(k, ip.rows.length);
-    return out;
-  }
-
-  /** Text rows grouped by equal value, ascending. */
-  private textRuns(): number[][] {
-    const rows: number[] = [];
-    const values: string[] = [];
-    this.text.forEach((t, i) => {
-      if (t !== undefined) {
-        rows.push(i);
-        values.push(t);
-      }
-    });
-    const { order, tied } = sortStringsTied(values);
-    const runs: number[][] = [];
-    for (let k = 0; k < order.length; k++) {
-      const i = rows[order[k] ?? 0] ?? 0;
-      const last = runs[runs.length - 1];
-      // `tied` 0: the sort's keys already told the neighbours apart, no string comparison needed.
-      if (last !== undefined && tied[k] === 1 && values[order[k] ?? 0] === values[order[k - 1] ?? 0])
-        last.push(i);
-      else runs.push([i]);
-    }
-    return runs;
-  }
-
-  /**
-   * IPv4 rows ascending by text (sorted as numbers, see `ipv4TextKey`), with their keys: rows of
-   * one value are neighbours with equal keys.
-   */
-  private ipOrder(): { rows: Int32Array; keys: Float64Array } {
-    let n = 0;
-    for (let i = 0; i < this.ipStart.length; i++) if ((this.ipStart[i] ?? -1) >= 0) n++;
-    const rows = new Int32Array(n);
-    const keys = new Float64Array(n);
-    for (let i = 0, k = 0; i < this.ipStart.length; i++) {
-      const start = this.ipStart[i] ?? -1;
-      if (start < 0) continue;
-      rows[k] = i;
-      keys[k++] = ipv4TextKey(start, this.ipPrefix[i] ?? 32);
-    }
-    const order = sortByTextKey(keys);
-    const sortedRows = new Int32Array(n);
-    const sortedKeys = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const at = order[k] ?? 0;
-      sortedRows[k] = rows[at] ?? 0;
-      sortedKeys[k] = keys[at] ?? 0;
-    }
-    return { rows: sortedRows, keys: sortedKeys };
+  /** The text of text row `i`; undefined for an IPv4 row. */
+  textAt(i: number): string | undefined {
+    return this.text[i];
   }
 }
 
