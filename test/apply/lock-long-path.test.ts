@@ -13,6 +13,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  rmSync,
   symlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,7 @@ afterEach(() => {
   if (savedTmpdir === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmpdir;
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A state folder whose lock path is about 200 bytes long. */
@@ -133,7 +135,7 @@ describe('locks under a deep stateDir', () => {
   });
 
   it('a short stateDir binds its lock directly: no alias folder is made', async () => {
-    const dir = mkdtempSync('/tmp/iw-short-');
+    const dir = mkdtempSync(join(tmp, 's-'));
     expect(await withTargetLock(dir, 'fw1', () => Promise.resolve('ok'))).toBe('ok');
     expect(existsSync(join(tmp, `iocwall-${uid}`))).toBe(false);
   });
@@ -155,7 +157,7 @@ describe('locks under a deep stateDir', () => {
       await expect(attempt()).rejects.toThrow(/is owned by uid 65534/);
       chownSync(alias, 0, 0);
     }
-    const elsewhere = mkdtempSync('/tmp/iw-planted-');
+    const elsewhere = mkdtempSync(join(tmp, 'elsewhere-'));
     const planted = mkdtempSync(join(tmp, 'p-'));
     const spoiled = join(planted, `iocwall-${uid}`);
     symlinkSync(elsewhere, spoiled);
