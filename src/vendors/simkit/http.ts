@@ -25,6 +25,19 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
+/**
+ * `readBody`, or, past the limit (or when the client aborts), the connection dropped and undefined: what
+ * every simulator does with a body it will not read.
+ */
+export async function readBodyOrDrop(req: IncomingMessage, limitBytes: number): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, limitBytes);
+  } catch {
+    req.socket.destroy();
+    return undefined;
+  }
+}
+
 /** User and password of a `Basic` Authorization header (RFC 7617). */
 export interface BasicCredentials {
   user: string;

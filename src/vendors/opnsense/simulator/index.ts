@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson, sleep } from '../../simkit/http.js';
+import { readBodyOrDrop, sendJson, sleep } from '../../simkit/http.js';
 import { startHttpsServer, type SimHttpsServer } from '../../simkit/https-server.js';
 import { opnsenseRelease } from '../firmware.js';
 import { IOCWALL_PRIVILEGES } from './acl.js';
@@ -197,13 +197,8 @@ export class OpnsenseSimulator {
       }
       this.faults.resetAfterCalls--;
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, MAX_BODY_BYTES);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
+    const raw = await readBodyOrDrop(req, MAX_BODY_BYTES);
+    if (raw === undefined) return;
     if (this.options.latencyMs !== undefined && this.options.latencyMs > 0)
       await sleep(this.options.latencyMs);
     let answer: SimResponse;

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startDnsResponder, type DnsResponder } from '../../simkit/dns-responder.js';
-import { parseBasicAuth, readBody, sameSecret, sendBody, sleep } from '../../simkit/http.js';
+import { parseBasicAuth, readBodyOrDrop, sameSecret, sendBody, sleep } from '../../simkit/http.js';
 import { startHttpsServer, type SimHttpsServer } from '../../simkit/https-server.js';
 import { privilegeFor } from '../client.js';
 import { featuresOf, parsePfsenseFirmware } from '../releases.js';
@@ -178,13 +178,8 @@ export class PfsenseSimulator {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, MAX_BODY_BYTES);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
+    const raw = await readBodyOrDrop(req, MAX_BODY_BYTES);
+    if (raw === undefined) return;
     const method = (req.method ?? 'GET').toUpperCase();
     if (this.dropAfter !== undefined) {
       if (this.dropAfter === 0) {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startDnsResponder, type DnsResponder } from '../../simkit/dns-responder.js';
-import { readBody, sleep } from '../../simkit/http.js';
+import { readBodyOrDrop, sleep } from '../../simkit/http.js';
 import { startHttpsServer, type SimHttpsServer } from '../../simkit/https-server.js';
 import { handleRequest } from './api.js';
 import { RELEASES, type SfosRelease } from './releases.js';
@@ -164,13 +164,11 @@ export class SophosSimulator {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    readBody(req, MAX_BODY).then(
-      (body) => {
-        // Requests are served one at a time (the old note's "calls appear serialised", §5.6, unverified).
-        this.queue = this.queue.then(() => this.serve(req, res, body.toString('utf8')));
-      },
-      () => req.destroy(),
-    );
+    void readBodyOrDrop(req, MAX_BODY).then((body) => {
+      if (body === undefined) return;
+      // Requests are served one at a time (the old note's "calls appear serialised", §5.6, unverified).
+      this.queue = this.queue.then(() => this.serve(req, res, body.toString('utf8')));
+    });
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
