@@ -270,7 +270,14 @@ export class Collector {
   /** Rejects the protected parts of an accepted network and keeps them as holes for the aggregator. */
   private carveOut(parts: readonly CarvedPart[], src: SourceTrack): void {
     for (const part of parts) {
-      this.rejects.add(part.value, src.set, part.reason, part.detail);
+      // An IPv4 part is kept as numbers, like every other rejected address on this path (the reject
+      // log then orders it by number, not by comparing its text with every address's).
+      const packed = classifyIPv4Packed(part.value);
+      const prefix = packed % IPV4_PACK;
+      const first = (packed - prefix) / IPV4_PACK;
+      if (packed >= 0 && canonicalIPv4Text(part.value, first, prefix) === part.value)
+        this.rejects.addIPv4(first, prefix, src.set, part.reason, part.detail);
+      else this.rejects.add(part.value, src.set, part.reason, part.detail);
       this.carved.add(part.value);
     }
   }

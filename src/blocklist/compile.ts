@@ -195,7 +195,7 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
     ? rejectDataErrors(collector.aggregator, sets, collector.rejects, knownDataErrors())
     : [];
   if (dataErrors.length > 0) log.info({ dataErrors }, 'rejected known data errors');
-  collector.rejects.summarise();
+  collector.rejects.summarise(sets);
   const omitted = collector.rejects.omittedCount;
   if (omitted > 0)
     warnings.push(

@@ -9,7 +9,7 @@
 import { formatIPv4 } from '../indicators/ip.js';
 import { REJECT_REASONS, type RejectReason } from './types.js';
 import { compareCodeUnits, type SourceSets } from './aggregate/provenance.js';
-import { sortStringsTied } from './engine/sort-strings64.js';
+import { orderRejectRows, type RejectRows } from './rejects-order.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
 
@@ -24,7 +24,7 @@ const COMPACT_AT = 1 << 18;
 export const MAX_REJECTED_ROWS = 100_000;
 
 /** Every value not in `entries`, with its one reason and source. */
-export class RejectLog {
+export class RejectLog implements RejectRows {
   /** The value's text; undefined for an IPv4 row (see `ipStart`). */
   private text: (string | undefined)[] = [];
   /** IPv4 rows: the network start (unsigned); -1 for a text row. */
@@ -64,16 +64,32 @@ export class RejectLog {
   /** Omitted values already turned into summary rows by {@link summarise}. */
   private summarised = 0;
 
+  /** The rows listed, in canonical order, once {@link summarise} has run. */
+  private listed: number[] | undefined;
+
   /**
    * Ends the log: enforces the bound on distinct rows and adds, per source and reason with values
-   * past it, one row `(N more)` saying how many were counted but not listed. Call once, before the
-   * document is written; counts are unchanged by the summary rows.
+   * past it, one row `(N more)` saying how many were counted but not listed. Call once, after the
+   * last value is recorded and before the document is written; counts are unchanged by the summary
+   * rows. The rows are ordered once, here: {@link canonicalOrder} then answers from that order.
    */
-  summarise(): void {
-    if (this.text.length > this.maxRows) this.compact();
+  summarise(sets: SourceSets): void {
+    const order = this.canonicalOrder(sets);
+    // Past the bound, the first rows in canonical order are listed; the rest are counted per source
+    // and reason (they stay in the columns, where `countByReason` and `total` still count them).
+    for (let k = this.maxRows; k < order.length; k++) {
+      const i = order[k] ?? 0;
+      const key = (this.set[i] ?? 0) * 32 + (this.reason[i] ?? 0);
+      this.omitted.set(key, (this.omitted.get(key) ?? 0) + 1);
+    }
+    const listed = order.length > this.maxRows ? order.slice(0, this.maxRows) : order;
+    const rest = this.canonicalTieBreak(sets);
+    const compare = (a: number, b: number): number =>
+      compareCodeUnits(this.valueAt(a), this.valueAt(b)) || rest(a, b);
     for (const [key, n] of [...this.omitted].sort((a, b) => a[0] - b[0])) {
       const r = key % 32;
       const detail = `not listed: a compile lists the first ${this.maxRows} distinct rejected values`;
+      const row = this.text.length;
       this.text.push(`(${n} more)`);
       this.ipStart.push(-1);
       this.ipPrefix.push(0);
@@ -82,8 +98,18 @@ export class RejectLog {
       this.detail.push(detail);
       this.folded[r] = (this.folded[r] ?? 0) - 1;
       this.summarised += n;
+      // Into the listed order by binary search: a few summary rows among up to `maxRows`.
+      let lo = 0;
+      let hi = listed.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(listed[mid] ?? 0, row) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      listed.splice(lo, 0, row);
     }
     this.omitted.clear();
+    this.listed = listed;
   }
 
   /** Records one rejected value from source set `set` (a single source). */
@@ -146,7 +172,8 @@ export class RejectLog {
    */
   private compact(): void {
     const keep = new Uint8Array(this.text.length);
-    const distinct = this.orderedRows(
+    const distinct = orderRejectRows(
+      this,
       (a, b) =>
         (this.set[a] ?? 0) - (this.set[b] ?? 0) ||
         (this.reason[a] ?? 0) - (this.reason[b] ?? 0) ||
@@ -221,181 +248,29 @@ export class RejectLog {
     return out;
   }
 
-  /** Indices in canonical order (value, source, reason, detail; code units) with exact duplicates removed. */
+  /**
+   * Indices in canonical order (value, source, reason, detail; code units) with exact duplicates
+   * removed; after {@link summarise}, the rows it listed (its bound applied, summary rows included).
+   */
   canonicalOrder(sets: SourceSets): number[] {
-    return this.orderedRows(
-      (a, b) =>
-        compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
-        compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
-        compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? ''),
-    );
+    return this.listed ?? orderRejectRows(this, this.canonicalTieBreak(sets));
   }
 
-  /**
-   * Indices ascending by value (code units), rows of one value ordered by `rest`, rows equal in value
-   * and by `rest` listed once.
-   */
-  private orderedRows(rest: (a: number, b: number) => number): number[] {
-    const textRuns = this.textRuns();
-    const ip = this.ipOrder();
-    const out: number[] = [];
-    const emit = (run: number[]): void => {
-      if (run.length > 1) run.sort(rest);
-      let prev = -1;
-      for (const i of run) {
-        if (prev < 0 || rest(prev, i) !== 0) out.push(i);
-        prev = i;
-      }
-    };
-    /** The end of the run of equal IPv4 values that starts at position `k`. */
-    const runEnd = (k: number): number => {
-      let e = k + 1;
-      while (e < ip.rows.length && ip.keys[e] === ip.keys[k]) e++;
-      return e;
-    };
-    /** Emits the IPv4 rows at positions `[k, to)`, run by run (a single row needs no sorting). */
-    const emitIp = (from: number, to: number): void => {
-      for (let k = from; k < to;) {
-        const e = runEnd(k);
-        if (e === k + 1) out.push(ip.rows[k] ?? 0);
-        else emit(Array.from(ip.rows.subarray(k, e)));
-        k = e;
-      }
-    };
-    // Merge the text runs into the IPv4 order; an IPv4 value's text is made only where it is compared.
-    let k = 0;
-    for (const run of textRuns) {
-      const value = this.valueAt(run[0] ?? 0);
-      let lo = k;
-      let hi = ip.rows.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compareCodeUnits(this.valueAt(ip.rows[mid] ?? 0), value) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      emitIp(k, lo);
-      k = lo;
-      // The same text listed once as text and once as numbers: one run.
-      if (k < ip.rows.length && this.valueAt(ip.rows[k] ?? 0) === value) {
-        const e = runEnd(k);
-        emit([...run, ...ip.rows.subarray(k, e)]);
-        k = e;
-      } else emit(run);
-    }
-    emitIp(k, ip.rows.length);
-    return out;
+  /** Orders two rows of one value by source name, reason and detail (0: an exact duplicate). */
+  private canonicalTieBreak(sets: SourceSets): (a: number, b: number) => number {
+    return (a, b) =>
+      compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
+      compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
+      compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? '');
   }
 
-  /** Text rows grouped by equal value, ascending. */
-  private textRuns(): number[][] {
-    const rows: number[] = [];
-    const values: string[] = [];
-    this.text.forEach((t, i) => {
-      if (t !== undefined) {
-        rows.push(i);
-        values.push(t);
-      }
-    });
-    const { order, tied } = sortStringsTied(values);
-    const runs: number[][] = [];
-    for (let k = 0; k < order.length; k++) {
-      const i = rows[order[k] ?? 0] ?? 0;
-      const last = runs[runs.length - 1];
-      // `tied` 0: the sort's keys already told the neighbours apart, no string comparison needed.
-      if (last !== undefined && tied[k] === 1 && values[order[k] ?? 0] === values[order[k - 1] ?? 0])
-        last.push(i);
-      else runs.push([i]);
-    }
-    return runs;
-  }
-
-  /**
-   * IPv4 rows ascending by text (sorted as numbers, see `ipv4TextKey`), with their keys: rows of
-   * one value are neighbours with equal keys.
-   */
-  private ipOrder(): { rows: Int32Array; keys: Float64Array } {
-    let n = 0;
-    for (let i = 0; i < this.ipStart.length; i++) if ((this.ipStart[i] ?? -1) >= 0) n++;
-    const rows = new Int32Array(n);
-    const keys = new Float64Array(n);
-    for (let i = 0, k = 0; i < this.ipStart.length; i++) {
-      const start = this.ipStart[i] ?? -1;
-      if (start < 0) continue;
-      rows[k] = i;
-      keys[k++] = ipv4TextKey(start, this.ipPrefix[i] ?? 32);
-    }
-    const order = sortByKey(keys);
-    const sortedRows = new Int32Array(n);
-    const sortedKeys = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const at = order[k] ?? 0;
-      sortedRows[k] = rows[at] ?? 0;
-      sortedKeys[k] = keys[at] ?? 0;
-    }
-    return { rows: sortedRows, keys: sortedKeys };
+  /** The text of text row `i`; undefined for an IPv4 row. */
+  textAt(i: number): string | undefined {
+    return this.text[i];
   }
 }
 
 /** A flat copy of `s` that references no other string (V8 keeps substrings as views of their parent). */
 function detach(s: string | undefined): string | undefined {
   return s === undefined || s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
-}
-
-/** Fits in the low word of a sort key beside the 6-bit prefix rank. */
-const MAX_NATIVE_ROWS = 1 << 26;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * Positions `0..n-1` ascending by `keys` (38-bit `ipv4TextKey`s). Natively sorted 64-bit words —
- * the 32-bit octet part above, the prefix rank and the position below — written through a
- * `Uint32Array` view, so no BigInt is made; a comparator sort only beyond 2^26 rows.
- */
-function sortByKey(keys: Float64Array): Uint32Array {
-  const n = keys.length;
-  if (n >= MAX_NATIVE_ROWS || !LITTLE_ENDIAN) {
-    return Uint32Array.from({ length: n }, (_, k) => k).sort(
-      (a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b,
-    );
-  }
-  const words = new BigUint64Array(n);
-  const halves = new Uint32Array(words.buffer);
-  for (let k = 0; k < n; k++) {
-    const key = keys[k] ?? 0;
-    const quad = Math.floor(key / 64);
-    halves[2 * k] = (key - quad * 64) * MAX_NATIVE_ROWS + k;
-    halves[2 * k + 1] = quad;
-  }
-  words.sort();
-  const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[k] = (halves[2 * k] ?? 0) % MAX_NATIVE_ROWS;
-  return order;
-}
-
-/** Rank of each number 0–255 among their decimal strings in code-unit order ("0" < "1" < "10" < …). */
-const OCTET_RANK = rankOfDecimalStrings(256);
-/** The same for prefix lengths 0–31 (32 is written without a prefix). */
-const PREFIX_RANK = rankOfDecimalStrings(32);
-
-function rankOfDecimalStrings(n: number): Uint16Array {
-  const byText = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-    compareCodeUnits(String(a), String(b)),
-  );
-  const rank = new Uint16Array(n);
-  byText.forEach((v, r) => (rank[v] = r));
-  return rank;
-}
-
-/**
- * A number ordered like the text of `start/prefix` (`1.2.3.4`, `10.0.0.0/8`) in code units: the
- * octets' string ranks, then no prefix before any prefix, prefixes by their string rank. Exact
- * because `.`, `/` and the end of the text all sort before every digit, so the texts compare octet
- * string by octet string.
- */
-export function ipv4TextKey(start: number, prefix: number): number {
-  const quad =
-    (OCTET_RANK[start >>> 24] ?? 0) * 16777216 +
-    (OCTET_RANK[(start >>> 16) & 255] ?? 0) * 65536 +
-    (OCTET_RANK[(start >>> 8) & 255] ?? 0) * 256 +
-    (OCTET_RANK[start & 255] ?? 0);
-  return quad * 64 + (prefix === 32 ? 0 : 1 + (PREFIX_RANK[prefix] ?? 0));
 }

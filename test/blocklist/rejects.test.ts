@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SourceSets } from '../../src/blocklist/aggregate/provenance.js';
-import { ipv4TextKey, RejectLog } from '../../src/blocklist/rejects.js';
+import { ipv4TextKey } from '../../src/blocklist/engine/ipv4-text-order.js';
+import { RejectLog } from '../../src/blocklist/rejects.js';
 import { formatIPv4 } from '../../src/indicators/ip.js';
 
 const text = (start: number, prefix: number): string =>
@@ -10,7 +11,7 @@ const text = (start: number, prefix: number): string =>
 /** Networks whose texts share prefixes (`1.2.3.4` / `1.2.3.40` / `1.2.3.4/30` / `10.…`). */
 const network = fc
   .tuple(
-    fc.array(fc.constantFrom(0, 1, 2, 4, 10, 12, 40, 100, 200, 255), { minLength: 4, maxLength: 4 }),
+    fc.array(fc.constantFrom(0, 1, 2, 4, 9, 10, 12, 40, 99, 100, 200, 255), { minLength: 4, maxLength: 4 }),
     fc.constantFrom(32, 32, 30, 8, 16, 3, 0),
   )
   .map(([o, p]) => {
@@ -36,7 +37,18 @@ describe('RejectLog', () => {
       fc.oneof(
         network.map((n) => ({ ip: n })),
         fc
-          .constantFrom('evil.com', '1.2.3.4', '10.0.0.0/8', '1.2.3.40x', '0bad', 'zzz', '')
+          .constantFrom(
+            'evil.com',
+            '1.2.3.4',
+            '10.0.0.0/8',
+            '1.2.3.40x',
+            '0bad',
+            '9x',
+            '9',
+            '255.0',
+            'zzz',
+            '',
+          )
           .map((t) => ({ t })),
       ),
       fc.constantFrom('feed-a', 'feed-b'),
@@ -148,7 +160,7 @@ describe('RejectLog bound (issue 14: millions of distinct junk tokens)', () => {
     for (let i = 0; i < 300; i++)
       log.add(`junk${String(i).padStart(3, '0')}`, i % 3 === 0 ? b : a, 'invalid', `d${i}`);
     for (let i = 0; i < 40; i++) log.addIPv4(0x0a000000 + i, 32, a, 'guarded', 'private');
-    log.summarise();
+    log.summarise(sets);
     const rows = log
       .canonicalOrder(sets)
       .map((i) => [log.valueAt(i), sets.sourceName(log.set[i] ?? 0), log.reasonAt(i)]);
@@ -163,6 +175,50 @@ describe('RejectLog bound (issue 14: millions of distinct junk tokens)', () => {
     expect(log.total).toBe(340);
     expect(log.countByReason()).toMatchObject({ invalid: 300, guarded: 40 });
     expect(log.omittedCount).toBe(290);
+  });
+
+  it('property: folding along the way with a bound lists the same first values as one late fold', () => {
+    const row = fc.tuple(
+      fc.oneof(
+        network.map((n) => ({ ip: n })),
+        fc
+          .constantFrom('evil.com', '1.2.3.4', '10.0.0.0/8', '(x', '2bad', '9x', '9', 'zzz')
+          .map((t) => ({ t })),
+      ),
+      fc.constantFrom('feed-a', 'feed-b'),
+      fc.constantFrom<'guarded' | 'invalid'>('guarded', 'invalid'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 60 }),
+        (rows, every, maxRows) => {
+          const sets = new SourceSets();
+          const unbounded = new RejectLog();
+          const bounded = new RejectLog({ compactAt: every, maxRows });
+          for (const [value, source, reason] of rows)
+            for (const log of [unbounded, bounded]) {
+              if ('ip' in value) log.addIPv4(value.ip[0], value.ip[1], sets.source(source), reason);
+              else log.add(value.t, sets.source(source), reason);
+            }
+          bounded.summarise(sets);
+          const all = unbounded.canonicalOrder(sets).map((i) => unbounded.valueAt(i));
+          const listed = bounded
+            .canonicalOrder(sets)
+            .filter((i) => !/^\(\d+ more\)$/.test(bounded.valueAt(i)))
+            .map((i) => bounded.valueAt(i));
+          expect(listed).toEqual(all.slice(0, maxRows));
+          // Past the bound a value is counted on arrival, without being held: a repeat of one is
+          // counted again (holding them to fold repeats is what the bound avoids).
+          expect(bounded.omittedCount).toBeGreaterThanOrEqual(Math.max(0, all.length - maxRows));
+          expect(bounded.omittedCount).toBeLessThanOrEqual(rows.length - listed.length);
+          expect(bounded.total).toBe(rows.length);
+          expect(bounded.countByReason()).toEqual(unbounded.countByReason());
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('folds a repeated line on arrival: one row, every repeat counted', () => {
