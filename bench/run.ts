@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one after the other (never part of `npm test`).
  */
 import { benchCompile } from './compile.js';
+import { benchFleet } from './fleet.js';
 import { benchMemory } from './memory.js';
 import { benchMikrotikPush } from './mikrotik-push.js';
 import { benchPfsensePush } from './pfsense-push.js';
@@ -16,3 +17,5 @@ console.log('\npfSense push');
 await benchPfsensePush();
 console.log('\nSophos push');
 await benchSophosPush();
+console.log('\nFleet: one advisory to many firewalls');
+await benchFleet();

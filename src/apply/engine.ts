@@ -2,98 +2,36 @@ import 'reflect-metadata';
 /**
  * The engine: for each selected target, read → plan → (apply → verify), isolated per target, with bounded
  * concurrency, per-target locks for writing modes, a guard check before any write, and a journal record.
- * One failing firewall never stops the others.
+ * One failing firewall never stops the others. Planning and the read-back live in target-plan.ts, the
+ * journal records in run-journal.ts, the request and outcome types in run-types.ts.
  */
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { inject, injectable } from 'tsyringe';
-import type { Blocklist } from '../blocklist/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import { redactSecrets } from '../config/secrets.js';
-import { effectivePolicy } from '../config/targets.js';
 import { TOKENS, type Clock } from '../container.js';
-import { IocwallError, SafetyError, StalePlanError } from '../errors.js';
+import { SafetyError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { buildDesiredState } from '../plan/desired.js';
 import { ownershipMarker } from '../vendors/ownership.js';
-import { buildPlan, observedDigest } from '../plan/planner.js';
-import type { PlanFile, TargetPlan } from '../plan/types.js';
 import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
-import type { Change, FirewallAdapter, ObservedState } from '../vendors/types.js';
-import { assertDesiredAllowed, assertNothingGuarded, type GuardCheck } from './guard-check.js';
-import { appendJournal, settleIntents, type JournalRecord } from './journal.js';
+import type { Change } from '../vendors/types.js';
+import { assertNothingGuarded } from './guard-check.js';
 import { connectTarget } from './connect.js';
 import { withTargetLock } from './lock.js';
-import { recheckSavedPlan } from './saved-plan.js';
 import { runWithProgress } from './progress.js';
+import { RunJournal, errorMessage } from './run-journal.js';
+import type { ObservedTarget, RunReport, RunRequest, TargetOutcome, TargetStatus } from './run-types.js';
+import { planForTarget, verifyApplied } from './target-plan.js';
 
-/** What a run does with each target. */
-export type RunMode = 'plan' | 'audit' | 'sync' | 'apply';
-
-/** How one target ended. */
-export type TargetStatus = 'in-sync' | 'drift' | 'changes' | 'applied' | 'refused' | 'error';
-
-/** One target's result. */
-export interface TargetOutcome {
-  target: string;
-  tenant: string;
-  vendor: string;
-  status: TargetStatus;
-  plan?: TargetPlan;
-  error?: string;
-}
-
-/** A run request. */
-export interface RunRequest {
-  mode: RunMode;
-  /** The command name written to the journal (sync, apply, push). */
-  command: string;
-  loaded: LoadedConfig;
-  targets: TargetConfig[];
-  /** The blocklist to enforce on a target (plan, audit, sync): compiled entries plus pushed ones. */
-  blocklistFor?: (target: TargetConfig) => Pick<Blocklist, 'entries' | 'digest'>;
-  /** The saved plan to apply (apply). */
-  planFile?: PlanFile;
-  force: boolean;
-  /** `--break-lock`: take a target's lock even from a run that still holds it (see apply/lock.ts). */
-  breakLock?: boolean;
-  guard: GuardCheck;
-  /** Show a live task list (TTY). */
-  tty: boolean;
-}
-
-/** What `observe` found on one target. */
-export interface ObservedTarget {
-  target: string;
-  observed?: ObservedState;
-  error?: string;
-}
-
-/** A whole run. */
-export interface RunReport {
-  runId: string;
-  outcomes: TargetOutcome[];
-}
-
-function errorMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return redactSecrets(text.split('\n')[0] ?? text);
-}
-
-function changeRecord(changes: readonly Change[]): Pick<JournalRecord, 'added' | 'removed' | 'rules'> {
-  const added: Record<string, string[]> = {};
-  const removed: Record<string, string[]> = {};
-  const rules: string[] = [];
-  for (const c of changes) {
-    if (c.kind === 'set') {
-      if (c.add.length > 0) added[c.name] = c.add;
-      if (c.remove.length > 0) removed[c.name] = c.remove;
-    } else if (c.kind === 'rule') rules.push(`${c.op} ${c.name}`);
-    else rules.push(`apply (${c.reason})`);
-  }
-  return { added, removed, rules };
-}
+export type {
+  ObservedTarget,
+  RunMode,
+  RunReport,
+  RunRequest,
+  TargetOutcome,
+  TargetStatus,
+} from './run-types.js';
 
 /** Runs plan/audit/sync/apply over targets. */
 @injectable()
@@ -106,11 +44,11 @@ export class Engine {
 
   /** Processes every target; never throws for a target's failure (see each outcome). */
   async run(request: RunRequest): Promise<RunReport> {
-    const runId = randomUUID();
+    const journal = new RunJournal(request, randomUUID(), this.clock, this.log);
     const outcomes = await runWithProgress(
       request.targets,
       (t) => t.name,
-      (t) => this.runTarget(request, runId, t),
+      (t) => this.runTarget(request, journal, t),
       {
         concurrency: request.loaded.config.concurrency,
         tty: request.tty,
@@ -118,7 +56,7 @@ export class Engine {
         title: request.mode,
       },
     );
-    return { runId, outcomes };
+    return { runId: journal.runId, outcomes };
   }
 
   /**
@@ -149,13 +87,17 @@ export class Engine {
     );
   }
 
-  private async runTarget(request: RunRequest, runId: string, target: TargetConfig): Promise<TargetOutcome> {
+  private async runTarget(
+    request: RunRequest,
+    journal: RunJournal,
+    target: TargetConfig,
+  ): Promise<TargetOutcome> {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const writing = request.mode === 'sync' || request.mode === 'apply';
     // Set once the first change is about to be sent: a failure after it may have reached the device.
     const sent: { changes?: readonly Change[] } = {};
     try {
-      const work = () => this.processTarget(request, runId, target, sent);
+      const work = () => this.processTarget(request, journal, target, sent);
       if (!writing) return await work();
       return await withTargetLock(request.loaded.stateDir, target.name, work, {
         breakLock: request.breakLock === true,
@@ -174,7 +116,7 @@ export class Engine {
       );
       if (writing) {
         const result = status === 'refused' ? 'refused' : 'failed';
-        this.journal(request, runId, target, result, sent.changes ?? [], message, sent.changes !== undefined);
+        journal.record(target, result, sent.changes ?? [], message, sent.changes !== undefined);
       }
       return { ...base, status, error: message };
     }
@@ -182,7 +124,7 @@ export class Engine {
 
   private async processTarget(
     request: RunRequest,
-    runId: string,
+    journal: RunJournal,
     target: TargetConfig,
     sent: { changes?: readonly Change[] },
   ): Promise<TargetOutcome> {
@@ -193,8 +135,8 @@ export class Engine {
     const adapter = adapterFactoryFor(this.registry, target.vendor)(connection, marker);
     try {
       const observed = await adapter.read();
-      if (!readOnly) this.settleIntents(request, runId, target, observed);
-      const plan = this.planFor(request, target, observed);
+      if (!readOnly) journal.settleIntents(target, observed);
+      const plan = planForTarget(request, target, observed);
       if (request.mode === 'audit')
         return { ...base, status: plan.drift.length > 0 ? 'drift' : 'in-sync', plan };
       if (request.mode === 'plan') {
@@ -206,16 +148,16 @@ export class Engine {
         return { ...base, status, plan, ...(plan.refusal ? { error: plan.refusal } : {}) };
       }
       if (plan.refusal) {
-        this.journal(request, runId, target, 'refused', [], plan.refusal);
+        journal.record(target, 'refused', [], plan.refusal);
         return { ...base, status: 'refused', plan, error: plan.refusal };
       }
       if (plan.changes.length === 0) {
-        this.journal(request, runId, target, 'no-change', []);
+        journal.record(target, 'no-change', []);
         return { ...base, status: 'in-sync', plan };
       }
       assertNothingGuarded(target.name, plan.changes, request.guard);
       // Journalled before the first write (and not swallowed): a run killed mid-apply leaves this record.
-      this.journal(request, runId, target, 'intent', plan.changes, undefined, false, true);
+      journal.record(target, 'intent', plan.changes, undefined, false, true);
       sent.changes = plan.changes;
       const result = await adapter.apply(plan.changes, plan.desired);
       this.log.info(
@@ -223,8 +165,8 @@ export class Engine {
         'applied plan',
       );
       for (const warning of result.warnings) this.log.warn({ target: target.name, warning }, 'apply warning');
-      await this.verify(target, adapter, plan);
-      this.journal(request, runId, target, 'applied', plan.changes);
+      await verifyApplied(target, adapter, plan);
+      journal.record(target, 'applied', plan.changes);
       return {
         ...base,
         status: 'applied',
@@ -232,118 +174,6 @@ export class Engine {
       };
     } finally {
       await adapter.close();
-    }
-  }
-
-  /** Computes (or, for apply, re-checks) the plan from what was read. */
-  private planFor(request: RunRequest, target: TargetConfig, observed: ObservedState): TargetPlan {
-    const policy = effectivePolicy(request.loaded, target);
-    if (!request.blocklistFor) throw new IocwallError('no blocklist to plan against');
-    const desired = buildDesiredState(
-      request.blocklistFor(target),
-      target,
-      policy,
-      request.loaded.config.instanceId,
-    );
-    const options = {
-      tenant: target.tenant,
-      endpoint: target.endpoint,
-      thresholds: policy.thresholds,
-      force: request.force,
-    };
-    if (request.mode === 'apply') {
-      const saved = this.savedPlanFor(request, target);
-      if (observedDigest(observed) !== saved.observedDigest) {
-        throw new StalePlanError(`target ${target.name} changed since the plan was made: make a new plan`);
-      }
-      // The file's checksum is no signature: recompute its effect against this read and today's blocklist.
-      assertDesiredAllowed(target.name, saved.desired, request.guard);
-      return recheckSavedPlan({ saved, observed, current: desired, options });
-    }
-    return buildPlan(desired, observed, options);
-  }
-
-  /** The saved plan's entry for `target`, bound to the target's vendor, endpoint and config instance. */
-  private savedPlanFor(request: RunRequest, target: TargetConfig): TargetPlan {
-    const saved = request.planFile?.targets.find((p) => p.target === target.name);
-    if (!saved) throw new IocwallError(`the plan has no entry for target ${target.name}`);
-    const instanceId = request.loaded.config.instanceId;
-    if (
-      saved.endpoint !== target.endpoint ||
-      saved.vendor !== target.vendor ||
-      request.planFile?.instanceId !== instanceId
-    ) {
-      throw new StalePlanError(
-        `the plan for ${target.name} was made for ${saved.vendor} at ${saved.endpoint} (instance ${request.planFile?.instanceId ?? '?'}), not ${target.vendor} at ${target.endpoint} (instance ${instanceId})`,
-      );
-    }
-    return saved;
-  }
-
-  /** Read-back after apply: the device must now match the desired state. */
-  private async verify(target: TargetConfig, adapter: FirewallAdapter, plan: TargetPlan): Promise<void> {
-    const after = await adapter.read();
-    const check = buildPlan(plan.desired, after, {
-      tenant: target.tenant,
-      endpoint: target.endpoint,
-      thresholds: { maxRemovePercent: 100, minEntries: 0 },
-      force: true,
-    });
-    if (check.changes.length > 0) {
-      const kinds = [...new Set(check.drift.map((d) => d.kind))].join(', ');
-      throw new IocwallError(
-        `verification failed on ${target.name}: ${check.changes.length} changes still pending after apply (${kinds})`,
-      );
-    }
-  }
-
-  /** Journals what an unfinished earlier run really left on the device (see journal.ts). */
-  private settleIntents(
-    request: RunRequest,
-    runId: string,
-    target: TargetConfig,
-    observed: ObservedState,
-  ): void {
-    const settled = settleIntents(request.loaded.stateDir, target.name, observed, {
-      runId,
-      command: request.command,
-    });
-    for (const unfinishedRun of settled)
-      this.log.warn(
-        { target: target.name, unfinishedRun },
-        'journal reconciled with the device after an unfinished run',
-      );
-  }
-
-  private journal(
-    request: RunRequest,
-    runId: string,
-    target: TargetConfig,
-    result: JournalRecord['result'],
-    changes: readonly Change[],
-    error?: string,
-    unconfirmed = false,
-    mustWrite = false,
-  ): void {
-    try {
-      appendJournal(request.loaded.stateDir, {
-        ts: this.clock.now().toISOString(),
-        runId,
-        command: request.command,
-        target: target.name,
-        tenant: target.tenant,
-        vendor: target.vendor,
-        blocklistDigest: request.blocklistFor?.(target).digest ?? request.planFile?.blocklistDigest ?? '',
-        result,
-        ...changeRecord(changes),
-        ...(unconfirmed ? { unconfirmed } : {}),
-        ...(error ? { error } : {}),
-      });
-    } catch (err) {
-      // Nothing may be sent that the journal does not hold; after a change, a journal that cannot be
-      // written is reported loudly but does not undo what was done.
-      if (mustWrite) throw err;
-      this.log.error({ target: target.name, err: errorMessage(err) }, 'cannot write journal');
     }
   }
 }

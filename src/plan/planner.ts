@@ -1,17 +1,11 @@
 /**
  * The planner: a pure function of (desired, observed, options) → TargetPlan. No I/O, no clock.
- * Everything iocwall decides about a device is decided here, and tested here.
+ * Everything iocwall decides about a device is decided here, and tested here (the comparison of one set
+ * or rule is in plan-objects.ts).
  */
-import type {
-  Change,
-  DesiredRule,
-  DesiredSet,
-  DesiredState,
-  ObservedRule,
-  ObservedSet,
-  ObservedState,
-} from '../vendors/types.js';
+import type { Change, DesiredSet, DesiredState, ObservedState } from '../vendors/types.js';
 import { sha256Of } from './digest.js';
+import { planRule, planSet, ruleStub } from './plan-objects.js';
 import type { DriftFinding, TargetPlan } from './types.js';
 import { checkThresholds, type Thresholds } from './thresholds.js';
 
@@ -33,11 +27,6 @@ export function observedDigest(observed: ObservedState): string {
     foreign: observed.foreign,
     pendingApply: observed.pendingApply,
   });
-}
-
-/** Sorted set difference a \ b of two sorted-or-not string arrays. */
-function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
-  return a.filter((v) => !b.has(v)).sort();
 }
 
 /** Trims the desired state to what the device can express, with warnings and a capacity refusal. */
@@ -81,141 +70,6 @@ function fitToCapabilities(
           .join('; ') + (caps.limitReason === undefined ? '' : ` (${caps.limitReason})`)
       : null;
   return { desired: { ...desired, sets, rules }, warnings, refusal };
-}
-
-function planSet(
-  set: DesiredSet,
-  found: ObservedSet | undefined,
-  implicitSets: boolean,
-  drift: DriftFinding[],
-  changes: Change[],
-): void {
-  if (!found && implicitSets && set.entries.length === 0) return; // an empty list is an absent list
-  if (!found) {
-    for (const value of set.entries)
-      drift.push({ kind: 'missing-entry', object: set.name, value, detail: 'set does not exist' });
-    changes.push({
-      kind: 'set',
-      op: 'create',
-      setId: set.id,
-      name: set.name,
-      family: set.family,
-      add: [...set.entries],
-      remove: [],
-      entries: [...set.entries],
-    });
-    return;
-  }
-  const have = new Set(found.entries);
-  const want = new Set(set.entries);
-  const add = difference(set.entries, have);
-  const remove = difference(found.entries, want);
-  for (const value of add)
-    drift.push({
-      kind: 'missing-entry',
-      object: set.name,
-      value,
-      detail: 'in the blocklist, not on the device',
-    });
-  for (const value of remove)
-    drift.push({
-      kind: 'extra-entry',
-      object: set.name,
-      value,
-      detail: 'on the device, not in the blocklist',
-    });
-  if (add.length > 0 || remove.length > 0) {
-    changes.push({
-      kind: 'set',
-      op: 'update',
-      setId: set.id,
-      name: set.name,
-      family: set.family,
-      add,
-      remove,
-      entries: [...set.entries],
-    });
-  }
-  if (found.runtimeEntries) {
-    const running = new Set(found.runtimeEntries);
-    const notRunning = found.entries.filter((v) => !running.has(v)).length;
-    const staleRunning = found.runtimeEntries.filter((v) => !have.has(v)).length;
-    if (notRunning > 0 || staleRunning > 0) {
-      drift.push({
-        kind: 'not-applied',
-        object: set.name,
-        value: null,
-        detail: `running state differs from configuration (${notRunning} saved but not active, ${staleRunning} active but not saved)`,
-      });
-    }
-  }
-}
-
-function planRule(
-  rule: DesiredRule,
-  found: ObservedRule | undefined,
-  setName: string,
-  drift: DriftFinding[],
-  changes: Change[],
-): void {
-  if (!found) {
-    drift.push({
-      kind: 'rule-missing',
-      object: rule.name,
-      value: null,
-      detail: `no ${rule.action} rule for ${setName}`,
-    });
-    changes.push({
-      kind: 'rule',
-      op: 'create',
-      ruleId: rule.id,
-      name: rule.name,
-      rule,
-      reasons: ['missing'],
-    });
-    return;
-  }
-  const reasons: string[] = [];
-  if (!found.enabled) {
-    drift.push({ kind: 'rule-disabled', object: rule.name, value: null, detail: 'rule is disabled' });
-    reasons.push('disabled');
-  }
-  if (found.action !== rule.action) {
-    drift.push({
-      kind: 'rule-changed',
-      object: rule.name,
-      value: found.action,
-      detail: `action is ${found.action}, want ${rule.action}`,
-    });
-    reasons.push('action');
-  }
-  if (found.references !== setName) {
-    drift.push({
-      kind: 'rule-changed',
-      object: rule.name,
-      value: found.references,
-      detail: `rule references ${found.references}, want ${setName}`,
-    });
-    reasons.push('references');
-  }
-  if (reasons.length > 0)
-    changes.push({ kind: 'rule', op: 'update', ruleId: rule.id, name: rule.name, rule, reasons });
-  if (!found.positionOk) {
-    drift.push({
-      kind: 'rule-order',
-      object: rule.name,
-      value: null,
-      detail: found.positionProblem ?? 'rule is not above the allow rules',
-    });
-    changes.push({ kind: 'rule', op: 'move', ruleId: rule.id, name: rule.name, rule, reasons: ['order'] });
-  }
-}
-
-/** The rule as planned for deletion (what the adapter needs to find and remove it). */
-function ruleStub(rule: ObservedRule): DesiredRule {
-  const family = rule.id === 'egress-ipv6' ? 'ipv6' : 'ipv4';
-  const action = rule.action === 'reject' ? 'reject' : 'drop';
-  return { id: rule.id, name: rule.name, setId: family, family, action, placement: 'top' };
 }
 
 /**

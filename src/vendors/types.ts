@@ -20,22 +20,22 @@
  * before the sets they reference). An adapter runs them in the order given and never re-orders them; it
  * may batch consecutive changes into fewer device calls when that keeps the order's effect.
  *
- * A vendor is one folder exporting one `VendorModule` (below) plus one line in `vendors/index.ts`.
+ * A vendor is one folder exporting one `VendorModule` (below) plus one line in `vendors/index.ts`. The
+ * lab's side of the module (`LabEntry`, the device handle, hand edits) is in lab-types.ts, the ids in
+ * ids.ts; both are re-exported here, so `types.ts` stays the one import of the seam.
  */
 import type { z } from 'zod';
+import type { RuleId, SetFamily, SetId, VendorId } from './ids.js';
+import type { LabEntry } from './lab-types.js';
 
-/** Vendor ids, as in the config file and the lab. */
-export const VENDOR_IDS = ['opnsense', 'mikrotik', 'pfsense', 'sophos'] as const;
-/** A vendor id. */
-export type VendorId = (typeof VENDOR_IDS)[number];
-
-/** Which kind of values a managed set holds. */
-export type SetFamily = 'ipv4' | 'ipv6' | 'domain';
-
-/** Stable logical ids of the sets and rules iocwall manages on a target. */
-export type SetId = 'ipv4' | 'ipv6' | 'dns';
-/** Logical ids of the managed rules (one egress rule per address family). */
-export type RuleId = 'egress-ipv4' | 'egress-ipv6';
+export { VENDOR_IDS, type RuleId, type SetFamily, type SetId, type VendorId } from './ids.js';
+export type {
+  AdminHandEdits,
+  FirmwareRange,
+  LabDeviceHandle,
+  LabEntry,
+  LabStartOptions,
+} from './lab-types.js';
 
 /** What a device can express; the planner refuses what it cannot hold before any write. */
 export interface Capabilities {
@@ -223,92 +223,6 @@ export interface CredentialField {
   name: string;
   required: boolean;
   description: string;
-}
-
-/** One range of releases a simulator plays with one behaviour (`iocwall lab --list-firmware`). */
-export interface FirmwareRange {
-  /** The releases, as a user writes them: `25.7.0–25.7.7`, `7.18+`, `2.8.1+pfrest-2.10.0`. */
-  releases: string;
-  /** A release in the range that `--firmware` accepts, used by the conformance suite. */
-  example: string;
-  /** What differs in this range (one line). */
-  behaviour: string;
-}
-
-/** An administrator's hand edits through the device's own API, for drift tests and the demo. */
-export interface AdminHandEdits {
-  /** Removes one value from a managed set (missing-entry drift). */
-  removeEntry(set: SetId, setName: string, value: string): Promise<void>;
-  /** Adds one value to a managed set (extra-entry drift). */
-  addEntry(set: SetId, setName: string, value: string): Promise<void>;
-  /** Disables a managed rule (rule-disabled drift). `ruleName` is `DesiredRule.name`. */
-  disableRule(rule: RuleId, ruleName: string): Promise<void>;
-  /** Deletes a managed rule (rule-missing drift). */
-  deleteRule(rule: RuleId, ruleName: string): Promise<void>;
-  /** Puts an allow rule that matches the same traffic before a managed rule (rule-order drift). */
-  allowAbove(rule: RuleId, ruleName: string): Promise<void>;
-  /** Creates an unmarked object holding one of our set names (foreign-object, exit 3). */
-  createForeignSet(set: SetId, setName: string): Promise<void>;
-  /**
-   * Adds a value to a managed set in the saved configuration without applying it (not-applied drift),
-   * where the vendor keeps configuration and running state apart. Absent where it does not.
-   */
-  saveWithoutApply?(set: SetId, setName: string, value: string): Promise<void>;
-}
-
-/** A simulated device the lab started. */
-export interface LabDeviceHandle {
-  /** The exact release it plays (normalised). */
-  firmware: string;
-  endpoint: string;
-  /** The device's resolver on loopback UDP, `127.0.0.1:PORT`. */
-  dns: string;
-  /** In the vendor's own terms; carries only the privileges the vendor's docs page lists as needed. */
-  credentials: Record<string, string>;
-  /** sha256 fingerprint of its TLS certificate (hex, colon-separated), for pinning. */
-  fingerprint?: string;
-  /**
-   * How the device stops a listed name: `resolver` answers NXDOMAIN for it (the default); `egress`
-   * resolves every name and its rules drop traffic to the addresses the name resolved to (Sophos FQDN
-   * hosts, CONTRACT.md `lab`).
-   */
-  nameBlocking?: 'resolver' | 'egress';
-  /** For `egress` devices: whether the device's rules drop LAN traffic to this address now. */
-  dropsTrafficTo?(address: string): boolean;
-  /** Hand edits through the API with the device's administrator account (not iocwall's). */
-  admin: AdminHandEdits;
-  /**
-   * Fault knob (chaos runs, tests): answer this many more requests/commands, then drop the connection
-   * of the next one before handling it (one-shot). Armed before an apply, it cuts the apply mid-way.
-   */
-  dropConnectionAfter(requests: number): void;
-  /** Write requests the device has received since it started (a read-only run must send none). */
-  writeCount(): number;
-  /** The vendor's simulator object, for that vendor's own tests (opaque to everything else). */
-  simulator?: unknown;
-  /** Upgrades the running device to a later release, running that release's migrations. */
-  upgrade?(firmware: string): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** How the lab starts one vendor's simulator. */
-export interface LabEntry {
-  /** The release a lab starts when `--firmware` names none. */
-  defaultFirmware: string;
-  /** The ranges the simulator plays, in release order. */
-  firmware: readonly FirmwareRange[];
-  /** Normalises a release string, or throws `ConfigError` naming the ranges when it is not played. */
-  parseFirmware(release: string): string;
-  start(options: LabStartOptions): Promise<LabDeviceHandle>;
-}
-
-/** Options of `LabEntry.start`. */
-export interface LabStartOptions {
-  firmware: string;
-  /** A fresh random secret, registered for redaction. */
-  secret: () => string;
-  /** Extra latency per request/command (benchmarks, demos); the release's own costs still apply. */
-  latencyMs?: number;
 }
 
 /** Everything iocwall knows about one vendor. A vendor is its folder plus one line in `index.ts`. */

@@ -2,7 +2,6 @@
  * The MikroTik lab entry: which RouterOS releases the simulator plays, how it starts, its resolver
  * answering from `/ip/dns/static`, and an administrator's hand edits through the binary API.
  */
-import { startDnsResponder } from '../simkit/dns-responder.js';
 import type { AdminHandEdits, LabDeviceHandle, LabEntry } from '../types.js';
 import { connectRouterOs, type RouterOsClient } from './client.js';
 import { MIKROTIK_FIRMWARE, parseRelease } from './releases.js';
@@ -108,10 +107,12 @@ export const mikrotikLab: LabEntry = {
     const adminPassword = secret();
     const release = parseRelease(firmware);
     // Loaded on start only: loading a config must not load the simulators.
-    const [{ MikrotikSimulator, FULL_POLICIES }, { resolveStatic }] = await Promise.all([
-      import('./simulator/simulator.js'),
-      import('./simulator/dns.js'),
-    ]);
+    const [{ MikrotikSimulator, FULL_POLICIES }, { resolveStatic }, { startDnsResponder }] =
+      await Promise.all([
+        import('./simulator/simulator.js'),
+        import('./simulator/dns.js'),
+        import('../simkit/dns-responder.js'),
+      ]);
     const sim = new MikrotikSimulator({
       firmware: release.firmware,
       username: 'iocwall',

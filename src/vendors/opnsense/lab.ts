@@ -8,7 +8,6 @@
  */
 import https from 'node:https';
 import axios from 'axios';
-import { plainAnswer, startDnsResponder } from '../simkit/dns-responder.js';
 import type { LabEntry, LabDeviceHandle } from '../types.js';
 import { isOpnsenseMutating } from './client.js';
 import { OPNSENSE_FIRMWARE, opnsenseRelease } from './firmware.js';
@@ -25,7 +24,9 @@ export const opnsenseLab: LabEntry = {
     const iocwall = { key: secret(), secret: secret() };
     const admin = { key: secret(), secret: secret() };
     // Loaded on start only: loading a config must not load the simulators.
-    const { OpnsenseSimulator, IOCWALL_PRIVILEGES } = await import('./simulator/index.js');
+    const [{ OpnsenseSimulator, IOCWALL_PRIVILEGES }, { plainAnswer, startDnsResponder }] = await Promise.all(
+      [import('./simulator/index.js'), import('../simkit/dns-responder.js')],
+    );
     const sim = new OpnsenseSimulator({
       key: admin.key,
       secret: admin.secret,

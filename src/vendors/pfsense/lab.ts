@@ -8,7 +8,6 @@ import type { AdminHandEdits, LabDeviceHandle, LabEntry, LabStartOptions, RuleId
 import { PfsenseClient } from './client.js';
 import { PFSENSE_FIRMWARE, formatRelease, parsePfsenseFirmware } from './releases.js';
 import { aliasSchema, dnsSettingsSchema, ruleSchema } from './schema.js';
-import { IOCWALL_PRIVILEGES, PfsenseSimulator } from './simulator/server.js';
 
 const ANY = z.unknown();
 
@@ -113,6 +112,8 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
 async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
   const adminPassword = options.secret();
   const password = options.secret();
+  // Loaded on start only: loading a config (every sync) must not load the simulator and its TLS kit.
+  const { IOCWALL_PRIVILEGES, PfsenseSimulator } = await import('./simulator/server.js');
   const sim = new PfsenseSimulator({
     firmware: options.firmware,
     users: {

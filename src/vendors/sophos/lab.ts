@@ -13,7 +13,6 @@ import type {
 } from '../types.js';
 import { SophosClient } from './client.js';
 import { SFOS_RELEASES, type SfosRelease } from './simulator/releases.js';
-import { SophosSimulator } from './simulator/simulator.js';
 import type { XmlNode } from './xml.js';
 import { listOf, text } from './xml.js';
 
@@ -205,6 +204,8 @@ async function start(o: LabStartOptions): Promise<LabDeviceHandle> {
   const firmware = parseSophosFirmware(o.firmware);
   const password = o.secret();
   const adminPassword = o.secret();
+  // Loaded on start only: loading a config (every sync) must not load the simulator and its TLS kit.
+  const { SophosSimulator } = await import('./simulator/simulator.js');
   const sim = new SophosSimulator({
     release: lineOf(firmware),
     username: 'iocwall',

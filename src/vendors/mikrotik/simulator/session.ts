@@ -2,8 +2,8 @@
  * One API session of the simulated router: login, commands processed in order like a real router's single
  * API session (each answered `latencyMs` after it arrived), `.tag` echoed on every reply, `!empty` on ≥ 7.18,
  * `!trap` always followed by `!done`, `!fatal` + bare reason word before closing, `/cancel` of queued work.
+ * This file decides when a sentence runs and where its replies go; what it is answered is in answers.ts.
  */
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
   encodeSentence,
@@ -12,43 +12,10 @@ import {
   SentenceDecoder,
   type ParsedSentence,
 } from '../protocol.js';
-import type { RouterOsRelease } from '../releases.js';
-import type { SimCpu } from './cpu.js';
-import type { SimRouter } from './router.js';
-import { allowed, findUser, NOT_ENOUGH_PERMISSIONS, type SimUser } from './users.js';
-import { SimTrap, type SimReply } from './state.js';
-
-/** One command as the simulator received it (passwords redacted). */
-export interface SimLoggedCommand {
-  connection: number;
-  command: string;
-  attributes: Record<string, string>;
-  queries: string[];
-  tag?: string;
-}
-
-/** What a session needs from the simulator that owns it. */
-export interface SimSessionHost {
-  readonly router: SimRouter;
-  readonly release: RouterOsRelease;
-  readonly users: readonly SimUser[];
-  /** Runs before every command (a test's concurrent hand edit). */
-  beforeCommand(command: string, attributes: Readonly<Record<string, string>>): void;
-  readonly legacyLogin: boolean;
-  readonly latencyMs: number;
-  /**
-   * CPU time per row a `print` scans, in µs (0: instantaneous, commands answered in order). Above 0
-   * tagged commands run concurrently on the router's shared `cpu` (see cpu.ts).
-   */
-  readonly scanCostUs: number;
-  readonly cpu: SimCpu;
-  /** Appends to the command log. */
-  log(entry: SimLoggedCommand): void;
-  /** Reports commands received and not yet answered on one session (for the in-flight statistics). */
-  inFlight(n: number): void;
-  /** True when this executed command must be the last before the connection drops (one-shot). */
-  dropNow(): boolean;
-}
+import { answerCommand, SimLogin } from './answers.js';
+import type { SimSessionHost } from './session-host.js';
+import type { SimReply } from './state.js';
+import type { SimUser } from './users.js';
 
 /** A client connection to the simulated router. */
 export class SimSession {
@@ -56,7 +23,7 @@ export class SimSession {
   private readonly queue: { s: ParsedSentence; at: number }[] = [];
   private loggedIn = false;
   private user: SimUser | undefined;
-  private challenge: Buffer | undefined;
+  private readonly login = new SimLogin();
   private busy = false;
   private due = 0;
   private closed = false;
@@ -142,10 +109,19 @@ export class SimSession {
   }
 
   private effects(s: ParsedSentence): void {
-    if (s.head === '/login') this.login(s);
-    else if (!this.loggedIn) this.fatal('not logged in');
+    const reply = this.reply.bind(this);
+    if (s.head === '/login') {
+      const user = this.login.answer(s, this.host, reply);
+      if (user !== undefined) {
+        this.user = user;
+        this.loggedIn = true;
+      }
+    } else if (!this.loggedIn) this.fatal('not logged in');
     else if (s.head === '/quit') this.fatal('session terminated on request');
-    else this.command(s);
+    else {
+      const result = answerCommand(s, this.host, this.user, reply);
+      if (result !== undefined) this.lastResult = result;
+    }
   }
 
   /** The one-shot connection drop, counted in answered commands. */
@@ -196,63 +172,6 @@ export class SimSession {
         if (quit) this.fatal('session terminated on request');
         else this.afterAnswer();
       });
-  }
-
-  private login(s: ParsedSentence): void {
-    const { name, password, response } = s.attributes;
-    if (this.host.legacyLogin && response === undefined) {
-      this.challenge = randomBytes(16);
-      this.reply(s.tag, '!done', { ret: this.challenge.toString('hex') });
-      return;
-    }
-    const user = findUser(this.host.users, name, password, response, this.host.legacyLogin, this.challenge);
-    if (user === undefined) {
-      const message = this.host.legacyLogin ? 'cannot log in' : 'invalid user name or password (6)';
-      this.reply(s.tag, '!trap', { message });
-      this.reply(s.tag, '!done', {});
-      return;
-    }
-    if (!user.policies.includes('api')) {
-      // The `api` policy "grants rights to access router via API" (manual "User"). The exact refusal
-      // text on a real router is not documented; the permission trap is modelled.
-      this.reply(s.tag, '!trap', { message: NOT_ENOUGH_PERMISSIONS });
-      this.reply(s.tag, '!done', {});
-      return;
-    }
-    this.user = user;
-    this.loggedIn = true;
-    this.reply(s.tag, '!done', {});
-  }
-
-  private command(s: ParsedSentence): void {
-    let result;
-    try {
-      if (!allowed(this.user, s.head)) throw new SimTrap(NOT_ENOUGH_PERMISSIONS);
-      this.host.beforeCommand(s.head, s.attributes);
-      result = this.host.router.run(s.head, s.attributes, s.queries);
-      this.lastResult = result;
-    } catch (err) {
-      const trap = err instanceof SimTrap ? err : new SimTrap('failure: internal simulator error', 4);
-      const attrs: Record<string, string> = { message: trap.message };
-      if (trap.category !== undefined) attrs.category = String(trap.category);
-      this.reply(s.tag, '!trap', attrs);
-      if (trap.message.startsWith('no such command or directory')) {
-        this.reply(s.tag, '!trap', { message: 'no such command prefix' });
-      }
-      this.reply(s.tag, '!done', {});
-      return;
-    }
-    for (const row of result.rows) this.reply(s.tag, '!re', row);
-    const isPrint = s.head.endsWith('/print') || s.head.endsWith('/getall');
-    if (
-      this.host.release.emptyReply &&
-      isPrint &&
-      result.rows.length === 0 &&
-      Object.keys(result.done).length === 0
-    ) {
-      this.reply(s.tag, '!empty', {});
-    }
-    this.reply(s.tag, '!done', result.done);
   }
 
   /** `/cancel [=tag=N]`: queued commands with that tag (all without it) answer `interrupted`. */

@@ -10,10 +10,11 @@ import { deviceCertificate } from '../../simkit/certificate.js';
 import { parseRelease, type RouterOsRelease } from '../releases.js';
 import { SimCpu } from './cpu.js';
 import { SimRouter } from './router.js';
-import { SimSession, type SimLoggedCommand, type SimSessionHost } from './session.js';
+import { SimSession } from './session.js';
+import type { SimLoggedCommand, SimSessionHost } from './session-host.js';
 import type { SimUser } from './users.js';
 
-export type { SimLoggedCommand } from './session.js';
+export type { SimLoggedCommand } from './session-host.js';
 export type { SimUser } from './users.js';
 
 /** Every policy of the built-in `full` group (manual "User": `/user group print`). */

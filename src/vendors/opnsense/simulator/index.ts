@@ -7,18 +7,16 @@
  * State changes only through the API (and `upgrade`, as a firmware update would).
  */
 import { randomBytes } from 'node:crypto';
-import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { deviceCertificate } from '../../simkit/certificate.js';
+import { readBodyOrDrop, sendJson, sleep } from '../../simkit/http.js';
+import { startHttpsServer, type SimHttpsServer } from '../../simkit/https-server.js';
 import { opnsenseRelease } from '../firmware.js';
-import { IOCWALL_PRIVILEGES, allowed } from './acl.js';
+import { IOCWALL_PRIVILEGES } from './acl.js';
 import { aliasRoutes } from './alias.js';
 import { aliasUtilRoutes } from './alias-util.js';
 import { filterRoutes } from './filter.js';
 import { savepointRoutes } from './savepoint.js';
 import { finishRefresh } from './tables.js';
-import { basicCredentials, readBody, same } from './wire.js';
 import {
   dnsblAnswer,
   dnsblPolicyRoutes,
@@ -26,86 +24,33 @@ import {
   unboundRoutes,
   type DnsblAnswer,
 } from './unbound.js';
-import {
-  BAD_JSON,
-  FORBIDDEN,
-  NOT_FOUND,
-  UNAUTHORIZED,
-  UNEXPECTED,
-  ok,
-  toSnake,
-  type RouteTable,
-  type SimResponse,
-} from './http.js';
+import { dispatch, type SimAccounts } from './dispatch.js';
+import { UNEXPECTED, ok, type RouteTable, type SimResponse } from './http.js';
+import type {
+  OpnsenseSimulatorEndpoint,
+  OpnsenseSimulatorFaults,
+  OpnsenseSimulatorOptions,
+} from './options.js';
 import {
   DEFAULT_COSTS,
   DEFAULT_TABLE_ENTRIES,
   createState,
-  tickRollback,
   type ConfigReference,
-  type SimCosts,
   type SimState,
 } from './state.js';
 
-/** Faults to inject; each counts down and then clears. */
-export interface OpnsenseSimulatorFaults {
-  /** Answer the next N requests with HTTP 500 (generic exception body), changing nothing. */
-  failNext5xx?: number;
-  /** Let N more requests through, then reset the connection of the next one before it is handled. */
-  resetAfterCalls?: number;
-  /**
-   * Action (route key in snake_case, e.g. `firewall/filter/apply`) → status text its next call answers
-   * with, HTTP 200 `{"status":…}`, without running: what configd returns when the action fails.
-   */
-  failStatus?: Record<string, string>;
-}
+/** Largest request body accepted (a million-entry alias fits). */
+const MAX_BODY_BYTES = 128 * 1024 * 1024;
 
-/** An API user: key, secret and the privileges (acl.ts ids) its group holds. */
-export interface SimApiUser {
-  key: string;
-  secret: string;
-  privileges: readonly string[];
-}
-
-/** How the simulated device behaves. */
-export interface OpnsenseSimulatorOptions {
-  /** Release to play, e.g. `25.7.5` or `26.1.9` (firmware.ts); default `26.1.9`. */
-  version?: string;
-  /** API key (Basic user) of the administrator; random when omitted (see `credentials`). */
-  key?: string;
-  /** API secret (Basic password) of the administrator; random when omitted. */
-  secret?: string;
-  /** Listening port; 0 (default) picks a free one. */
-  port?: number;
-  /** Listening address; default 127.0.0.1. */
-  host?: string;
-  /** Delay before every answer. */
-  latencyMs?: number;
-  /** pf `table-entries` limit; default 1,000,000. */
-  tableEntriesLimit?: number;
-  faults?: OpnsenseSimulatorFaults;
-  /** Milliseconds clock for the savepoint rollback timer; default `Date.now`. */
-  clock?: () => number;
-  /** A second API user whose ACL forbids every mutating action (→ 403). */
-  readOnlyKey?: { key: string; secret: string };
-  /** Further API users with exactly the privileges listed (e.g. iocwall's least-privilege key). */
-  users?: readonly SimApiUser[];
-  /** Time costs (see `SimCosts`); defaults `DEFAULT_COSTS`. */
-  costs?: Partial<SimCosts>;
-}
+export type {
+  OpnsenseSimulatorEndpoint,
+  OpnsenseSimulatorFaults,
+  OpnsenseSimulatorOptions,
+  SimApiUser,
+} from './options.js';
 
 /** The privileges iocwall's key holds in the lab (docs/vendors/opnsense.md). */
 export { IOCWALL_PRIVILEGES };
-
-/** Where a started simulator listens and how to trust it. */
-export interface OpnsenseSimulatorEndpoint {
-  /** `https://127.0.0.1:<port>` */
-  endpoint: string;
-  /** sha256 of the certificate, colon-separated upper-case hex. */
-  fingerprint: string;
-  /** The self-signed certificate (its own CA). */
-  caPem: string;
-}
 
 /** The simulated OPNsense device. */
 export class OpnsenseSimulator {
@@ -113,8 +58,7 @@ export class OpnsenseSimulator {
   readonly requestLog: { method: string; path: string }[] = [];
   private readonly state: SimState;
   private readonly routes: RouteTable;
-  private readonly key: string;
-  private readonly secret: string;
+  private readonly accounts: SimAccounts;
   private faults: {
     failNext5xx: number;
     resetAfterCalls: number | undefined;
@@ -124,7 +68,7 @@ export class OpnsenseSimulator {
     resetAfterCalls: undefined,
     failStatus: new Map(),
   };
-  private server: https.Server | undefined;
+  private server: SimHttpsServer | undefined;
 
   /** Creates a stopped simulator. */
   constructor(private readonly options: OpnsenseSimulatorOptions = {}) {
@@ -134,8 +78,12 @@ export class OpnsenseSimulator {
       options.tableEntriesLimit ?? DEFAULT_TABLE_ENTRIES,
       { ...DEFAULT_COSTS, ...options.costs },
     );
-    this.key = options.key ?? randomBytes(30).toString('base64');
-    this.secret = options.secret ?? randomBytes(30).toString('base64');
+    this.accounts = {
+      key: options.key ?? randomBytes(30).toString('base64'),
+      secret: options.secret ?? randomBytes(30).toString('base64'),
+      readOnlyKey: options.readOnlyKey,
+      users: options.users,
+    };
     const only = (routes: RouteTable, available: (s: SimState) => boolean): RouteTable =>
       Object.fromEntries(Object.entries(routes).map(([k, r]) => [k, { ...r, available }]));
     this.routes = {
@@ -190,7 +138,7 @@ export class OpnsenseSimulator {
 
   /** The administrator's API credentials (what `iocwall lab` prints). */
   get credentials(): { key: string; secret: string } {
-    return { key: this.key, secret: this.secret };
+    return { key: this.accounts.key, secret: this.accounts.secret };
   }
 
   /** Whether the loaded (not merely configured) DNSBL blocks `name` for an `A` query. */
@@ -215,19 +163,17 @@ export class OpnsenseSimulator {
   /** Generates a self-signed certificate (SAN 127.0.0.1, localhost) and starts listening. */
   async start(): Promise<OpnsenseSimulatorEndpoint> {
     if (this.server !== undefined) throw new Error('simulator already started');
-    const cert = await deviceCertificate('OPNsense.localdomain');
-    const server = https.createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, (req, res) => {
-      void this.onRequest(req, res);
-    });
+    const server = await startHttpsServer(
+      {
+        commonName: 'OPNsense.localdomain',
+        host: this.options.host,
+        port: this.options.port,
+        keepAlive: true,
+      },
+      (req, res) => void this.onRequest(req, res),
+    );
     this.server = server;
-    const host = this.options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const endpointHost = host.includes(':') ? `[${host}]` : host;
-    return { endpoint: `https://${endpointHost}:${port}`, fingerprint: cert.fingerprint, caPem: cert.cert };
+    return { endpoint: server.endpoint, fingerprint: server.fingerprint, caPem: server.caPem };
   }
 
   /** Stops listening and drops open connections. */
@@ -235,10 +181,7 @@ export class OpnsenseSimulator {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.stop();
   }
 
   /** Handles one HTTP request end to end. */
@@ -254,93 +197,26 @@ export class OpnsenseSimulator {
       }
       this.faults.resetAfterCalls--;
     }
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
-    if (this.options.latencyMs !== undefined && this.options.latencyMs > 0) {
-      await new Promise((r) => setTimeout(r, this.options.latencyMs));
-    }
+    const raw = await readBodyOrDrop(req, MAX_BODY_BYTES);
+    if (raw === undefined) return;
+    if (this.options.latencyMs !== undefined && this.options.latencyMs > 0)
+      await sleep(this.options.latencyMs);
     let answer: SimResponse;
     if (this.faults.failNext5xx > 0) {
       this.faults.failNext5xx--;
       answer = UNEXPECTED;
     } else {
       this.state.pendingCostMs = 0;
-      answer = this.dispatch(method, url, req, raw);
+      const ctx = {
+        state: this.state,
+        routes: this.routes,
+        accounts: this.accounts,
+        failStatus: this.faults.failStatus,
+      };
+      answer = dispatch(ctx, method, url, req, raw);
       const cost = this.state.pendingCostMs;
-      if (cost > 0) await new Promise((r) => setTimeout(r, cost));
+      if (cost > 0) await sleep(cost);
     }
-    const text = JSON.stringify(answer.body);
-    res.writeHead(answer.status, {
-      'content-type': 'application/json; charset=UTF-8',
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  }
-
-  /** Routing (404 before auth), authentication, ACL, body parsing, then the action. */
-  private dispatch(method: string, url: URL, req: IncomingMessage, raw: Buffer): SimResponse {
-    tickRollback(this.state);
-    finishRefresh(this.state);
-    const segments = url.pathname.split('/').filter((s) => s !== '');
-    if (segments[0] !== 'api' || segments.length < 4) return NOT_FOUND;
-    let parts: string[];
-    try {
-      parts = segments.slice(1).map((s) => decodeURIComponent(s));
-    } catch {
-      return NOT_FOUND;
-    }
-    const [module = '', controller = '', action = '', ...params] = parts;
-    const routeKey = [module, controller, action].map(toSnake).join('/');
-    const route = this.routes[routeKey];
-    if (route === undefined || params.length < (route.minParams ?? 0)) return NOT_FOUND;
-    if (route.available !== undefined && !route.available(this.state)) return NOT_FOUND;
-
-    const user = this.authenticate(req.headers.authorization);
-    if (user === undefined) return UNAUTHORIZED;
-    if (user === 'readonly' && route.mutating) return FORBIDDEN;
-    if (typeof user !== 'string' && !allowed(user.privileges, ['api', routeKey, ...params].join('/')))
-      return FORBIDDEN;
-
-    let body: Record<string, unknown> = {};
-    if ((req.headers['content-type'] ?? '').includes('application/json')) {
-      // `parseJsonBodyData` (ApiControllerBase.php 26.1.9) answers 400 only for an *empty* body; JSON
-      // that does not parse is treated as an empty POST.
-      if (raw.length === 0) return BAD_JSON;
-      try {
-        const parsed: unknown = JSON.parse(raw.toString('utf8'));
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-          body = parsed as Record<string, unknown>;
-        }
-      } catch {
-        body = {};
-      }
-    }
-    if (route.method === 'POST' && method !== 'POST') return ok(route.getFailedBody ?? { result: 'failed' });
-    const failed = this.faults.failStatus.get(routeKey);
-    if (failed !== undefined) {
-      this.faults.failStatus.delete(routeKey);
-      return ok({ status: failed });
-    }
-    try {
-      return route.handle({ method, params, body, query: url.searchParams }, this.state);
-    } catch {
-      // ScalarTypeError and anything unexpected: the generic exception answer.
-      return UNEXPECTED;
-    }
-  }
-
-  /** Maps a Basic header to a user: the administrator, the read-only user, a listed user, or nobody. */
-  private authenticate(header: string | undefined): 'admin' | 'readonly' | SimApiUser | undefined {
-    const c = basicCredentials(header);
-    if (c === undefined) return undefined;
-    if (same(c.key, this.key) && same(c.secret, this.secret)) return 'admin';
-    const ro = this.options.readOnlyKey;
-    if (ro !== undefined && same(c.key, ro.key) && same(c.secret, ro.secret)) return 'readonly';
-    return this.options.users?.find((u) => same(c.key, u.key) && same(c.secret, u.secret));
+    sendJson(res, answer.status, answer.body, 'application/json; charset=UTF-8');
   }
 }

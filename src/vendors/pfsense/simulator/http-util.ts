@@ -1,12 +1,9 @@
 /**
- * Request plumbing of the pfSense simulator: body reading, pfrest's content decoding and value coercion,
- * and the privilege list of the lab's least-privileged user.
+ * Request decoding of the pfSense simulator (pfrest's content handlers and value coercion) and the
+ * privilege list of the lab's least-privileged user. Body reading and the rest of the HTTP plumbing are
+ * in ../../simkit/http.ts.
  */
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { ApiError } from './envelope.js';
-
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The privileges iocwall needs (docs/vendors/pfsense.md); the lab's iocwall user has exactly these. */
 export const IOCWALL_PRIVILEGES: readonly string[] = [
@@ -77,28 +74,4 @@ function coerce(v: string): unknown {
   if (/^-?\d+$/.test(v)) return Number.parseInt(v, 10);
   if (/^-?\d+\.\d+$/.test(v)) return Number.parseFloat(v);
   return v;
-}
-
-export function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
-}
-
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) fail(new Error('body too large'));
-      else chunks.push(c);
-    });
-    req.once('end', () => ok(Buffer.concat(chunks)));
-    req.once('error', fail);
-  });
 }

@@ -8,15 +8,14 @@
  * else body, values type-coerced) → handler → config write.
  */
 import { createHash } from 'node:crypto';
-import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { deviceCertificate } from '../../simkit/certificate.js';
 import { startDnsResponder, type DnsResponder } from '../../simkit/dns-responder.js';
+import { parseBasicAuth, readBodyOrDrop, sameSecret, sendBody, sleep } from '../../simkit/http.js';
+import { startHttpsServer, type SimHttpsServer } from '../../simkit/https-server.js';
 import { privilegeFor } from '../client.js';
 import { featuresOf, parsePfsenseFirmware } from '../releases.js';
 import { ApiError, failure, nginxPage, success, type WireAnswer } from './envelope.js';
-import { decode, readBody, same, sleep } from './http-util.js';
+import { decode } from './http-util.js';
 export { IOCWALL_PRIVILEGES } from './http-util.js';
 import { evaluate, reloadFilter, type Packet, type Verdict } from './pf.js';
 import type { Endpoint, HandlerContext } from './route-types.js';
@@ -57,6 +56,9 @@ export interface PfsenseSimulatorEndpoint {
   dns: string;
 }
 
+/** Largest request body accepted. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 const ENDPOINTS: ReadonlyMap<string, Endpoint> = new Map(
   [...FIREWALL_ENDPOINTS, ...SYSTEM_ENDPOINTS].map((e) => [e.path, e]),
 );
@@ -73,7 +75,7 @@ export class PfsenseSimulator {
   beforeHandle: ((method: string, path: string) => void) | undefined;
   private writes = 0;
   private dropAfter: number | undefined;
-  private server: https.Server | undefined;
+  private server: SimHttpsServer | undefined;
   private dns: DnsResponder | undefined;
   private dnsPort = 0;
 
@@ -121,21 +123,16 @@ export class PfsenseSimulator {
 
   /** Starts HTTPS and DNS on loopback. */
   async start(): Promise<PfsenseSimulatorEndpoint> {
-    const cert = await deviceCertificate('pfSense-webConfigurator');
-    const server = https.createServer({ key: cert.key, cert: cert.cert, keepAlive: true }, (req, res) => {
-      void this.onRequest(req, res);
-    });
+    const server = await startHttpsServer(
+      { commonName: 'pfSense-webConfigurator', keepAlive: true },
+      (req, res) => void this.onRequest(req, res),
+    );
     this.server = server;
-    await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => ok());
-    });
     await this.syncResponder();
-    const { port } = server.address() as AddressInfo;
     return {
-      endpoint: `https://127.0.0.1:${port}`,
-      fingerprint: cert.fingerprint,
-      caPem: cert.cert,
+      endpoint: server.endpoint,
+      fingerprint: server.fingerprint,
+      caPem: server.caPem,
       dns: `127.0.0.1:${this.dnsPort}`,
     };
   }
@@ -146,11 +143,7 @@ export class PfsenseSimulator {
     this.server = undefined;
     await this.dns?.stop();
     this.dns = undefined;
-    if (server === undefined) return;
-    await new Promise<void>((ok) => {
-      server.close(() => ok());
-      server.closeAllConnections();
-    });
+    await server?.stop();
   }
 
   /** Evaluates a packet against the running ruleset (tests: proof that traffic is blocked). */
@@ -185,13 +178,8 @@ export class PfsenseSimulator {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-    } catch {
-      req.socket.destroy();
-      return;
-    }
+    const raw = await readBodyOrDrop(req, MAX_BODY_BYTES);
+    if (raw === undefined) return;
     const method = (req.method ?? 'GET').toUpperCase();
     if (this.dropAfter !== undefined) {
       if (this.dropAfter === 0) {
@@ -204,12 +192,7 @@ export class PfsenseSimulator {
     if (method !== 'GET' && method !== 'HEAD') this.writes++;
     await sleep(this.state.latency.requestMs);
     const answer = await this.answer(method, req, raw);
-    res.writeHead(answer.status, {
-      'content-type': answer.contentType,
-      'content-length': Buffer.byteLength(answer.body),
-      ...answer.headers,
-    });
-    res.end(answer.body);
+    sendBody(res, answer.status, answer.contentType, answer.body, answer.headers);
   }
 
   private async answer(method: string, req: IncomingMessage, raw: Buffer): Promise<WireAnswer> {
@@ -271,19 +254,18 @@ export class PfsenseSimulator {
 
   /** `Core/Auth.inc`: the first enabled method whose credentials are present decides; no fall-through. */
   private authenticate(req: IncomingMessage, endpoint: Endpoint): string {
-    const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const basic = parseBasicAuth(req.headers.authorization);
     const key = req.headers['x-api-key'];
     const methods = endpoint.basicOnly
       ? ['BasicAuth']
       : ['BasicAuth', 'KeyAuth'].filter((m) => this.state.authMethods.has(m as 'BasicAuth'));
     const failed = new ApiError(401, 'AUTH_AUTHENTICATION_FAILED', 'Authentication failed.');
     for (const m of methods) {
+      // A `Basic` header counts as credentials presented even when it does not decode to `user:password`.
       if (m === 'BasicAuth' && basic !== undefined) {
-        const decoded = Buffer.from(basic, 'base64').toString('utf8');
-        const at = decoded.indexOf(':');
-        const user = this.state.users.get(decoded.slice(0, at));
-        if (at < 0 || user === undefined || !same(user.password, decoded.slice(at + 1))) throw failed;
-        return decoded.slice(0, at);
+        const user = basic === null ? undefined : this.state.users.get(basic.user);
+        if (basic === null || user === undefined || !sameSecret(user.password, basic.password)) throw failed;
+        return basic.user;
       }
       if (m === 'KeyAuth' && typeof key === 'string') {
         const owner = this.state.apiKeys.get(createHash('sha256').update(key).digest('hex'));

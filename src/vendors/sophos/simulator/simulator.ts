@@ -4,11 +4,10 @@
  * whether traffic is dropped. State changes only through the API. See sophos-facts.md §13 (the checklist
  * this follows) and the README beside this folder for the switches that model open questions.
  */
-import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { deviceCertificate } from '../../simkit/certificate.js';
 import { startDnsResponder, type DnsResponder } from '../../simkit/dns-responder.js';
+import { readBodyOrDrop, sleep } from '../../simkit/http.js';
+import { startHttpsServer, type SimHttpsServer } from '../../simkit/https-server.js';
 import { handleRequest } from './api.js';
 import { RELEASES, type SfosRelease } from './releases.js';
 import { DEFAULT_SWITCHES, type SophosState, type SophosSwitches } from './store.js';
@@ -56,11 +55,10 @@ export class SophosSimulator {
   recompiles = 0;
   private readonly learned: Learned = new Map();
   private readonly latency: SophosLatency;
-  private server: https.Server | undefined;
+  private server: SimHttpsServer | undefined;
   private dns: DnsResponder | undefined;
   private queue: Promise<void> = Promise.resolve();
   private dropAfter: number | undefined;
-  private readonly sockets = new Set<Socket>();
   /** `https://127.0.0.1:PORT` once started. */
   endpoint = '';
   /** `127.0.0.1:PORT` of the resolver once started. */
@@ -131,19 +129,13 @@ export class SophosSimulator {
 
   /** Starts the HTTPS API and the resolver on loopback. */
   async start(port = 0): Promise<void> {
-    const cert = await deviceCertificate(`sfos-${this.state.release}`);
-    this.fingerprint = cert.fingerprint;
-    this.caPem = cert.cert;
-    const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) =>
+    const server = await startHttpsServer({ commonName: `sfos-${this.state.release}`, port }, (req, res) =>
       this.onRequest(req, res),
     );
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.server = server;
-    this.endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.fingerprint = server.fingerprint;
+    this.caPem = server.caPem;
+    this.endpoint = server.endpoint;
     this.dns = await startDnsResponder((name, type) =>
       answerDns(this.state, this.learned, this.options.wildcardCoversApex === true, name, type),
     );
@@ -152,8 +144,7 @@ export class SophosSimulator {
 
   /** Stops both listeners. */
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.stop();
     await this.dns?.stop();
   }
 
@@ -173,16 +164,10 @@ export class SophosSimulator {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(c);
-    });
-    req.on('end', () => {
+    void readBodyOrDrop(req, MAX_BODY).then((body) => {
+      if (body === undefined) return;
       // Requests are served one at a time (the old note's "calls appear serialised", §5.6, unverified).
-      this.queue = this.queue.then(() => this.serve(req, res, Buffer.concat(chunks).toString('utf8')));
+      this.queue = this.queue.then(() => this.serve(req, res, body.toString('utf8')));
     });
   }
 
@@ -211,7 +196,7 @@ export class SophosSimulator {
       this.latency.callMs +
       outcome.writes * this.latency.writeMs +
       outcome.recompiles * this.latency.recompileMs;
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay > 0) await sleep(delay);
     // HTTP 200 for every API-level answer (§1.3).
     res.writeHead(200, { 'Content-Type': 'text/xml; charset=UTF-8' }).end(outcome.xml);
   }
