@@ -275,7 +275,12 @@ export class Aggregator {
         const e = s + size - 1;
         out.start.push(s);
         out.prefix.push(prefixOfSize(size));
-        if (uniform) {
+        if (allUniform) {
+          // One source set, no clocks: nothing to look up per block (no reads scattered over the inputs).
+          out.set.push(this.v4OneSet);
+          out.expiresAt.push(Infinity);
+          out.firstSeen.push(Infinity);
+        } else if (uniform) {
           const first = order[from] ?? 0;
           out.set.push(setCol[first] ?? 0);
           out.expiresAt.push(this.v4Exp.get(first));
