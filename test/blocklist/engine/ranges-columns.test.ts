@@ -64,6 +64,31 @@ describe('IPv4Index over columns', () => {
     );
   });
 
+  it('property: IPv4Union.overlaps answers as a scan of the intervals (whole, partial and empty /16s)', () => {
+    // Bounds on and next to /16 boundaries, spans from one address to several /16s.
+    const edge = fc
+      .tuple(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 1, 65534, 65535, 300))
+      .map(([b, o]) => b * 65536 + o);
+    const span = fc.constantFrom(0, 1, 255, 65535, 65536, 131071, 200000);
+    const iv = fc
+      .tuple(fc.oneof(edge, fc.integer({ min: 0, max: 4294967295 })), span)
+      .map(([first, s]) => ({ first, last: Math.min(4294967295, first + s) }));
+    fc.assert(
+      fc.property(
+        fc.array(iv, { maxLength: 30 }),
+        fc.array(iv, { minLength: 1, maxLength: 40 }),
+        (set, queries) => {
+          const union = new IPv4Union(set);
+          for (const q of [...queries, ...set])
+            expect(union.overlaps(q.first, q.last), `${q.first}-${q.last}`).toBe(
+              set.some((i) => i.first <= q.last && i.last >= q.first),
+            );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('buildDualIndex keeps the first label of a repeated address and every entry in order', () => {
     const pairs: [string, string][] = [
       ['192.0.2.1', 'one'],
