@@ -41,13 +41,25 @@ export function sortOrder4(keys: Uint32Array, n: number): Uint32Array {
   return sortKeys4(keys, n).order;
 }
 
-/** {@link sortOrder4}, with the keys in that order (`sorted[k] === keys[order[k]]`). */
-export function sortKeys4(keys: Uint32Array, n: number): { order: Uint32Array; sorted: Uint32Array } {
+/**
+ * {@link sortOrder4}, with the keys in that order (`sorted[k] === keys[order[k]]`) and, when given,
+ * `values` carried along (`carried[k] === values[order[k]]`): read in order later, not gathered
+ * through the permutation.
+ */
+export function sortKeys4(
+  keys: Uint32Array,
+  n: number,
+  values?: Uint32Array,
+): { order: Uint32Array; sorted: Uint32Array; carried: Uint32Array } {
   if (n < RADIX_MIN) {
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b);
-    return { order, sorted: order.map((i) => keys[i] ?? 0) };
+    return {
+      order,
+      sorted: order.map((i) => keys[i] ?? 0),
+      carried: values ? order.map((i) => values[i] ?? 0) : new Uint32Array(0),
+    };
   }
   // Every pass's digit counts in one read of the keys, then their running sums (bucket starts).
   const counts = new Uint32Array(DIGITS * PASSES);
@@ -68,15 +80,17 @@ export function sortKeys4(keys: Uint32Array, n: number): { order: Uint32Array; s
       sum += c;
     }
   }
-  // Ping-pong between two key/index buffers: keys → A, A → B, B → A.
-  const a = { keys: new Uint32Array(n), idx: new Uint32Array(n) };
-  const b = { keys: new Uint32Array(n), idx: new Uint32Array(n) };
+  // Ping-pong between two key/index(/value) buffers: keys → A, A → B, B → A.
+  const m = values ? n : 0;
+  const a = { keys: new Uint32Array(n), idx: new Uint32Array(n), values: new Uint32Array(m) };
+  const b = { keys: new Uint32Array(n), idx: new Uint32Array(n), values: new Uint32Array(m) };
   for (let p = 0; p < PASSES; p++) {
     const shift = p * DIGIT_BITS;
     const base = p * DIGITS;
     const src = p === 0 ? undefined : p % 2 === 0 ? b : a;
     const dst = p % 2 === 0 ? a : b;
     const srcKeys = src?.keys ?? keys;
+    const srcValues = src?.values ?? values;
     for (let i = 0; i < n; i++) {
       const k = srcKeys[i] ?? 0;
       const digit = base + ((k >>> shift) & (DIGITS - 1));
@@ -84,10 +98,11 @@ export function sortKeys4(keys: Uint32Array, n: number): { order: Uint32Array; s
       counts[digit] = at + 1;
       dst.keys[at] = k;
       dst.idx[at] = src === undefined ? i : (src.idx[i] ?? 0);
+      if (srcValues !== undefined) dst.values[at] = srcValues[i] ?? 0;
     }
   }
   const last = (PASSES - 1) % 2 === 0 ? a : b;
-  return { order: last.idx, sorted: last.keys };
+  return { order: last.idx, sorted: last.keys, carried: last.values };
 }
 
 /**
@@ -96,8 +111,8 @@ export function sortKeys4(keys: Uint32Array, n: number): { order: Uint32Array; s
  */
 export function mergeIntervals4(input: Intervals4): MergedIntervals4 {
   const n = input.length;
-  // The starts come sorted with the permutation: read in order, only the ends are looked up.
-  const { order, sorted } = sortKeys4(input.start, n);
+  // The starts come sorted with the permutation and the ends carried along: both read in order.
+  const { order, sorted, carried } = sortKeys4(input.start, n, input.end);
   const start = new Uint32Array(n);
   const end = new Uint32Array(n);
   const groupFirst = new Uint32Array(n + 1);
@@ -106,7 +121,7 @@ export function mergeIntervals4(input: Intervals4): MergedIntervals4 {
   let curEnd = -2;
   for (let k = 0; k < n; k++) {
     const s = sorted[k] ?? 0;
-    const e = input.end[order[k] ?? 0] ?? 0;
+    const e = carried[k] ?? 0;
     if (s <= curEnd + 1) {
       if (e > curEnd) curEnd = e;
       continue;

@@ -110,8 +110,10 @@ describe('IPv4 interval set', () => {
           const order = [...sortOrder4(arr, arr.length)];
           const expected = keys.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
           expect(order).toEqual(expected);
-          const { sorted } = sortKeys4(arr, arr.length);
+          const values = Uint32Array.from(keys, (_, i) => i * 7 + 1);
+          const { sorted, carried } = sortKeys4(arr, arr.length, values);
           expect([...sorted]).toEqual(expected.map((i) => keys[i]));
+          expect([...carried]).toEqual(expected.map((i) => values[i]));
         },
       ),
       { numRuns: 60 },
