@@ -8,18 +8,17 @@
  * The simulators share this process (and the machine's two cores) with nothing else; the figures are
  * for comparing concurrency settings and builds, not a device's absolute speed. Printed, never asserted.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, writeLabConfig, type Lab } from '../src/lab/lab.js';
+import { runCliSync } from './cli-sync.js';
 import { isMain } from './compile.js';
 
 const SITES = 4;
 const LATENCY_MS = 20;
 const FEED_IPS = 500;
 const FEED_DOMAINS = 100;
-const BIN = new URL('../src/cli/main.js', import.meta.url).pathname;
 
 /** An advisory-sized feed: public single addresses two apart and C2-like names. */
 function feed(): string {
@@ -36,17 +35,9 @@ interface SyncResult {
   statuses: Map<string, number>;
 }
 
-/** Runs the built CLI's `sync` (asynchronously: the simulators live in this process). */
+/** One `sync` over the fleet: its wall time and how many targets ended in each status. */
 async function timedSync(config: string): Promise<SyncResult> {
-  const t = performance.now();
-  const child = spawn(process.execPath, [BIN, 'sync', '--config', config, '--json', '--log-level', 'warn']);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const seconds = (performance.now() - t) / 1000;
-  if (code !== 0) throw new Error(`bench: sync exited ${String(code)}: ${stderr.slice(0, 2000)}`);
+  const { seconds, stdout } = await runCliSync(config);
   const statuses = new Map<string, number>();
   for (const t of (JSON.parse(stdout) as { targets: { status: string }[] }).targets)
     statuses.set(t.status, (statuses.get(t.status) ?? 0) + 1);

@@ -5,14 +5,13 @@
  * `iocwall sync` against it as a user would, so the figures include compile, read, plan, apply and the
  * read-back verification.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, writeLabConfig } from '../src/lab/lab.js';
+import { runCliSync } from './cli-sync.js';
 
 const ENTRIES = 25_000;
-const BIN = new URL('../src/cli/main.js', import.meta.url).pathname;
 
 /** 25,000 public single addresses, two apart so no two merge into a network. */
 function feed(): string[] {
@@ -20,20 +19,6 @@ function feed(): string[] {
     const n = (45 << 24) + (8 << 16) + i * 2;
     return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   });
-}
-
-/** Runs the built CLI (asynchronously: the simulator lives in this process and must keep answering). */
-async function timedSync(config: string): Promise<{ seconds: number; stdout: string }> {
-  const t = performance.now();
-  const child = spawn(process.execPath, [BIN, 'sync', '--config', config, '--json', '--log-level', 'warn']);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const seconds = (performance.now() - t) / 1000;
-  if (code !== 0) throw new Error(`bench: sync exited ${String(code)}: ${stderr}`);
-  return { seconds, stdout };
 }
 
 /** Runs both measurements, prints them against the targets, and returns them (seconds). */
@@ -47,10 +32,10 @@ export async function benchMikrotikPush(): Promise<{ push25kSeconds: number; noC
       sources: [{ name: 'feed', file: 'feed.txt', format: 'plain' }],
       defaults: { policy: { dns: false, ipv6: false } },
     });
-    const push = await timedSync(config);
+    const push = await runCliSync(config);
     const pushed = (JSON.parse(push.stdout) as { targets: { status: string; summary?: { add: number } }[] })
       .targets[0];
-    const again = await timedSync(config);
+    const again = await runCliSync(config);
     const status = (JSON.parse(again.stdout) as { targets: { status: string }[] }).targets[0]?.status;
     if (pushed?.status !== 'applied' || status !== 'in-sync')
       throw new Error('bench: unexpected sync results');

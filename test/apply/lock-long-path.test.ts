@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withTargetLock } from '../../src/apply/lock.js';
 import { ConfigError, TargetLockedError } from '../../src/errors.js';
+import { exited, expectBreakLockFrom, firstLine } from './child-process.js';
 
 const LOCK_MODULE = new URL('../../dist/src/apply/lock.js', import.meta.url).href;
 
@@ -75,23 +76,6 @@ function startHolder(dir: string): ChildProcess {
   return child;
 }
 
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl));
-    });
-    child.on('exit', () => resolve(out.trim() || 'exited without output'));
-    child.on('error', reject);
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
-}
-
 describe('locks under a deep stateDir', () => {
   it('excludes a second run, keeps its socket in <stateDir>/locks/, and is taken over once the holder is SIGKILLed', async () => {
     const dir = deepStateDir();
@@ -123,15 +107,7 @@ describe('locks under a deep stateDir', () => {
     const dir = deepStateDir();
     const holder = startHolder(dir);
     expect(await firstLine(holder)).toBe('won');
-    const taken: boolean[] = [];
-    const result = await withTargetLock(dir, TARGET, () => Promise.resolve('broken'), {
-      breakLock: true,
-      onTakeover: ({ broken }) => taken.push(broken),
-    });
-    expect(result).toBe('broken');
-    expect(taken).toEqual([true]);
-    holder.stdin!.end();
-    await exited(holder);
+    await expectBreakLockFrom(holder, dir, TARGET);
   });
 
   it('a short stateDir binds its lock directly: no alias folder is made', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withTargetLock } from '../../src/apply/lock.js';
 import { TargetLockedError } from '../../src/errors.js';
+import { exited, expectBreakLockFrom, firstLine } from './child-process.js';
 
 const LOCK_MODULE = new URL('../../dist/src/apply/lock.js', import.meta.url).href;
 
@@ -54,24 +55,6 @@ function startHolder(dir: string, startAt = 0, wrap: string[] = []): ChildProces
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   children.push(child);
   return child;
-}
-
-/** The first line a child prints. */
-function firstLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl));
-    });
-    child.on('exit', () => resolve(out.trim() || 'exited without output'));
-    child.on('error', reject);
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
 }
 
 /** Whether another run still holds fw1's lock (probing by trying to take it). */
@@ -149,15 +132,7 @@ describe('target locks', () => {
     const dir = tmp();
     const holder = startHolder(dir);
     expect(await firstLine(holder)).toMatch(/^won/);
-    const taken: boolean[] = [];
-    const result = await withTargetLock(dir, 'fw1', () => Promise.resolve('broken'), {
-      breakLock: true,
-      onTakeover: ({ broken }) => taken.push(broken),
-    });
-    expect(result).toBe('broken');
-    expect(taken).toEqual([true]);
-    holder.stdin!.end();
-    await exited(holder);
+    await expectBreakLockFrom(holder, dir, 'fw1');
   });
 
   it('two runs racing for a stale lock: exactly one wins, twenty times', async () => {
