@@ -4,7 +4,7 @@
  * costs per request, config save, filter reload and Unbound restart (`APPLIANCE_LATENCY`). Drives the
  * real adapter through the real planner and prints the time beside the number of API requests.
  */
-import { buildPlan } from '../src/plan/planner.js';
+import { benchPlan } from './bench-plan.js';
 import { createPfsenseAdapter } from '../src/vendors/pfsense/adapter.js';
 import { PfsenseSimulator } from '../src/vendors/pfsense/simulator/server.js';
 import { APPLIANCE_LATENCY } from '../src/vendors/pfsense/simulator/state.js';
@@ -49,20 +49,10 @@ async function timedSync(
 ): Promise<{ seconds: number; requests: number; changes: number }> {
   const before = sim.requestLog.length;
   const t = performance.now();
-  const plan = buildPlan(d, await adapter.read(), {
-    tenant: 'bench',
-    endpoint: 'bench',
-    thresholds: { maxRemovePercent: 100, minEntries: 0 },
-    force: true,
-  });
+  const plan = benchPlan(d, await adapter.read(), 'bench');
   if (plan.refusal !== null) throw new Error(`bench: plan refused: ${plan.refusal}`);
   if (plan.changes.length > 0) await adapter.apply(plan.changes, plan.desired);
-  const check = buildPlan(d, await adapter.read(), {
-    tenant: 'bench',
-    endpoint: 'bench',
-    thresholds: { maxRemovePercent: 100, minEntries: 0 },
-    force: true,
-  });
+  const check = benchPlan(d, await adapter.read(), 'bench');
   if (check.changes.length > 0) throw new Error('bench: device not in sync after the sync');
   return {
     seconds: (performance.now() - t) / 1000,

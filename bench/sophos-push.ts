@@ -5,7 +5,7 @@
  * uses). Waiting minutes for modelled sleeps proves nothing, so the simulator runs without delay, counts
  * calls, writes and recompiling writes, and the modelled time is computed from those counts.
  */
-import { buildPlan } from '../src/plan/planner.js';
+import { benchPlan } from './bench-plan.js';
 import { createSophosAdapter } from '../src/vendors/sophos/adapter.js';
 import { SophosSimulator } from '../src/vendors/sophos/simulator/simulator.js';
 import type { DesiredState, FirewallAdapter } from '../src/vendors/types.js';
@@ -39,12 +39,7 @@ function desired(v4: string[], dns: string[]): DesiredState {
 async function measure(sim: SophosSimulator, adapter: FirewallAdapter, d: DesiredState): Promise<string> {
   const before = { requests: sim.requests, writes: sim.writes, recompiles: sim.recompiles };
   const t = performance.now();
-  const plan = buildPlan(d, await adapter.read(), {
-    tenant: 'bench',
-    endpoint: sim.endpoint,
-    thresholds: { maxRemovePercent: 100, minEntries: 0 },
-    force: true,
-  });
+  const plan = benchPlan(d, await adapter.read(), sim.endpoint);
   await adapter.apply(plan.changes, plan.desired);
   await adapter.read(); // the engine's read-back
   const wall = (performance.now() - t) / 1000;
