@@ -1,7 +1,9 @@
 /**
  * One API request of the simulated OPNsense, from URL to answer, in the order OPNsense's router and
  * `ApiControllerBase` take it: routing (404 before authentication), Basic key/secret, the user's ACL,
- * the JSON body, the POST-only check, then the action.
+ * the JSON body, the POST-only check, then the action. Source: opnsense/core at tag 26.1.9,
+ * `src/opnsense/mvc/app/controllers/OPNsense/Base/ApiControllerBase.php` (`beforeExecuteRoute`,
+ * `parseJsonBodyData`); the ACL check is modelled in acl.ts.
  */
 import type { IncomingMessage } from 'node:http';
 import { parseBasicAuth, sameSecret } from '../../simkit/http.js';
