@@ -2,9 +2,9 @@
  * What the simulated router answers to one sentence once its turn comes: `/login` (modern, or the
  * pre-6.43 challenge) and every other command (policy check, the router's menus, traps, `!empty` on
  * ≥ 7.18). The session (session.ts) decides when a sentence runs and where the replies go. Sources:
- * the RouterOS manual, "API" (help.mikrotik.com/docs/display/ROS/API: login, `!trap`, `!done`), the
- * 6.43 changelog (the plain-text login replacing the MD5 challenge) and the 7.18 changelog (`!empty`),
- * each cited at the release range it changes in ../releases.ts.
+ * the RouterOS manual, "API" (help.mikrotik.com/docs/display/ROS/API: the login sentence, and the
+ * challenge login of versions before 6.43, `!trap`, `!done`) and the 7.18 changelog (`!empty`, cited
+ * at its release range in ../releases.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { ParsedSentence } from '../protocol.js';
