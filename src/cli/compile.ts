@@ -2,6 +2,7 @@
  * `iocwall compile`: builds the canonical blocklist from IOC inputs (CONTRACT.md `compile`).
  * Without `--config` and `--input` it compiles the embedded default (the shipped 3CX set, no network).
  */
+import { statSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CompileInput, CompileResult } from '../blocklist/compile.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -82,8 +83,9 @@ async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<voi
   const now = parseNow(opts.now);
   const { loaded, inputs, includeConfigSources } = await resolveInputs(opts);
   const { compileBlocklist } = await import('../blocklist/compile.js');
-  const { digestOf, writeDocument, writeBlocklistAtomic } =
+  const { digestOf, writeDocument, writeBlocklistAtomic, startBodyWriterAhead, BIG_BODY_INPUT_BYTES } =
     await import('../blocklist/canonical/canonical.js');
+  if (opts.out !== undefined && inputBytes(inputs) >= BIG_BODY_INPUT_BYTES) startBodyWriterAhead();
   const result = await compileBlocklist({
     loaded,
     inputs,
@@ -104,6 +106,20 @@ async function runCompile(ctx: CliContext, opts: CompileCliOptions): Promise<voi
   } else {
     printText(ctx, summaryText(result, digestOf(result.document)));
   }
+}
+
+/** The size of the input files (stdin and unreadable files count 0: the compile reports those). */
+function inputBytes(inputs: readonly CompileInput[]): number {
+  let total = 0;
+  for (const input of inputs) {
+    if (input.path === '-') continue;
+    try {
+      total += statSync(input.path).size;
+    } catch {
+      // The compile itself says what is wrong with the file.
+    }
+  }
+  return total;
 }
 
 /** Registers `compile`. */

@@ -222,6 +222,20 @@ function writeBody(fd: number, doc: BlocklistDocument): string {
 /** Entries from which the body is written and hashed on a second thread (body-thread.ts). */
 const BODY_THREAD_MIN_ENTRIES = 50_000;
 
+/**
+ * Input bytes from which a compile is likely to produce {@link BODY_THREAD_MIN_ENTRIES} entries
+ * (a plain list runs at 14-16 bytes a line), so that starting the writer thread early pays.
+ */
+export const BIG_BODY_INPUT_BYTES = 1024 * 1024;
+
+/**
+ * Starts the thread a big {@link writeBlocklistAtomic} will write through now, so that its start-up
+ * overlaps the compile instead of delaying the write. Harmless when the write turns out small.
+ */
+export function startBodyWriterAhead(): void {
+  BodyThread.startAhead();
+}
+
 /** {@link writeBody}'s byte path with the writing and hashing on `thread`. */
 function writeBytesOffThread(
   thread: BodyThread,

@@ -51,14 +51,20 @@ export function bodyControl(buffer?: SharedArrayBuffer): BodyControl {
   };
 }
 
-/** Owner → worker: bytes to write at the file position (`hashed`: part of the digest), or the end. */
+/**
+ * Owner → worker: the file to write (first, when the worker was started before the file was
+ * opened), bytes to write at the file position (`hashed`: part of the digest), or the end.
+ */
 export type BodyMessage =
-  { kind: 'bytes'; buffer: ArrayBuffer; length: number; hashed: boolean } | { kind: 'end' };
+  | { kind: 'file'; fd: number }
+  | { kind: 'bytes'; buffer: ArrayBuffer; length: number; hashed: boolean }
+  | { kind: 'end' };
 
 /** What the worker is started with. */
 export interface BodyThreadData {
   control: SharedArrayBuffer;
-  fd: number;
+  /** The descriptor to write to; undefined for a worker started ahead, which gets a `file` message. */
+  fd: number | undefined;
   /** The worker's end of the channel: owner's messages in, emptied buffers out. */
   port: MessagePort;
 }

@@ -12,6 +12,10 @@
  * are with the worker, and at the end for the digest. The worker script is the built `.js` beside
  * this module; when it is absent (running from TypeScript sources), {@link BodyThread.start} returns
  * undefined and the caller writes in-thread.
+ *
+ * A thread takes a while to start (a fresh V8 isolate loading its modules). A caller that will
+ * write a big body can start one ahead with {@link BodyThread.startAhead} while it compiles; the
+ * next {@link BodyThread.start} then takes that thread, ready, and hands it the file.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +49,14 @@ const STALL_MS = 30_000;
 /** How long a worker may take to start (it normally is ready long before). */
 const START_MS = 10_000;
 
+/** A worker started ahead of its file ({@link BodyThread.startAhead}), not yet taken. */
+interface ReadyWorker {
+  control: BodyControl;
+  port: MessagePort;
+  worker: Worker;
+}
+let ahead: ReadyWorker | undefined;
+
 /** A worker writing a body to `fd` and hashing it (see the module comment). */
 export class BodyThread {
   private allocated = 0;
@@ -57,29 +69,29 @@ export class BodyThread {
   ) {}
 
   /**
-   * Starts a worker that writes to `fd` from its current position. Undefined when no built worker
-   * script is available or the thread cannot be created: the caller then writes in-thread.
+   * Starts a worker that writes to `fd` from its current position (the one started ahead, if any).
+   * Undefined when no built worker script is available or the thread cannot be created: the caller
+   * then writes in-thread.
    */
   static start(fd: number): BodyThread | undefined {
-    if (WORKER_URL.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_URL))) return undefined;
-    const control = bodyControl();
-    const { port1, port2 } = new MessageChannel();
-    try {
-      const workerData: BodyThreadData = { control: control.buffer, fd, port: port2 };
-      const worker = new Worker(WORKER_URL, {
-        workerData,
-        transferList: [port2],
-        stdout: false,
-        stderr: false,
-      });
-      // Failures are reported through the control words; an 'error' event with no listener would
-      // crash the process.
-      worker.on('error', () => undefined);
-      return new BodyThread(control, port1, worker);
-    } catch {
-      port1.close();
-      return undefined;
+    const ready = ahead;
+    ahead = undefined;
+    if (ready !== undefined) {
+      ready.port.postMessage({ kind: 'file', fd } satisfies BodyMessage);
+      return new BodyThread(ready.control, ready.port, ready.worker);
     }
+    const started = startWorker(fd);
+    return started && new BodyThread(started.control, started.port, started.worker);
+  }
+
+  /**
+   * Starts a worker now for the next {@link start}, so that its start-up overlaps the caller's work.
+   * A worker never taken does not keep the process alive; a second call keeps the first worker.
+   */
+  static startAhead(): void {
+    if (ahead !== undefined) return;
+    ahead = startWorker(undefined);
+    ahead?.worker.unref();
   }
 
   /** A writer whose bytes go to the file through this thread (`hashed`: they count in the digest). */
@@ -176,5 +188,28 @@ export class BodyThread {
     this.abort();
     // The caller wraps this as `cannot write <path>: <reason>` (an errno code such as ENOSPC).
     throw new Error(reason);
+  }
+}
+
+/** Starts a worker for `fd` (undefined: told later), or undefined when none can be started. */
+function startWorker(fd: number | undefined): ReadyWorker | undefined {
+  if (WORKER_URL.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_URL))) return undefined;
+  const control = bodyControl();
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const workerData: BodyThreadData = { control: control.buffer, fd, port: port2 };
+    const worker = new Worker(WORKER_URL, {
+      workerData,
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
+    // Failures are reported through the control words; an 'error' event with no listener would
+    // crash the process.
+    worker.on('error', () => undefined);
+    return { control, port: port1, worker };
+  } catch {
+    port1.close();
+    return undefined;
   }
 }

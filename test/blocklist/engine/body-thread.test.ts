@@ -104,4 +104,55 @@ describe('writing a big body on a second thread', () => {
     }).toThrow(/EBADF/);
     closeSync(readOnly);
   });
+
+  it('takes a worker started ahead, and fails the body when an early sync fails', async () => {
+    const { BodyThread } = (await import(
+      new URL('blocklist/engine/body-thread.js', DIST).href
+    )) as BodyThreadModule;
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-body-'));
+    const path = join(dir, 'ahead');
+    writeFileSync(path, '');
+
+    // Started before the file exists; the next start hands it the descriptor. 20 MiB: two early syncs.
+    BodyThread.startAhead();
+    const fd = openSync(path, 'w');
+    const thread = BodyThread.start(fd);
+    expect(thread).toBeDefined();
+    const hashed = thread?.writer(true);
+    const chunk = `{"v":"${'a'.repeat(1 << 20)}"}`;
+    const hash = createHash('sha256').update('[');
+    for (let i = 0; i < 20; i++) {
+      hashed?.ascii(i === 0 ? chunk : `,\n${chunk}`);
+      hash.update(i === 0 ? chunk : `,${chunk}`);
+    }
+    hashed?.flush();
+    expect(thread?.finish()).toBe(`sha256:${hash.update(']').digest('hex')}`);
+    closeSync(fd);
+    expect(readFileSync(path).length).toBe(20 * chunk.length + 19 * 2);
+
+    // /dev/null takes every write but cannot be synced (EINVAL): the failure must reach the owner,
+    // since the owner's own fsync would not hear of an error a sync already reported.
+    const devNull = openSync('/dev/null', 'w');
+    const unsyncable = BodyThread.start(devNull);
+    expect(() => {
+      const w = unsyncable?.writer(true);
+      for (let i = 0; i < 20; i++) w?.ascii('x'.repeat(1 << 20));
+      w?.flush();
+      unsyncable?.finish();
+    }).toThrow(/EINVAL/);
+    closeSync(devNull);
+  });
+
+  it('a worker started ahead and never taken does not keep the process alive', () => {
+    const script = `const { BodyThread } = await import(${JSON.stringify(
+      new URL('blocklist/engine/body-thread.js', DIST).href,
+    )}); BodyThread.startAhead(); console.log('started');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('started\n');
+  });
 });
