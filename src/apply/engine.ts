@@ -70,7 +70,7 @@ export class Engine {
       targets.map((target) =>
         limit(async () => {
           try {
-            const adapter = adapterFactoryFor(this.registry, target.vendor)(
+            const adapter = await adapterFactoryFor(this.registry, target.vendor)(
               connectTarget(loaded, target, true, this.log),
               marker,
             );
@@ -132,7 +132,8 @@ export class Engine {
     const readOnly = request.mode === 'plan' || request.mode === 'audit';
     const connection = connectTarget(request.loaded, target, readOnly, this.log);
     const marker = ownershipMarker(request.loaded.config.instanceId);
-    const adapter = adapterFactoryFor(this.registry, target.vendor)(connection, marker);
+    // Loads the vendor's adapter module on its first target; a failed load is this target's error.
+    const adapter = await adapterFactoryFor(this.registry, target.vendor)(connection, marker);
     try {
       const observed = await adapter.read();
       if (!readOnly) journal.settleIntents(target, observed);

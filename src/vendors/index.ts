@@ -3,12 +3,12 @@
  * checks (credentials, options, endpoint schemes), the JSON Schema, the conformance suite and the
  * README's vendor table all derive from it. Adding a vendor is its folder plus one line here.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, VendorError } from '../errors.js';
 import { mikrotikModule } from './mikrotik/index.js';
 import { opnsenseModule } from './opnsense/index.js';
 import { pfsenseModule } from './pfsense/index.js';
 import { sophosModule } from './sophos/index.js';
-import type { AdapterFactory, VendorId, VendorModule } from './types.js';
+import type { AdapterFactory, CreateAdapter, VendorId, VendorModule } from './types.js';
 import { withCanonicalValues } from './values.js';
 
 /** Every vendor iocwall supports, in the order the lab starts them. */
@@ -33,16 +33,36 @@ export function implementedVendors(): VendorId[] {
 }
 
 /**
- * The default registry, from the modules. Every adapter comes wrapped in the one canonical-value check
- * (`values.ts`), so no vendor can be handed a value with protocol metacharacters.
+ * The factory of one module: loads its adapter module on first use (the registry itself loads none, so a
+ * config check or a `compile` pays for no adapter, HTTP or XML library), then builds the adapter wrapped
+ * in the one canonical-value check (`values.ts`), so no vendor can be handed a value with protocol
+ * metacharacters. A module that fails to load is that target's error: the engine reports it for the
+ * target and carries on with the others.
  */
+function lazyFactory(m: VendorModule): AdapterFactory {
+  return async (connection, marker) => {
+    let create: CreateAdapter;
+    try {
+      create = await m.loadAdapter();
+    } catch (err) {
+      throw new VendorError(
+        `target ${connection.name}: cannot load the ${m.displayName} adapter: ${err instanceof Error ? err.message : String(err)}`,
+        { vendor: m.id, target: connection.name, operation: 'load adapter' },
+        { cause: err },
+      );
+    }
+    return withCanonicalValues(create(connection, marker), connection.name);
+  };
+}
+
+/** A registry of these modules: one lazily loading, canonical-value-checked factory each. */
+export function registryOf(modules: readonly VendorModule[]): VendorRegistry {
+  return new Map<VendorId, AdapterFactory>(modules.map((m) => [m.id, lazyFactory(m)]));
+}
+
+/** The default registry, of every module in `VENDOR_MODULES`. */
 export function createVendorRegistry(): VendorRegistry {
-  return new Map<VendorId, AdapterFactory>(
-    VENDOR_MODULES.map((m) => [
-      m.id,
-      (connection, marker) => withCanonicalValues(m.createAdapter(connection, marker), connection.name),
-    ]),
-  );
+  return registryOf(VENDOR_MODULES);
 }
 
 /** Looks up a factory, with a clear error for vendors not implemented yet. */

@@ -205,8 +205,17 @@ export interface FirewallAdapter {
   close(): Promise<void>;
 }
 
-/** Builds an adapter for a target. */
-export type AdapterFactory = (connection: TargetConnection, marker: string) => FirewallAdapter;
+/**
+ * Builds an adapter for a target, synchronously: what a vendor's `adapter.ts` exports and what
+ * `VendorModule.loadAdapter` resolves to.
+ */
+export type CreateAdapter = (connection: TargetConnection, marker: string) => FirewallAdapter;
+
+/**
+ * Builds an adapter for a target, as the engine gets it from the registry: asynchronous, because the
+ * vendor's adapter module (its client, HTTP or XML libraries) is loaded on the first target that needs it.
+ */
+export type AdapterFactory = (connection: TargetConnection, marker: string) => Promise<FirewallAdapter>;
 
 /**
  * What a vendor can express whatever the release (octoDNS's `SUPPORTS`). What depends on the device
@@ -244,6 +253,12 @@ export interface VendorModule {
   /** zod schema of `targets[].options` for this vendor (strict, with defaults). */
   options: z.ZodType<Record<string, unknown>>;
   capabilities: StaticCapabilities;
-  createAdapter: AdapterFactory;
+  /**
+   * Loads the adapter module and returns its factory: `() => import('./adapter.js').then(…)`. Dynamic, so
+   * loading the registry (every config check, every `compile --config`) loads no adapter, client, HTTP or
+   * XML library; only a run that connects to a target of this vendor does. The module itself imports
+   * nothing of its adapter statically (option schemas live in `options.ts`/`schema.ts`).
+   */
+  loadAdapter: () => Promise<CreateAdapter>;
   lab: LabEntry;
 }

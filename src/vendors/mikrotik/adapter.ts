@@ -10,9 +10,9 @@
  */
 import { ConfigError, VendorError } from '../../errors.js';
 import type {
-  AdapterFactory,
   ApplyResult,
   Change,
+  CreateAdapter,
   DesiredState,
   FirewallAdapter,
   ObservedState,
@@ -152,5 +152,5 @@ function noIpv6(target: string): VendorError {
  * `{username, password}`, options `{outputChain?, raw?, maxEntriesPerSet?, window?, dnsSetName?}`).
  * @throws ConfigError on invalid options.
  */
-export const createMikrotikAdapter: AdapterFactory = (connection, marker) =>
+export const createMikrotikAdapter: CreateAdapter = (connection, marker) =>
   new MikrotikAdapter(connection, marker);

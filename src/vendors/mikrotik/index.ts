@@ -2,7 +2,6 @@
  * MikroTik RouterOS as one vendor module: everything the rest of iocwall needs to know about it.
  */
 import type { VendorModule } from '../types.js';
-import { createMikrotikAdapter } from './adapter.js';
 import { mikrotikLab } from './lab.js';
 import { MikrotikOptionsSchema } from './schema.js';
 
@@ -18,6 +17,7 @@ export const mikrotikModule: VendorModule = {
   ],
   options: MikrotikOptionsSchema,
   capabilities: { ipv6: true, cidr: true, dnsSubdomainBlock: true },
-  createAdapter: createMikrotikAdapter,
+  // Loaded when a target of this vendor connects, not with the registry (docs/development.md).
+  loadAdapter: async () => (await import('./adapter.js')).createMikrotikAdapter,
   lab: mikrotikLab,
 };

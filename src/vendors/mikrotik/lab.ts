@@ -3,7 +3,7 @@
  * answering from `/ip/dns/static`, and an administrator's hand edits through the binary API.
  */
 import type { AdminHandEdits, LabDeviceHandle, LabEntry } from '../types.js';
-import { connectRouterOs, type RouterOsClient } from './client.js';
+import type { RouterOsClient } from './client.js';
 import { MIKROTIK_FIRMWARE, parseRelease } from './releases.js';
 
 export { MIKROTIK_FIRMWARE } from './releases.js';
@@ -106,13 +106,18 @@ export const mikrotikLab: LabEntry = {
     const password = secret();
     const adminPassword = secret();
     const release = parseRelease(firmware);
-    // Loaded on start only: loading a config must not load the simulators.
-    const [{ MikrotikSimulator, FULL_POLICIES }, { resolveStatic }, { startDnsResponder }] =
-      await Promise.all([
-        import('./simulator/simulator.js'),
-        import('./simulator/dns.js'),
-        import('../simkit/dns-responder.js'),
-      ]);
+    // Loaded on start only: loading a config must not load the simulators, nor the API client.
+    const [
+      { MikrotikSimulator, FULL_POLICIES },
+      { resolveStatic },
+      { startDnsResponder },
+      { connectRouterOs },
+    ] = await Promise.all([
+      import('./simulator/simulator.js'),
+      import('./simulator/dns.js'),
+      import('../simkit/dns-responder.js'),
+      import('./client.js'),
+    ]);
     const sim = new MikrotikSimulator({
       firmware: release.firmware,
       username: 'iocwall',

@@ -15,11 +15,11 @@
  * Connection options: `credentials.key`/`credentials.secret` (API key and secret), `options.interface`,
  * `options.names` (set id → device name, for reporting same-named foreign objects before the first apply).
  */
-import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { objectNames } from '../ownership.js';
-import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
+import type { CreateAdapter, FirewallAdapter, SetId } from '../types.js';
 import { OpnsenseClient } from './client.js';
+import { opnsenseCredentialsSchema, opnsenseOptionsSchema } from './options.js';
 import { fetchSnapshot, observe } from './adapter-read.js';
 import type { OpnsenseContext } from './adapter-types.js';
 import { applyChanges, type ApplyMemory } from './adapter-apply.js';
@@ -33,29 +33,13 @@ function pickSetNames(n: Record<SetId, string>): Record<SetId, string> {
   return { ipv4: n.ipv4, ipv6: n.ipv6, dns: n.dns };
 }
 
-/** Vendor options accepted in the target config. */
-export const opnsenseOptionsSchema = z
-  .object({
-    interface: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]*$/)
-      .default('lan'),
-    names: z
-      .object({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
-      .default({}),
-  })
-  .strict();
-
-/** Credentials: the API key and secret of an OPNsense user. */
-const credentialsSchema = z.object({ key: z.string().min(1), secret: z.string().min(1) });
-
 /**
  * Builds the adapter for one OPNsense target. Nothing is contacted until the first `read`/`apply`
  * (TLS verification, including fingerprint pinning, happens then).
  * @throws ConfigError for bad credentials shape or options.
  */
-export const createOpnsenseAdapter: AdapterFactory = (connection, marker) => {
-  const creds = credentialsSchema.safeParse(connection.credentials);
+export const createOpnsenseAdapter: CreateAdapter = (connection, marker) => {
+  const creds = opnsenseCredentialsSchema.safeParse(connection.credentials);
   if (!creds.success)
     throw new ConfigError(`target ${connection.name}: opnsense needs credentials key and secret`);
   const opts = opnsenseOptionsSchema.safeParse(connection.options);

@@ -2,7 +2,7 @@
  * OPNsense as one vendor module: everything the rest of iocwall needs to know about it.
  */
 import type { VendorModule } from '../types.js';
-import { createOpnsenseAdapter, opnsenseOptionsSchema } from './adapter.js';
+import { opnsenseOptionsSchema } from './options.js';
 import { opnsenseLab } from './lab.js';
 
 /** The OPNsense vendor module. */
@@ -17,6 +17,7 @@ export const opnsenseModule: VendorModule = {
   ],
   options: opnsenseOptionsSchema,
   capabilities: { ipv6: true, cidr: true, dnsSubdomainBlock: true },
-  createAdapter: createOpnsenseAdapter,
+  // Loaded when a target of this vendor connects, not with the registry (docs/development.md).
+  loadAdapter: async () => (await import('./adapter.js')).createOpnsenseAdapter,
   lab: opnsenseLab,
 };

@@ -7,11 +7,8 @@
  * administrator key, as a colleague at the GUI would.
  */
 import https from 'node:https';
-import axios from 'axios';
 import type { LabEntry, LabDeviceHandle } from '../types.js';
-import { isOpnsenseMutating } from './client.js';
 import { OPNSENSE_FIRMWARE, opnsenseRelease } from './firmware.js';
-import { adminEdits } from './lab-admin.js';
 
 export { OPNSENSE_FIRMWARE } from './firmware.js';
 
@@ -23,10 +20,20 @@ export const opnsenseLab: LabEntry = {
   async start({ firmware, secret, latencyMs }): Promise<LabDeviceHandle> {
     const iocwall = { key: secret(), secret: secret() };
     const admin = { key: secret(), secret: secret() };
-    // Loaded on start only: loading a config must not load the simulators.
-    const [{ OpnsenseSimulator, IOCWALL_PRIVILEGES }, { plainAnswer, startDnsResponder }] = await Promise.all(
-      [import('./simulator/index.js'), import('../simkit/dns-responder.js')],
-    );
+    // Loaded on start only: loading a config must not load the simulators, nor the client and axios.
+    const [
+      { OpnsenseSimulator, IOCWALL_PRIVILEGES },
+      { plainAnswer, startDnsResponder },
+      { default: axios },
+      { isOpnsenseMutating },
+      { adminEdits },
+    ] = await Promise.all([
+      import('./simulator/index.js'),
+      import('../simkit/dns-responder.js'),
+      import('axios'),
+      import('./client.js'),
+      import('./lab-admin.js'),
+    ]);
     const sim = new OpnsenseSimulator({
       key: admin.key,
       secret: admin.secret,

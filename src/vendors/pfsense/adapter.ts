@@ -9,29 +9,14 @@
  * Credentials: `username`/`password` (HTTP Basic, pfrest's default) or `apiKey` (`X-API-Key`, when KeyAuth is
  * enabled on the device). The privileges needed are listed in docs/vendors/pfsense.md.
  */
-import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { setNames } from '../ownership.js';
-import type { AdapterFactory, FirewallAdapter, SetId } from '../types.js';
+import type { CreateAdapter, FirewallAdapter, SetId } from '../types.js';
 import { applyChanges } from './adapter-apply.js';
 import { fetchSnapshot, observe } from './adapter-read.js';
 import type { PfsenseContext } from './adapter-types.js';
 import { PfsenseClient } from './client.js';
-
-/** Vendor options accepted in the target config (strict, with defaults). */
-export const pfsenseOptionsSchema = z.strictObject({
-  /** Interface ids (`lan`, `opt1`; as in `GET /api/v2/interfaces`) whose inbound traffic is blocked. */
-  interfaces: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]*$/))
-    .min(1)
-    .default(['lan']),
-});
-
-/** Credentials: a pfSense user for Basic auth, or an API key; never both (see `credentialForms`). */
-export const pfsenseCredentialsSchema = z.union([
-  z.strictObject({ apiKey: z.string().min(1) }),
-  z.strictObject({ username: z.string().min(1), password: z.string().min(1) }),
-]);
+import { pfsenseCredentialsSchema, pfsenseOptionsSchema } from './options.js';
 
 /** The default device names (the default policy prefix) when the connection names none. */
 const DEFAULT_NAMES: Record<SetId, string> = setNames('iocwall');
@@ -40,7 +25,7 @@ const DEFAULT_NAMES: Record<SetId, string> = setNames('iocwall');
  * Builds the adapter for one pfSense target. Nothing is contacted until the first `read`/`apply`.
  * @throws ConfigError for missing credentials or bad options.
  */
-export const createPfsenseAdapter: AdapterFactory = (connection, marker) => {
+export const createPfsenseAdapter: CreateAdapter = (connection, marker) => {
   const creds = pfsenseCredentialsSchema.safeParse(connection.credentials);
   if (!creds.success)
     throw new ConfigError(

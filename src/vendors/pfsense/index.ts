@@ -3,7 +3,7 @@
  * Everything else (config checks, the lab, `--list-firmware`, the conformance suite) derives from this.
  */
 import type { VendorModule } from '../types.js';
-import { createPfsenseAdapter, pfsenseOptionsSchema } from './adapter.js';
+import { pfsenseOptionsSchema } from './options.js';
 import { PFSENSE_LAB } from './lab.js';
 
 /** The pfSense vendor module. */
@@ -26,6 +26,7 @@ export const pfsenseModule: VendorModule = {
   credentialForms: [['username', 'password'], ['apiKey']],
   options: pfsenseOptionsSchema,
   capabilities: { ipv6: true, cidr: true, dnsSubdomainBlock: true },
-  createAdapter: createPfsenseAdapter,
+  // Loaded when a target of this vendor connects, not with the registry (docs/development.md).
+  loadAdapter: async () => (await import('./adapter.js')).createPfsenseAdapter,
   lab: PFSENSE_LAB,
 };

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AdminHandEdits, LabDeviceHandle, LabEntry, LabStartOptions, RuleId, SetId } from '../types.js';
-import { PfsenseClient } from './client.js';
+import type { PfsenseClient } from './client.js';
 import { PFSENSE_FIRMWARE, formatRelease, parsePfsenseFirmware } from './releases.js';
 import { aliasSchema, dnsSettingsSchema, ruleSchema } from './schema.js';
 
@@ -112,8 +112,12 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
 async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
   const adminPassword = options.secret();
   const password = options.secret();
-  // Loaded on start only: loading a config (every sync) must not load the simulator and its TLS kit.
-  const { IOCWALL_PRIVILEGES, PfsenseSimulator } = await import('./simulator/server.js');
+  // Loaded on start only: loading a config (every sync) must not load the simulator and its TLS kit, nor
+  // the client and its HTTP library.
+  const [{ IOCWALL_PRIVILEGES, PfsenseSimulator }, { PfsenseClient }] = await Promise.all([
+    import('./simulator/server.js'),
+    import('./client.js'),
+  ]);
   const sim = new PfsenseSimulator({
     firmware: options.firmware,
     users: {

@@ -10,34 +10,14 @@
  * Anything else on the device — including SFOS 22's `apiconfig*` hosts of the API allow-list — is never
  * read as ours, modified or deleted.
  */
-import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { objectNames } from '../ownership.js';
-import type { AdapterFactory, ApplyResult, Change, FirewallAdapter, SetId } from '../types.js';
+import type { ApplyResult, Change, CreateAdapter, FirewallAdapter, SetId } from '../types.js';
 import { SophosClient } from './client.js';
+import { sophosCredentialsSchema, sophosOptionsSchema } from './options.js';
 import { fetchSnapshot, observe, type SophosContext } from './adapter-read.js';
 import { writeRule } from './adapter-rules.js';
 import { deleteSet, ruleSnap, writeSet } from './adapter-sets.js';
-
-const zoneName = z.string().regex(/^[A-Za-z0-9_ -]{1,60}$/);
-
-/** Vendor options accepted in the target config. */
-export const sophosOptionsSchema = z.strictObject({
-  /** Zones the block rules apply to traffic from. */
-  sourceZones: z.array(zoneName).min(1).default(['LAN']),
-  /** Zones of the blocked destinations. */
-  destinationZones: z.array(zoneName).min(1).default(['WAN']),
-  /** IPv4 addresses per IP list shard (0: one IP host per address). 1,000 is the limit three tools use. */
-  ipListSize: z.number().int().min(0).max(1000).default(1000),
-  /** Most entries per managed set (device limits are not published, §14.6). */
-  maxEntries: z.number().int().min(1).default(50_000),
-  /** Set id → device name, to report same-named foreign objects before the first apply. */
-  names: z
-    .strictObject({ ipv4: z.string().optional(), ipv6: z.string().optional(), dns: z.string().optional() })
-    .default({}),
-});
-
-const credentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 /** The device rule names that go with set names (`<prefix>_v4` → `<prefix>_egress_v4`). */
 function ruleNamesFor(names: Record<SetId, string>): string[] {
@@ -50,8 +30,8 @@ function ruleNamesFor(names: Record<SetId, string>): string[] {
  * Builds the adapter for one SFOS target. Nothing is contacted until the first `read`/`apply`.
  * @throws ConfigError for a bad credentials shape or options.
  */
-export const createSophosAdapter: AdapterFactory = (connection, marker) => {
-  const creds = credentialsSchema.safeParse(connection.credentials);
+export const createSophosAdapter: CreateAdapter = (connection, marker) => {
+  const creds = sophosCredentialsSchema.safeParse(connection.credentials);
   if (!creds.success)
     throw new ConfigError(`target ${connection.name}: sophos needs credentials username and password`);
   const opts = sophosOptionsSchema.safeParse(connection.options);

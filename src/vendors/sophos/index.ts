@@ -3,7 +3,7 @@
  * and lab device. See README.md beside this file and docs/vendors/sophos.md.
  */
 import type { VendorModule } from '../types.js';
-import { createSophosAdapter, sophosOptionsSchema } from './adapter.js';
+import { sophosOptionsSchema } from './options.js';
 import { sophosLab } from './lab.js';
 
 /** The Sophos vendor module. */
@@ -22,6 +22,7 @@ export const sophosModule: VendorModule = {
   ],
   options: sophosOptionsSchema,
   capabilities: { ipv6: true, cidr: true, dnsSubdomainBlock: true },
-  createAdapter: createSophosAdapter,
+  // Loaded when a target of this vendor connects, not with the registry (docs/development.md).
+  loadAdapter: async () => (await import('./adapter.js')).createSophosAdapter,
   lab: sophosLab,
 };

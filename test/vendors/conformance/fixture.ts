@@ -62,7 +62,7 @@ export interface ConformanceTarget {
   /** `audit --json`: exit code, findings, and how many writes the device saw during it. */
   audit(): Promise<{ code: number; findings: Finding[]; writes: number }>;
   /** An adapter straight from the module (read-only or not). */
-  adapter(readOnly: boolean): FirewallAdapter;
+  adapter(readOnly: boolean): Promise<FirewallAdapter>;
   /** The desired state the engine would build for these set contents. */
   desired(sets: Partial<Record<SetId, string[]>>): DesiredState;
   stop(): Promise<void>;

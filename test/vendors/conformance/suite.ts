@@ -154,7 +154,7 @@ export function conformanceSuite(module: VendorModule, firmware: string): void {
     });
 
     it('a read-only transport sends no write, even when asked to apply', async () => {
-      const adapter = t.adapter(true);
+      const adapter = await t.adapter(true);
       try {
         const observed = await adapter.read();
         const v4 = observed.sets.find((s) => s.id === 'ipv4')?.entries ?? [];
@@ -172,7 +172,7 @@ export function conformanceSuite(module: VendorModule, firmware: string): void {
     });
 
     it('refuses values with protocol metacharacters before anything is sent', async () => {
-      const adapter = t.adapter(false);
+      const adapter = await t.adapter(false);
       try {
         const observed = await adapter.read();
         for (const set of ['ipv4', 'dns'] as const) {

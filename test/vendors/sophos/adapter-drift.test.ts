@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForeignObjectError } from '../../../src/errors.js';
-import { adminEdits } from '../../../src/vendors/sophos/lab.js';
+import { adminEdits } from '../../../src/vendors/sophos/lab-admin.js';
 import type { SophosSimulator } from '../../../src/vendors/sophos/simulator/simulator.js';
 import type { SophosSwitches } from '../../../src/vendors/sophos/simulator/store.js';
 import type { FirewallAdapter } from '../../../src/vendors/types.js';
