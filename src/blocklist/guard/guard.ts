@@ -21,7 +21,8 @@ import { parseIpInterval, type IpInterval } from '../../indicators/ip.js';
 import type { DomainIndicator, NetworkIndicator } from '../../indicators/types.js';
 import { NameGuard } from './names.js';
 import type { Guard, GuardOptions, GuardVerdict } from './types.js';
-import { buildDualIndex, findContaining, findOverlap, IPv4Union, type DualIndex } from '../engine/ranges.js';
+import { IPv4Union } from '../engine/ipv4-union.js';
+import { buildDualIndex, findContaining, findOverlap, type DualIndex } from '../engine/ranges.js';
 import { SPECIAL_PURPOSE_RANGES, SPECIAL_USE_NAMES } from './special.js';
 import { carveParts, type CarveNetwork, type CarveSource } from './carve.js';
 import { formatCidr4 } from '../engine/cidr.js';
@@ -114,21 +115,26 @@ export function createGuard(options: GuardOptions): Guard {
 
   const isSingle = (iv: IpInterval): boolean => iv.prefix === (iv.family === 4 ? 32 : 128);
 
-  // The IPv4 fast path: one binary search over the union of every IPv4 range the guard knows.
-  let union4: IPv4Union | undefined;
+  // The IPv4 fast path: a table read (or a short search) in two unions: the ranges this guard's
+  // options and the special-purpose registry name, and the warninglists' own (built with them, or
+  // read from the build-time cache: 67k intervals are too many to merge at every start).
+  let own4: IPv4Union | undefined;
+  let listed4: IPv4Union | undefined;
   const quick4 = (): IPv4Union => {
-    if (union4 === undefined) {
-      const lists = ipWarn();
-      // Columns, not entries(): the warninglists' 62k addresses never become objects.
+    if (own4 === undefined) {
+      listed4 = ipWarn()?.union4;
+      // Columns, not entries(): no interval becomes an object.
       const indexes = [SPECIAL, protectedIdx, targetIdx, allowIdx];
-      if (lists !== undefined) indexes.push(lists.special, lists.infrastructure, lists.cdn);
-      union4 = new IPv4Union(
+      own4 = new IPv4Union(
         [],
         indexes.map((idx) => idx.v4.columns()),
       );
     }
-    return union4;
+    return own4;
   };
+  /** True when `[first, last]` touches any range the guard knows (one or two table reads, mostly). */
+  const touches4 = (first: number, last: number): boolean =>
+    quick4().overlaps(first, last) || (listed4 !== undefined && listed4.overlaps(first, last));
 
   const label4 = (first: number, prefix: number): string | null =>
     prefix === 32 ? null : formatCidr4(first, prefix);
@@ -140,7 +146,7 @@ export function createGuard(options: GuardOptions): Guard {
         detail: `prefix /${prefix} wider than the minimum /${options.minPrefixV4}`,
       };
     // One bucket read + a short search in the union of every known range: the common, allocation-free case.
-    if (!quick4().overlaps(first, last)) return null;
+    if (!touches4(first, last)) return null;
     const special = SPECIAL.v4.find(first, last);
     if (special !== null) return { reason: 'guarded', detail: special };
     const net: CarveNetwork = { family: 4, first, last };

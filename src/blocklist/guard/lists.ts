@@ -3,6 +3,7 @@
  * (warninglists.ts), the build-time cache (warninglist-cache.ts) and the table builder
  * (name-table.ts) exchange. Types only, so none of those modules has to import another for them.
  */
+import type { IPv4Union } from '../engine/ipv4-union.js';
 import type { DualIndex } from '../engine/ranges.js';
 import type { SuffixTableState } from '../engine/suffix-table.js';
 
@@ -11,6 +12,11 @@ export interface IpWarninglists {
   special: DualIndex;
   infrastructure: DualIndex;
   cdn: DualIndex;
+  /**
+   * The union of the three kinds' IPv4 intervals: the guard's one-lookup test of whether an address
+   * touches any list at all (read from the build-time cache, or built with the lists).
+   */
+  union4: IPv4Union;
 }
 
 /** Compiled name lists: each map goes from a lowercase name to the list name that protects it. */

@@ -20,6 +20,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { inspect } from 'node:util';
 import { InternalError } from '../../errors.js';
+import { IPv4Union, type IPv4UnionState } from '../engine/ipv4-union.js';
 import {
   IPv4Index,
   IPv6Index,
@@ -34,7 +35,7 @@ import type { IpWarninglists, NameTableBase, NameWarninglists } from './lists.js
  * The cache format. Bump it when the layout or the meaning of a cached field changes; caches of
  * another format then read as stale (the fingerprint includes it).
  */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 const MAGIC = 'IOCWLC01';
 const DIGEST_AT = 8;
@@ -213,6 +214,13 @@ function u32(arrays: ReadonlyMap<string, CachedArray>, name: string): Uint32Arra
   return array;
 }
 
+function u8(arrays: ReadonlyMap<string, CachedArray>, name: string): Uint8Array {
+  const array = arrays.get(name);
+  if (!(array instanceof Uint8Array))
+    throw new InternalError(`warninglist cache: ${name} is not a u8 column`);
+  return array;
+}
+
 function u64(arrays: ReadonlyMap<string, CachedArray>, name: string): BigUint64Array {
   const array = arrays.get(name);
   if (!(array instanceof BigUint64Array))
@@ -228,6 +236,7 @@ const IP_KINDS = ['special', 'infrastructure', 'cdn'] as const;
 const V4_COLUMNS = ['first', 'last', 'points', 'netFirst', 'netLast', 'netMaxLast'] as const;
 const V4_IDS = ['label', 'pointLabel', 'netLabel'] as const;
 const MASK64 = (1n << 64n) - 1n;
+const UNION_COLUMNS = ['starts', 'ends', 'bucket', 'state'] as const;
 
 /** The cache file bytes of compiled address lists. */
 export function encodeIpCache(fingerprintHex: string, lists: IpWarninglists): Buffer {
@@ -261,6 +270,8 @@ export function encodeIpCache(fingerprintHex: string, lists: IpWarninglists): Bu
     arrays.set(`${kind}.v6.label`, narrow(label));
     data[kind] = { labels: state.labels, v6Labels };
   }
+  const union = lists.union4.state();
+  for (const column of UNION_COLUMNS) arrays.set(`union4.${column}`, union[column]);
   return encode(fingerprintHex, data, arrays);
 }
 
@@ -313,7 +324,13 @@ function ipListsOf(data: unknown, arrays: ReadonlyMap<string, CachedArray>): IpW
       },
     };
   };
-  return { special: dual('special'), infrastructure: dual('infrastructure'), cdn: dual('cdn') };
+  const union4 = new IPv4Union({
+    starts: u32(arrays, 'union4.starts'),
+    ends: u32(arrays, 'union4.ends'),
+    bucket: u32(arrays, 'union4.bucket'),
+    state: u8(arrays, 'union4.state'),
+  });
+  return { special: dual('special'), infrastructure: dual('infrastructure'), cdn: dual('cdn'), union4 };
 }
 
 /** The address lists cached in `file` when its fingerprint is `fingerprintHex` and it is intact, else undefined. */
@@ -469,22 +486,28 @@ function sameArray(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
  * IPv6, and the IPv4 search arrays (the build checks a cache this way before shipping it).
  */
 export function sameIpLists(a: IpWarninglists, b: IpWarninglists): boolean {
-  return IP_KINDS.every((kind) => {
-    const x = a[kind].v4.state();
-    const y = b[kind].v4.state();
-    const v4 =
-      sameArray(x.labels, y.labels) &&
-      [...V4_COLUMNS, ...V4_IDS].every((column) => sameArray(x[column], y[column]));
-    const p = a[kind].v6.entries();
-    const q = b[kind].v6.entries();
-    const v6 =
-      p.length === q.length &&
-      p.every((e, i) => {
-        const f = q[i];
-        return f !== undefined && e.first === f.first && e.last === f.last && e.label === f.label;
-      });
-    return v4 && v6;
-  });
+  return (
+    IP_KINDS.every((kind) => {
+      const x = a[kind].v4.state();
+      const y = b[kind].v4.state();
+      const v4 =
+        sameArray(x.labels, y.labels) &&
+        [...V4_COLUMNS, ...V4_IDS].every((column) => sameArray(x[column], y[column]));
+      const p = a[kind].v6.entries();
+      const q = b[kind].v6.entries();
+      const v6 =
+        p.length === q.length &&
+        p.every((e, i) => {
+          const f = q[i];
+          return f !== undefined && e.first === f.first && e.last === f.last && e.label === f.label;
+        });
+      return v4 && v6;
+    }) && sameUnion(a.union4.state(), b.union4.state())
+  );
+}
+
+function sameUnion(a: IPv4UnionState, b: IPv4UnionState): boolean {
+  return UNION_COLUMNS.every((column) => sameArray(a[column], b[column]));
 }
 
 /** True when two compiled name lists hold the same entries in the same order, read every way. */

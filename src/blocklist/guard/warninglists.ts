@@ -25,6 +25,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InternalError } from '../../errors.js';
+import { IPv4Union } from '../engine/ipv4-union.js';
 import { buildDualIndex, type DualIndex } from '../engine/ranges.js';
 import type { IpWarninglists, NameWarninglists } from './lists.js';
 import {
@@ -185,6 +186,7 @@ function codeParts(): Map<string, Buffer> | undefined {
     'warninglist-cache',
     'name-table',
     '../engine/ranges',
+    '../engine/ipv4-union',
     '../engine/cidr',
     '../engine/suffix-table',
     '../../indicators/ip',
@@ -222,7 +224,14 @@ function compileIpLists(sources: ReadonlyMap<string, Buffer>): IpWarninglists {
     }
     return { v4: index.v4, v6: index.v6 };
   };
-  return { special: build('special'), infrastructure: build('infrastructure'), cdn: build('cdn') };
+  const special = build('special');
+  const infrastructure = build('infrastructure');
+  const cdn = build('cdn');
+  const union4 = new IPv4Union(
+    [],
+    [special, infrastructure, cdn].map((index) => index.v4.columns()),
+  );
+  return { special, infrastructure, cdn, union4 };
 }
 
 /** Compiles the name lists from their JSON. */

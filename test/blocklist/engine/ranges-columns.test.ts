@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildDualIndex,
-  IPv4Index,
-  IPv4Union,
-  type IPv4Columns,
-} from '../../../src/blocklist/engine/ranges.js';
+import { IPv4Union } from '../../../src/blocklist/engine/ipv4-union.js';
+import { buildDualIndex, IPv4Index, type IPv4Columns } from '../../../src/blocklist/engine/ranges.js';
 import { formatCidr4 } from '../../../src/blocklist/engine/cidr.js';
 
 const interval = fc
@@ -79,14 +75,27 @@ describe('IPv4Index over columns', () => {
         fc.array(iv, { minLength: 1, maxLength: 40 }),
         (set, queries) => {
           const union = new IPv4Union(set);
-          for (const q of [...queries, ...set])
-            expect(union.overlaps(q.first, q.last), `${q.first}-${q.last}`).toBe(
-              set.some((i) => i.first <= q.last && i.last >= q.first),
-            );
+          // The cached form (state → constructor) answers as the union it came from.
+          const restored = new IPv4Union(union.state());
+          for (const q of [...queries, ...set]) {
+            const expected = set.some((i) => i.first <= q.last && i.last >= q.first);
+            expect(union.overlaps(q.first, q.last), `${q.first}-${q.last}`).toBe(expected);
+            expect(restored.overlaps(q.first, q.last), `restored ${q.first}-${q.last}`).toBe(expected);
+          }
         },
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('IPv4Union refuses a state of the wrong shape (a damaged cache falls back to the JSON)', () => {
+    const good = new IPv4Union([{ first: 10, last: 20 }]).state();
+    expect(() => new IPv4Union({ ...good, ends: new Uint32Array(0) })).toThrow(RangeError);
+    expect(() => new IPv4Union({ ...good, state: new Uint8Array(10) })).toThrow(RangeError);
+    const bucket = new Uint32Array(good.bucket);
+    bucket[65536] = 7;
+    expect(() => new IPv4Union({ ...good, bucket })).toThrow(RangeError);
+    expect(new IPv4Union(good).runs).toBe(1);
   });
 
   it('buildDualIndex keeps the first label of a repeated address and every entry in order', () => {

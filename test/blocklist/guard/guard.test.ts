@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IPv4Index, IPv4Union } from '../../../src/blocklist/engine/ranges.js';
+import { IPv4Union } from '../../../src/blocklist/engine/ipv4-union.js';
+import { IPv4Index } from '../../../src/blocklist/engine/ranges.js';
 import { ConfigError } from '../../../src/errors.js';
 import {
   createGuard,
