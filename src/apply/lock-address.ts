@@ -13,12 +13,18 @@
  * someone planted), as a symlink there decides where our sockets go. Not a path relative to a short
  * working directory (`chdir` is process-wide) and not Linux abstract sockets (one name space per network
  * namespace, not per state folder).
+ *
+ * Aliases are reused, one per locks folder, and would pile up on a machine that ran many state folders
+ * (tests, one per customer). So making an alias also removes the sibling aliases whose locks folder is
+ * gone (see `pruneDangling`). A run that was about to use an alias a concurrent run just removed loses
+ * nothing: `socket()` makes the alias again, and the lock retries a bind or connect that found no alias.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type Stats,
   lstatSync,
   mkdirSync,
+  readdirSync,
   readlinkSync,
   renameSync,
   statSync,
@@ -55,7 +61,7 @@ export function lockAddress(dir: string, target: string): LockAddress {
       socket: (p) => p,
     };
   }
-  const alias = aliasFolder(dir);
+  const { alias, ensure } = aliasFolder(dir);
   // Short temporary names: the target's name may take up most of the room by itself.
   const temp = (kind: 'new' | 'stale'): string => join(dir, `${randomBytes(6).toString('hex')}.${kind}`);
   const longest = Math.max(Buffer.byteLength(`${target}.lock`), Buffer.byteLength(basename(temp('stale'))));
@@ -64,7 +70,12 @@ export function lockAddress(dir: string, target: string): LockAddress {
       `the lock socket of target ${target} needs more than ${MAX_SOCKET_ADDRESS} bytes even through ${alias}: set TMPDIR to a shorter folder`,
     );
   }
-  return { path, temp, socket: (p) => join(alias, basename(p)) };
+  // Made again when a concurrent run pruned it since (its locks folder was briefly gone, or a race).
+  const socket = (p: string): string => {
+    ensure();
+    return join(alias, basename(p));
+  };
+  return { path, temp, socket };
 }
 
 /** The user's private folder under the temp folder, made if absent; refused unless it is safe. */
@@ -113,24 +124,64 @@ function privateFolder(): string {
 }
 
 /**
- * `<private folder>/<hash of the locks folder>`, a symlink to the locks folder. Made (or repaired) with a
- * rename over it, which is atomic, so concurrent runs never see it half-made.
+ * `<private folder>/<hash of the locks folder>`, a symlink to the locks folder, and how to make sure it is
+ * there. Made (or repaired) with a rename over it, which is atomic, so concurrent runs never see it
+ * half-made; making it prunes the dangling siblings.
  */
-function aliasFolder(dir: string): string {
+function aliasFolder(dir: string): { alias: string; ensure: () => void } {
   const real = resolve(dir);
   const hash = createHash('sha256').update(real).digest('base64url').slice(0, 12);
   const folder = privateFolder();
   const alias = join(folder, hash);
-  if (readlinkQuietly(alias) === real) return alias;
-  const fresh = join(folder, `${hash}.${randomBytes(6).toString('hex')}`);
+  const ensure = (): void => {
+    if (readlinkQuietly(alias) === real) return;
+    const fresh = join(folder, `${hash}.${randomBytes(6).toString('hex')}`);
+    try {
+      symlinkSync(real, fresh);
+      renameSync(fresh, alias);
+    } catch (err) {
+      unlinkQuietly(fresh);
+      throw lockFolderError(alias, err);
+    }
+    pruneDangling(folder, hash);
+  };
+  ensure();
+  return { alias, ensure };
+}
+
+/** Our names in the private folder: an alias (12 base64url characters), or one a killed run left half-made. */
+const ALIAS_NAME = /^[A-Za-z0-9_-]{12}(?:\.[0-9a-f]{12})?$/;
+
+/**
+ * Removes the aliases in `folder` (other than `keep`) whose locks folder no longer exists: its state folder
+ * was deleted, so no run can hold or take a lock through it. Only a symlink of ours with one of our names
+ * is ever removed; one whose target exists (or cannot be told) stays. A run that makes the same state
+ * folder again, or uses the alias at that moment, makes the alias again (see the module comment).
+ */
+function pruneDangling(folder: string, keep: string): void {
+  let names: string[];
   try {
-    symlinkSync(real, fresh);
-    renameSync(fresh, alias);
-  } catch (err) {
-    unlinkQuietly(fresh);
-    throw lockFolderError(alias, err);
+    names = readdirSync(folder);
+  } catch {
+    return; // Pruning is housekeeping: it never fails a run.
   }
-  return alias;
+  const uid = process.getuid?.();
+  for (const name of names) {
+    if (name === keep || !ALIAS_NAME.test(name)) continue;
+    const path = join(folder, name);
+    try {
+      const link = lstatSync(path);
+      if (!link.isSymbolicLink() || link.uid !== uid) continue;
+    } catch {
+      continue; // Gone already (a concurrent run pruned or renamed it).
+    }
+    try {
+      statSync(path); // Follows the link: the locks folder is still there.
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') unlinkQuietly(path);
+    }
+  }
 }
 
 function readlinkQuietly(path: string): string | null {

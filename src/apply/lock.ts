@@ -21,7 +21,7 @@
  * A socket address is short (about 100 bytes): under a deep state folder, bind and connect go through a
  * short alias of the locks folder (`lock-address.ts`); the sockets stay in `<stateDir>/locks/`.
  */
-import { linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +52,25 @@ const heldHere = new Set<string>();
 type Probe = { state: 'alive'; holder: HolderInfo } | { state: 'dead' } | { state: 'gone' };
 
 /**
- * Connects to a lock path (at its socket address `socketPath`): alive when something listens, dead when
- * refused, gone when absent.
+ * Connects to the lock path `path` (at its socket address): alive when something listens, dead when
+ * refused, gone when absent. A connect that finds nothing while the path is there went through an alias a
+ * concurrent run had just pruned: it is tried once more, through the alias made again.
  */
-function probe(socketPath: string): Promise<Probe> {
+async function probe(a: LockAddress, path: string): Promise<Probe> {
+  const first = await connectTo(a.socket(path));
+  return first.state === 'gone' && present(path) ? connectTo(a.socket(path)) : first;
+}
+
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function connectTo(socketPath: string): Promise<Probe> {
   return new Promise((resolve) => {
     let data = '';
     let connected = false;
@@ -112,7 +127,11 @@ function listen(socketPath: string, info: HolderInfo): Promise<Server> {
  */
 async function take(a: LockAddress, info: HolderInfo): Promise<{ server: Server; ino: number } | null> {
   const own = a.temp('new');
-  const server = await listen(a.socket(own), info);
+  // ENOENT: the alias was pruned by a concurrent run in between; `socket()` makes it again.
+  const server = await listen(a.socket(own), info).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return listen(a.socket(own), info);
+    throw err;
+  });
   try {
     const ino = statSync(own).ino;
     linkSync(own, a.path);
@@ -155,12 +174,12 @@ function unlinkQuietly(path: string): void {
  * in the meantime. Returns the holder when a live one is (still) there and it was not forced.
  */
 async function clearStale(a: LockAddress, force: boolean): Promise<HolderInfo | null> {
-  const first = await probe(a.socket(a.path));
+  const first = await probe(a, a.path);
   if (first.state === 'gone') return null;
   if (first.state === 'alive' && !force) return first.holder;
   const aside = moveAside(a);
   if (aside === null) return null;
-  const moved = await probe(a.socket(aside));
+  const moved = await probe(a, aside);
   if (moved.state === 'alive' && (first.state !== 'alive' || !force)) {
     // We moved a lock a newer run took after our first probe: put it back, unless yet another run has
     // already taken the path (then that one holds it and the newer run keeps its socket open, aside).

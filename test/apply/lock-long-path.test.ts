@@ -13,11 +13,15 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lockAddress } from '../../src/apply/lock-address.js';
 import { withTargetLock } from '../../src/apply/lock.js';
 import { ConfigError, TargetLockedError } from '../../src/errors.js';
 import { exited, expectBreakLockFrom, firstLine } from './child-process.js';
@@ -60,8 +64,8 @@ afterEach(() => {
 });
 
 /** A state folder whose lock path is about 200 bytes long. */
-function deepStateDir(): string {
-  const dir = join(tmp, 'state', 'a'.repeat(60), 'b'.repeat(60), 'c'.repeat(20));
+function deepStateDir(top = 'state'): string {
+  const dir = join(tmp, top, 'a'.repeat(60), 'b'.repeat(60), 'c'.repeat(20));
   mkdirSync(dir, { recursive: true });
   expect(Buffer.byteLength(join(dir, 'locks', `${TARGET}.lock`))).toBeGreaterThan(190);
   return dir;
@@ -151,6 +155,53 @@ describe('locks under a deep stateDir', () => {
     // Made safe again, the same lock is taken.
     process.env.TMPDIR = tmp;
     expect(await attempt()).toBe('ran');
+  });
+
+  it('prunes the aliases of deleted state folders when it makes one, and keeps the live ones and all else', async () => {
+    const folder = join(tmp, `iocwall-${uid}`);
+    const run = (dir: string): Promise<string> => withTargetLock(dir, TARGET, () => Promise.resolve('ran'));
+    const [gone, live] = [deepStateDir('gone'), deepStateDir('live')];
+    expect([await run(gone), await run(live)]).toEqual(['ran', 'ran']);
+    const target = (name: string): string | null =>
+      lstatSync(join(folder, name)).isSymbolicLink() ? readlinkSync(join(folder, name)) : null;
+    const aliasOf = (dir: string): string =>
+      readdirSync(folder).find((n) => target(n) === join(dir, 'locks'))!;
+    const [goneAlias, liveAlias] = [aliasOf(gone), aliasOf(live)];
+    // Left alone whatever their state: not a symlink, not one of our names, a live alias.
+    writeFileSync(join(folder, 'AAAAAAAAAAAA'), 'a file with an alias name');
+    symlinkSync(join(tmp, 'nowhere'), join(folder, 'someone.else'));
+    // A run killed between making its fresh link and renaming it over the alias left this one.
+    symlinkSync(join(tmp, 'nowhere'), join(folder, 'BBBBBBBBBBBB.0123456789ab'));
+    rmSync(join(tmp, 'gone'), { recursive: true });
+    // Reusing an alias prunes nothing; making one prunes.
+    expect(await run(live)).toBe('ran');
+    expect(readdirSync(folder)).toContain(goneAlias);
+    const third = deepStateDir('third');
+    expect(await run(third)).toBe('ran');
+    expect(readdirSync(folder).sort()).toEqual(
+      ['AAAAAAAAAAAA', aliasOf(third), liveAlias, 'someone.else'].sort(),
+    );
+    expect(target(liveAlias)).toBe(join(live, 'locks'));
+    // The deleted state folder comes back: its alias is made again.
+    expect(await run(deepStateDir('gone'))).toBe('ran');
+    expect(target(goneAlias)).toBe(join(gone, 'locks'));
+  });
+
+  it('makes the alias again when a concurrent run pruned it, and a live holder is still found', async () => {
+    const dir = deepStateDir();
+    const holder = startHolder(dir);
+    expect(await firstLine(holder)).toBe('won');
+    const address = lockAddress(join(dir, 'locks'), TARGET);
+    const folder = join(tmp, `iocwall-${uid}`);
+    const [alias] = readdirSync(folder);
+    // Pruned after this run resolved its address, as a run that saw the locks folder gone would.
+    unlinkSync(join(folder, alias!));
+    expect(address.socket(address.path)).toBe(join(folder, alias!, `${TARGET}.lock`));
+    expect(lstatSync(join(folder, alias!)).isSymbolicLink()).toBe(true);
+    unlinkSync(join(folder, alias!));
+    await expect(withTargetLock(dir, TARGET, () => Promise.resolve(1))).rejects.toThrow(
+      /locked by another iocwall run/,
+    );
   });
 
   it('says to shorten TMPDIR when even the alias is too long', async () => {

@@ -1,9 +1,11 @@
 /**
  * The lab entry of pfSense: starts the simulator for one release with an administrator (`page-all`) and an
- * `iocwall` user holding only the privileges docs/vendors/pfsense.md lists, and performs an
- * administrator's hand edits through the REST API with the administrator's account.
+ * `iocwall` user holding only the privileges docs/vendors/pfsense.md lists, hands iocwall an API key that
+ * user made (the form pfrest recommends for automation), and performs an administrator's hand edits through
+ * the REST API with the administrator's account.
  */
 import { z } from 'zod';
+import { registerSecret } from '../../config/secrets.js';
 import type { AdminHandEdits, LabDeviceHandle, LabEntry, LabStartOptions, RuleId, SetId } from '../types.js';
 import type { PfsenseClient } from './client.js';
 import { PFSENSE_FIRMWARE, formatRelease, parsePfsenseFirmware } from './releases.js';
@@ -109,6 +111,32 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
   };
 }
 
+/** The one privilege a user needs to make its own key (pfrest names it after `POST /api/v2/auth/key`). */
+const KEY_POST = 'api-v2-auth-key-post';
+
+/**
+ * Makes the iocwall user's API key as its administrator would: logged in as that user (pfrest
+ * `Models/RESTAPIKey.inc` `validate_username()` binds a key to the authenticating user, so a key carries that
+ * user's privileges; `POST /auth/key` takes Basic auth only, pfsense-facts.md §4). The key is returned once.
+ */
+async function makeApiKey(endpoint: string, fingerprint: string, password: string): Promise<string> {
+  const user = await PfsenseClient.connect({
+    target: 'lab-pfsense-keygen',
+    endpoint,
+    username: 'iocwall',
+    password,
+    tls: { fingerprint },
+    timeoutMs: 30_000,
+    readOnly: false,
+  });
+  try {
+    const made = await user.post('auth/key', { descr: 'iocwall (lab)' }, z.object({ key: z.string() }));
+    return made.key;
+  } finally {
+    user.close();
+  }
+}
+
 async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
   const adminPassword = options.secret();
   const password = options.secret();
@@ -120,13 +148,21 @@ async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
   ]);
   const sim = new PfsenseSimulator({
     firmware: options.firmware,
+    // KeyAuth enabled next to the default BasicAuth (System › REST API › Settings › Authentication Methods):
+    // the administrator keeps Basic for the hand edits, iocwall gets a key.
+    authMethods: ['BasicAuth', 'KeyAuth'],
     users: {
       admin: { password: adminPassword, privileges: ['page-all'] },
-      iocwall: { password, privileges: IOCWALL_PRIVILEGES },
+      iocwall: { password, privileges: [...IOCWALL_PRIVILEGES, KEY_POST] },
     },
     ...(options.latencyMs === undefined ? {} : { latency: { requestMs: options.latencyMs } }),
   });
   const ep = await sim.start();
+  const apiKey = await makeApiKey(ep.endpoint, ep.fingerprint, password);
+  registerSecret(apiKey);
+  // Then the administrator takes the key privilege back in User Manager (pfrest's user endpoints are not
+  // simulated): the key holds exactly the privileges docs/vendors/pfsense.md lists.
+  sim.state.users.get('iocwall')?.privileges.delete(KEY_POST);
   const admin = await PfsenseClient.connect({
     target: 'lab-pfsense-admin',
     endpoint: ep.endpoint,
@@ -140,7 +176,7 @@ async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
     firmware: formatRelease(parsePfsenseFirmware(options.firmware)),
     endpoint: ep.endpoint,
     dns: ep.dns,
-    credentials: { username: 'iocwall', password },
+    credentials: { apiKey },
     fingerprint: ep.fingerprint,
     admin: adminEdits(admin),
     dropConnectionAfter: (n) => sim.dropConnectionAfter(n),
