@@ -116,7 +116,7 @@ export function writeLabConfig(
   ensureDir(secretsDir, 0o700);
   const targets = devices.map((d) => {
     const credentials: Record<string, string> = {};
-    for (const [key, value] of Object.entries(d.credentials)) {
+    for (const [key, value] of Object.entries(d.configCredentials ?? d.credentials)) {
       const file = join(secretsDir, `${d.name}.${key}`);
       writeFileSync(file, `${value}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);

@@ -43,8 +43,17 @@ export interface LabDeviceHandle {
   endpoint: string;
   /** The device's resolver on loopback UDP, `127.0.0.1:PORT`. */
   dns: string;
-  /** In the vendor's own terms; carries only the privileges the vendor's docs page lists as needed. */
+  /**
+   * In the vendor's own terms, as the lab prints them (CONTRACT.md `lab`); they carry only the
+   * privileges the vendor's docs page lists as needed.
+   */
   credentials: Record<string, string>;
+  /**
+   * The one credential form a config should use (one of the module's `credentialForms`), when the
+   * printed credentials hold more than one (pfSense: user and password, and the API key made for
+   * iocwall). `--write-config` and the conformance kit use it; default: {@link credentials}.
+   */
+  configCredentials?: Record<string, string>;
   /** sha256 fingerprint of its TLS certificate (hex, colon-separated), for pinning. */
   fingerprint?: string;
   /**

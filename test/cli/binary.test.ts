@@ -89,12 +89,15 @@ describe('the iocwall binary', () => {
         const module = VENDOR_MODULES.find((m) => m.id === t.vendor)!;
         expect(t.firmware).toBe(module.lab.parseFirmware(module.lab.defaultFirmware));
         expect(t.dns).toMatch(/^127\.0\.0\.1:\d+$/);
-        // Exactly the required fields, or one whole form where the vendor has several (pfSense).
+        // Exactly the required fields, or where the vendor has several forms (pfSense) every field of
+        // them: the user and password of the REST package's default, and the API key too (CONTRACT.md).
         const forms = module.credentialForms ?? [
           module.credentials.filter((c) => c.required).map((c) => c.name),
         ];
-        expect(forms.map((f) => [...f].sort())).toContainEqual(Object.keys(t.credentials).sort());
+        expect(Object.keys(t.credentials).sort()).toEqual([...new Set(forms.flat())].sort());
       }
+      const pf = ready.targets.find((t) => t.vendor === 'pfsense')!;
+      expect(Object.keys(pf.credentials).sort()).toEqual(['apiKey', 'password', 'username']);
       const opn = ready.targets.find((t) => t.vendor === 'opnsense')!;
       expect(opn.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(Object.keys(opn.credentials).sort()).toEqual(['key', 'secret']);

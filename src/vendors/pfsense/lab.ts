@@ -119,8 +119,13 @@ const KEY_POST = 'api-v2-auth-key-post';
  * `Models/RESTAPIKey.inc` `validate_username()` binds a key to the authenticating user, so a key carries that
  * user's privileges; `POST /auth/key` takes Basic auth only, pfsense-facts.md §4). The key is returned once.
  */
-async function makeApiKey(endpoint: string, fingerprint: string, password: string): Promise<string> {
-  const user = await PfsenseClient.connect({
+async function makeApiKey(
+  client: typeof PfsenseClient,
+  endpoint: string,
+  fingerprint: string,
+  password: string,
+): Promise<string> {
+  const user = await client.connect({
     target: 'lab-pfsense-keygen',
     endpoint,
     username: 'iocwall',
@@ -158,7 +163,7 @@ async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
     ...(options.latencyMs === undefined ? {} : { latency: { requestMs: options.latencyMs } }),
   });
   const ep = await sim.start();
-  const apiKey = await makeApiKey(ep.endpoint, ep.fingerprint, password);
+  const apiKey = await makeApiKey(PfsenseClient, ep.endpoint, ep.fingerprint, password);
   registerSecret(apiKey);
   // Then the administrator takes the key privilege back in User Manager (pfrest's user endpoints are not
   // simulated): the key holds exactly the privileges docs/vendors/pfsense.md lists.
@@ -176,7 +181,10 @@ async function start(options: LabStartOptions): Promise<LabDeviceHandle> {
     firmware: formatRelease(parsePfsenseFirmware(options.firmware)),
     endpoint: ep.endpoint,
     dns: ep.dns,
-    credentials: { apiKey },
+    // Printed as CONTRACT.md `lab` has them: the user and password (the REST package's default Basic
+    // auth) and the API key too, since KeyAuth is on. A config takes one form: the key.
+    credentials: { username: 'iocwall', password, apiKey },
+    configCredentials: { apiKey },
     fingerprint: ep.fingerprint,
     admin: adminEdits(admin),
     dropConnectionAfter: (n) => sim.dropConnectionAfter(n),

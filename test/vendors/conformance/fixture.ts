@@ -111,7 +111,7 @@ function connection(module: VendorModule, device: LabDevice, readOnly: boolean):
     name: device.name,
     vendor: module.id,
     endpoint: device.endpoint,
-    credentials: device.credentials,
+    credentials: device.configCredentials ?? device.credentials,
     tls: device.fingerprint ? { fingerprint: device.fingerprint } : {},
     timeoutMs: 10_000,
     readOnly,

@@ -33,8 +33,10 @@ afterAll(async () => {
 });
 
 describe('lab pfSense credentials', () => {
-  it('are one API key (48 hex characters, registered for redaction), no user name or password', () => {
-    expect(Object.keys(device.credentials)).toEqual(['apiKey']);
+  it('print the user, password and API key (CONTRACT.md lab); a config takes the key alone', () => {
+    expect(Object.keys(device.credentials).sort()).toEqual(['apiKey', 'password', 'username']);
+    expect(device.credentials.username).toBe('iocwall');
+    expect(device.configCredentials).toEqual({ apiKey: device.credentials.apiKey });
     const key = device.credentials.apiKey!;
     expect(key).toMatch(/^[0-9a-f]{48}$/);
     expect(knownSecrets().has(key)).toBe(true);
@@ -47,7 +49,7 @@ describe('lab pfSense credentials', () => {
         name: 'lab-pfsense',
         vendor: 'pfsense',
         endpoint: ep.endpoint,
-        credentials: device.credentials,
+        credentials: { apiKey: device.credentials.apiKey! },
         tls: { fingerprint: ep.fingerprint },
         timeoutMs: 10_000,
         readOnly: true,
@@ -92,6 +94,7 @@ describe('lab pfSense credentials', () => {
     writeLabConfig(path, [device]);
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain(device.credentials.apiKey);
+    expect(text).not.toContain(device.credentials.password);
     const doc = parseYaml(text) as { targets: { credentials: Record<string, string> }[] };
     expect(doc.targets[0]!.credentials).toEqual({ apiKey: 'file:lab.secrets/lab-pfsense.apiKey' });
     const file = join(dir, 'lab.secrets', 'lab-pfsense.apiKey');
