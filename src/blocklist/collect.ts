@@ -24,7 +24,7 @@ import { parseCidr4Into } from './engine/cidr.js';
 import { parseCidr6 } from './engine/cidr6.js';
 import { expiryDetail, recordExpiry, timeMs, type ExpiryInput } from './lifetime/expiry.js';
 import type { Guard } from './guard/guard.js';
-import type { CarvedPart, IPv4Screen } from './guard/types.js';
+import type { CarvedPart } from './guard/types.js';
 import type { SourceSets } from './aggregate/provenance.js';
 import { RejectLog } from './rejects.js';
 import type { RetainedValue, RetentionStore } from './lifetime/retention.js';
@@ -142,30 +142,6 @@ export class Collector {
     if (verdict === null) this.aggregator.addDomainBytes(b, start, end, src.set, scan.hash);
     else this.rejects.add(b.toString('latin1', start, end), src.set, verdict.reason, verdict.detail);
     return true;
-  }
-
-  /**
-   * True when a line screen may hand over values of `src` (`takeScreenedIPv4`): the source takes the
-   * fast path, where an IPv4 value the guard passes is only stored.
-   */
-  screens(src: SourceTrack): boolean {
-    return this.fast && src.ttlDays === undefined && src.retention === undefined;
-  }
-
-  /** What a screen needs from the guard (see {@link Guard.ipv4Screen}). */
-  ipv4Screen(): IPv4Screen {
-    return this.o.guard.ipv4Screen();
-  }
-
-  /**
-   * Stores a packed IPv4 value (fast-path.ts) of `src` that a screen found clean by the guard's
-   * {@link Guard.ipv4Screen}: exactly what `storeIPv4` does with a value `checkIPv4` passes and no
-   * shared-host note is due for.
-   */
-  takeScreenedIPv4(packed: number, src: SourceTrack): void {
-    const prefix = packed % IPV4_PACK;
-    const first = (packed - prefix) / IPV4_PACK;
-    this.aggregator.addV4(first, first + 2 ** (32 - prefix) - 1, src.set, Infinity, Infinity);
   }
 
   /** Guards and stores a packed IPv4 value (fast-path.ts) whose text is `value` or `b[start, end)`. */

@@ -248,7 +248,6 @@ async function compileInput(
         onNotice(n);
       },
       ...(input.path !== '-' ? { sizeHint: fileSize(input.path) } : {}),
-      onScreened: (lines) => o.log.debug({ source: name, lines }, 'lines screened on a second thread'),
     });
   } catch (err) {
     if (err instanceof FeedError)

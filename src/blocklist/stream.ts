@@ -7,7 +7,7 @@
  * decompression) is enforced while the bytes stream, so it stops a feed before memory does.
  */
 import type { ByteInput } from '../feeds/bytes.js';
-import { readPlainBytes, type LineScreen } from '../feeds/plain-bytes.js';
+import { readPlainBytes } from '../feeds/plain-bytes.js';
 import type { FeedNotice, FormatId } from '../feeds/types.js';
 import type { Collector, SourceTrack } from './collect.js';
 
@@ -21,39 +21,6 @@ export interface StreamOptions {
   onNotice: (n: FeedNotice) => void;
   /** Expected size in bytes, when known: sizes the aggregator's columns once (a hint only). */
   sizeHint?: number;
-  /** Told how many lines a second thread screened (engine/screen-thread.ts), when one did. */
-  onScreened?: (lines: number) => void;
-}
-
-/** Input bytes from which a plain list is screened on a second thread (engine/screen-thread.ts). */
-const SCREEN_MIN_BYTES = 4 * 1024 * 1024;
-
-/**
- * A line screen for a big plain list of a fast-path source: a second thread that picks out the
- * canonical IPv4 values the guard passes, which the collector then only stores. Undefined for small
- * inputs, other sources, or when no thread can start.
- */
-async function lineScreen(
-  collector: Collector,
-  track: SourceTrack,
-  size: number,
-  counted: () => void,
-): Promise<(LineScreen & { close(): void }) | undefined> {
-  if (size < SCREEN_MIN_BYTES || !collector.screens(track)) return undefined;
-  const { ScreenThread } = await import('./engine/threads/screen-thread.js');
-  const thread = ScreenThread.start(collector.ipv4Screen());
-  if (thread === undefined) return undefined;
-  return {
-    get ready() {
-      return thread.ready;
-    },
-    submit: (lines) => thread.submit(lines),
-    take(code) {
-      collector.takeScreenedIPv4(code, track);
-      counted();
-    },
-    close: () => thread.close(),
-  };
 }
 
 /**
@@ -77,28 +44,17 @@ export async function streamInto(
     // A line of a big plain list is about 15 bytes.
     if (o.sizeHint !== undefined && o.sizeHint > 0) collector.aggregator.expect(o.sizeHint / 15);
     // Plain lists (the million-line case): values go straight to the collector, no record objects.
-    let screened = 0;
-    const screen = await lineScreen(collector, track, o.sizeHint ?? 0, () => {
-      records++;
-      screened++;
+    await readPlainBytes(open(), parseOptions, {
+      token(b, start, end) {
+        if (!collector.recordToken(b, start, end, track)) return false;
+        records++;
+        return true;
+      },
+      value(value, line) {
+        collector.recordValue(value, line, track);
+        records++;
+      },
     });
-    try {
-      await readPlainBytes(open(), parseOptions, {
-        token(b, start, end) {
-          if (!collector.recordToken(b, start, end, track)) return false;
-          records++;
-          return true;
-        },
-        value(value, line) {
-          collector.recordValue(value, line, track);
-          records++;
-        },
-        screen,
-      });
-    } finally {
-      screen?.close();
-    }
-    if (screen !== undefined) o.onScreened?.(screened);
     return records;
   }
   const { parseStreamBatches } = await import('../feeds/parse.js');

@@ -26,28 +26,7 @@ export interface PlainSink {
   token(src: Buffer, start: number, end: number, line: number): boolean;
   /** A line's value, as the text path extracts it (for every line `token` did not take). */
   value(value: string, line: number): void;
-  /** Screens lines ahead on another thread (see {@link LineScreen}); optional. */
-  screen?: LineScreen | undefined;
 }
-
-/**
- * A helper that reads buffers of complete lines ahead, on another thread, and answers one code per
- * line: a value the sink takes as it is (`take`, instead of `token`), or -1 for a line the reader
- * handles as usual. Lines are still handed over one by one and in order; the reader keeps up to
- * {@link SCREEN_DEPTH} buffers with the helper, and reads a buffer itself when the helper is not
- * ready or fails (nothing is lost).
- */
-export interface LineScreen {
-  /** True when the helper takes buffers now. */
-  readonly ready: boolean;
-  /** One code per line of `lines` (which ends in a LF); rejects when the helper fails. */
-  submit(lines: Uint8Array): Promise<Float64Array>;
-  /** Takes line number `line`, whose code was `code` (≥ 0). */
-  take(code: number, line: number): void;
-}
-
-/** Buffers with the screen at a time: one being screened while the reader takes the previous one. */
-const SCREEN_DEPTH = 2;
 
 /** 1 for the bytes a bare token may hold: printable ASCII except space, `#` and `;`. */
 const TOKEN = new Uint8Array(256);
@@ -98,60 +77,16 @@ export async function readPlainBytes(
     else slowLine(buf, start, end);
   };
 
-  /** Takes the complete lines of `buf[0, rest)` as the screen answered for them. */
-  const screened = (buf: Buffer, rest: number, codes: Float64Array, screen: LineScreen): void => {
-    let start = 0;
-    for (let j = 0; start < rest; j++) {
-      const nl = buf.indexOf(LF, start);
-      const code = codes[j] ?? -1;
-      if (code >= 0) screen.take(code, ++lineNo);
-      else line(buf, start, nl);
-      start = nl + 1;
-    }
-  };
-
-  const screen = sink.screen;
-  const pending: { buf: Buffer; rest: number; codes: Promise<Float64Array> }[] = [];
-  /** Takes the oldest buffer with the screen: by its answers, or by reading it here if the screen failed. */
-  const settleOne = async (): Promise<void> => {
-    const p = pending.shift();
-    if (p === undefined || screen === undefined) return;
-    let codes: Float64Array | undefined;
-    try {
-      codes = await p.codes;
-    } catch {
-      codes = undefined;
-    }
-    if (codes !== undefined) screened(p.buf, p.rest, codes, screen);
-    else lines(p.buf);
-  };
-
   for await (const chunk of feedBytes(input, options.maxBytes, options.onNotice)) {
     const buf = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
-    let rest: number;
-    if (screen?.ready === true) {
-      rest = buf.lastIndexOf(LF) + 1;
-      if (rest > 0) {
-        const codes = screen.submit(buf.subarray(0, rest));
-        // Awaited in settleOne; a failure left behind by a read that throws must not go unhandled.
-        codes.catch(() => undefined);
-        pending.push({ buf, rest, codes });
-      }
-      if (pending.length >= SCREEN_DEPTH) await settleOne();
-    } else {
-      while (pending.length > 0) await settleOne();
-      rest = lines(buf);
-    }
+    const rest = lines(buf);
     carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;
     if (carry !== undefined && carry.length > MAX_LINE_CHARS && tooLong(carry)) {
-      // The line number counts every line before it, the screened ones included.
-      while (pending.length > 0) await settleOne();
       throw new FeedError(
         `line ${lineNo + 1} is longer than ${MAX_LINE_CHARS} characters: not a line-based feed`,
       );
     }
   }
-  while (pending.length > 0) await settleOne();
   if (carry !== undefined) line(carry, 0, carry.length);
 }
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../../src/errors.js';
 import { MAX_LINE_CHARS } from '../../src/feeds/line-driver.js';
-import { readPlainBytes, type LineScreen } from '../../src/feeds/plain-bytes.js';
+import { readPlainBytes } from '../../src/feeds/plain-bytes.js';
 import { chunked, plainLine, plainValuesOf } from './helpers.js';
 
 /** What a sink may take (PlainSink.token): one bare printable-ASCII token, not starting with `!`. */
@@ -20,18 +20,16 @@ async function viaBytes(
   buf: Buffer,
   cuts: number[],
   take = true,
-  screen?: ScreenPlan,
 ): Promise<{ values: [string, number][]; tokens: number }> {
   const values: [string, number][] = [];
   let tokens = 0;
-  const takes = (text: string): boolean => take && BARE.test(text) && !text.startsWith('!');
   await readPlainBytes(
     chunked(buf, cuts),
     {},
     {
       token(b, start, end, line) {
         const text = b.toString('latin1', start, end);
-        if (!takes(text)) return false;
+        if (!take || !BARE.test(text) || text.startsWith('!')) return false;
         tokens++;
         values.push([text, line]);
         return true;
@@ -39,54 +37,9 @@ async function viaBytes(
       value(value, line) {
         values.push([value, line]);
       },
-      screen:
-        screen &&
-        fakeScreen(screen, takes, (text, line) => {
-          tokens++;
-          values.push([text, line]);
-        }),
     },
   );
   return { values, tokens };
-}
-
-/** How a fake line screen behaves: ready from its `readyAfter`-th look, failing every `failEvery`-th buffer. */
-interface ScreenPlan {
-  readyAfter: number;
-  failEvery: number;
-}
-
-/**
- * A LineScreen that answers on its own schedule, in another turn of the event loop like the thread,
- * with its own split of the lines (LF ends a line, one CR before it is dropped): the code of a line
- * the sink takes is its text's index in a list, so `take` can only reproduce it from the right line.
- */
-function fakeScreen(
-  plan: ScreenPlan,
-  takes: (text: string) => boolean,
-  took: (text: string, line: number) => void,
-): LineScreen {
-  const texts: string[] = [];
-  let looks = 0;
-  let submits = 0;
-  return {
-    get ready() {
-      return looks++ >= plan.readyAfter;
-    },
-    async submit(lines) {
-      submits++;
-      await new Promise((r) => setImmediate(r));
-      if (plan.failEvery > 0 && submits % plan.failEvery === 0) throw new Error('screen failed');
-      const parts = Buffer.from(lines).toString('latin1').split('\n').slice(0, -1);
-      return Float64Array.from(parts, (part) => {
-        const text = part.endsWith('\r') ? part.slice(0, -1) : part;
-        return text.length > 0 && takes(text) ? texts.push(text) - 1 : -1;
-      });
-    },
-    take(code, line) {
-      took(texts[code] ?? '?', line);
-    },
-  };
 }
 
 function fixtureFiles(dir: string): string[] {
@@ -111,8 +64,7 @@ describe('readPlainBytes', () => {
         fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 12 }),
         fc.boolean(),
         fc.boolean(),
-        fc.record({ readyAfter: fc.integer({ min: 0, max: 3 }), failEvery: fc.integer({ min: 0, max: 3 }) }),
-        async (lines, cuts, gzip, finalNewline, plan) => {
+        async (lines, cuts, gzip, finalNewline) => {
           const parts = lines.flatMap((l, i) => (i === 0 ? [l] : [Buffer.from('\n'), l]));
           if (finalNewline) parts.push(Buffer.from('\n'));
           const text = Buffer.concat(parts);
@@ -120,8 +72,6 @@ describe('readPlainBytes', () => {
           const expected = await plainValuesOf(buf, cuts);
           expect((await viaBytes(buf, cuts)).values).toEqual(expected);
           expect((await viaBytes(buf, cuts, false)).values).toEqual(expected);
-          // With a screen taking lines ahead (late to start, failing now and then): the same.
-          expect((await viaBytes(buf, cuts, true, plan)).values).toEqual(expected);
         },
       ),
       { numRuns: 300 },
@@ -165,25 +115,6 @@ describe('readPlainBytes', () => {
     );
     await expect(run).rejects.toThrow(FeedError);
     await expect(run).rejects.toThrow(/line 2 is longer than/);
-    // With lines still with a screen when the long one shows, they count before it.
-    const many = Buffer.concat([
-      Buffer.from('1.2.3.4\n'.repeat(5000)),
-      Buffer.alloc(MAX_LINE_CHARS + 10, 0x61),
-    ]);
-    const screened = readPlainBytes(
-      chunked(many, [1000, 20_000, 39_000, 45_000]),
-      {},
-      {
-        token: () => false,
-        value: () => undefined,
-        screen: fakeScreen(
-          { readyAfter: 0, failEvery: 0 },
-          () => true,
-          () => undefined,
-        ),
-      },
-    );
-    await expect(screened).rejects.toThrow(/line 5001 is longer than/);
     // Multi-byte characters: 1.5 MB of bytes is fewer than the limit in characters, so accepted.
     const wide = Buffer.from(`${'é'.repeat(MAX_LINE_CHARS * 0.75)}\n`);
     expect((await viaBytes(wide, [65536])).values).toEqual(await plainValuesOf(wide, [65536]));

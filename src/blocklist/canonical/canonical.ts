@@ -16,7 +16,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { dirname } from 'node:path';
 import { FeedError } from '../../errors.js';
 import { parseIpInterval } from '../../indicators/ip.js';
-import { BodyThread } from '../engine/threads/body-thread.js';
+import { BodyThread } from '../engine/body-thread.js';
 import { BodyHasher, ByteWriter } from '../engine/byte-writer.js';
 import { compareCodeUnits } from '../aggregate/provenance.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from '../types.js';

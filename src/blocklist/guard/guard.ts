@@ -245,11 +245,6 @@ export function createGuard(options: GuardOptions): Guard {
     allowlistNetworks,
     check: (indicator) => (indicator.type === 'ip' ? checkIp(indicator.value) : checkDomain(indicator.value)),
     checkIPv4,
-    ipv4Screen: () => {
-      const unions = [quick4().state()];
-      if (listed4 !== undefined) unions.push(listed4.state());
-      return { minPrefix: options.minPrefixV4, unions };
-    },
     checkDomainName: (name) => checkDomain(name, true),
     checkDomainBytes: (b, start, end) => nameGuard().checkBytes(b, start, end),
     checkDomainScanned: (b, start, end, scan) => nameGuard().checkScanned(b, start, end, scan),

@@ -5,7 +5,6 @@
  */
 import type { NameScan } from '../../indicators/fast-path.js';
 import type { NetworkIndicator } from '../../indicators/types.js';
-import type { IPv4UnionState } from '../engine/ipv4-union.js';
 
 /** What the guard protects, from the configuration and the engine. */
 export interface GuardOptions {
@@ -59,12 +58,6 @@ export type GuardVerdict = null | {
   carve?: readonly CarvedPart[];
 };
 
-/** See {@link Guard.ipv4Screen}. */
-export interface IPv4Screen {
-  minPrefix: number;
-  unions: IPv4UnionState[];
-}
-
 /** A compiled guard. */
 export interface Guard {
   /** The verdict for one canonical indicator (see the module comment for the order of checks). */
@@ -74,12 +67,6 @@ export interface Guard {
    * without parsing text: the collector's fast path. Null (no allocation) when it may be blocked.
    */
   checkIPv4(first: number, last: number, prefix: number): GuardVerdict;
-  /**
-   * What a second thread needs to tell, from numbers alone, that `checkIPv4` answers null and that
-   * no shared-host note is due: the value is at least `minPrefix` bits and touches none of `unions`
-   * (every range the guard knows, the CDN ranges included). Anything else it leaves to `checkIPv4`.
-   */
-  ipv4Screen(): IPv4Screen;
   /**
    * `check` for a domain name in canonical syntax, as `classify` returns it (lowercase LDH, `_`
    * outside the top-level label, punycode for IDN, no trailing dot); skips tldts' own validation.

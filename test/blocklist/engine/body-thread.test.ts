@@ -1,5 +1,5 @@
 /**
- * The body-writer thread (src/blocklist/engine/threads/body-thread.ts) only runs from the build (its worker is a
+ * The body-writer thread (src/blocklist/engine/body-thread.ts) only runs from the build (its worker is a
  * built `.js` file), so these tests drive the built binary and the built module, and compare them
  * with the in-thread writer that the TypeScript sources use under vitest.
  */
@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../../src/cli/main.js';
+import { runCli } from '../../../src/cli/main.js';
 
-const DIST = new URL('../../../../dist/src/', import.meta.url);
+const DIST = new URL('../../../dist/src/', import.meta.url);
 const BIN = new URL('cli/main.js', DIST).pathname;
 
-type BodyThreadModule = typeof import('../../../../src/blocklist/engine/threads/body-thread.js');
+type BodyThreadModule = typeof import('../../../src/blocklist/engine/body-thread.js');
 
 /** A plain list of `n` lines: names, addresses, networks, and values the guard refuses. */
 function plainList(n: number): string {
@@ -70,7 +70,7 @@ describe('writing a big body on a second thread', () => {
 
   it('is what the built writer uses, and reports a write error instead of hanging', async () => {
     const { BodyThread } = (await import(
-      new URL('blocklist/engine/threads/body-thread.js', DIST).href
+      new URL('blocklist/engine/body-thread.js', DIST).href
     )) as BodyThreadModule;
     const dir = mkdtempSync(join(tmpdir(), 'iocwall-body-'));
     const path = join(dir, 'x');
@@ -107,7 +107,7 @@ describe('writing a big body on a second thread', () => {
 
   it('takes a worker started ahead, and fails the body when an early sync fails', async () => {
     const { BodyThread } = (await import(
-      new URL('blocklist/engine/threads/body-thread.js', DIST).href
+      new URL('blocklist/engine/body-thread.js', DIST).href
     )) as BodyThreadModule;
     const dir = mkdtempSync(join(tmpdir(), 'iocwall-body-'));
     const path = join(dir, 'ahead');
@@ -145,7 +145,7 @@ describe('writing a big body on a second thread', () => {
 
   it('a worker started ahead and never taken does not keep the process alive', () => {
     const script = `const { BodyThread } = await import(${JSON.stringify(
-      new URL('blocklist/engine/threads/body-thread.js', DIST).href,
+      new URL('blocklist/engine/body-thread.js', DIST).href,
     )}); BodyThread.startAhead(); console.log('started');`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',

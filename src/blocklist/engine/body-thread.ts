@@ -5,7 +5,7 @@
  * same order; the last two need nothing from the first but its bytes. So the main thread formats
  * into buffers that it hands to a worker (their memory is transferred, not copied), and the worker
  * writes and hashes behind it on the other core and hands the buffers back. The file gets the same
- * bytes in the same order and the digest is the same as in-thread (test/blocklist/engine/threads/body-thread.test.ts
+ * bytes in the same order and the digest is the same as in-thread (test/blocklist/engine/body-thread.test.ts
  * compares the two).
  *
  * Everything stays synchronous for the caller: it blocks (`Atomics.wait`) only when all its buffers
@@ -34,7 +34,7 @@ import {
   type BodyMessage,
   type BodyThreadData,
 } from './body-thread-shared.js';
-import { BYTE_WRITER_CAPACITY, ByteWriter } from '../byte-writer.js';
+import { BYTE_WRITER_CAPACITY, ByteWriter } from './byte-writer.js';
 
 const WORKER_URL = new URL('./body-thread-worker.js', import.meta.url);
 

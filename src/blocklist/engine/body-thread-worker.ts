@@ -25,8 +25,8 @@ import {
   type BodyMessage,
   type BodyThreadData,
 } from './body-thread-shared.js';
-import { dropNewlines } from '../byte-writer.js';
-import { writeAll } from '../../../util/atomic.js';
+import { dropNewlines } from './byte-writer.js';
+import { writeAll } from '../../util/atomic.js';
 
 const data = workerData as BodyThreadData;
 const { port } = data;
