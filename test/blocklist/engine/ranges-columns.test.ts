@@ -88,6 +88,31 @@ describe('IPv4Index over columns', () => {
     );
   });
 
+  it("property: IPv4Union.anyOf answers as a scan of every union's intervals", () => {
+    const edge = fc
+      .tuple(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 1, 65534, 65535))
+      .map(([b, o]) => b * 65536 + o);
+    const span = fc.constantFrom(0, 1, 255, 65535, 65536, 131071, 200000);
+    const iv = fc
+      .tuple(fc.oneof(edge, fc.integer({ min: 0, max: 4294967295 })), span)
+      .map(([first, s]) => ({ first, last: Math.min(4294967295, first + s) }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(iv, { maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+        fc.array(iv, { minLength: 1, maxLength: 30 }),
+        (sets, queries) => {
+          const any = IPv4Union.anyOf(sets.map((set) => new IPv4Union(set)));
+          const all = sets.flat();
+          for (const q of [...queries, ...all])
+            expect(any.overlaps(q.first, q.last), `${q.first}-${q.last}`).toBe(
+              all.some((i) => i.first <= q.last && i.last >= q.first),
+            );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('IPv4Union refuses a state of the wrong shape (a damaged cache falls back to the JSON)', () => {
     const good = new IPv4Union([{ first: 10, last: 20 }]).state();
     expect(() => new IPv4Union({ ...good, ends: new Uint32Array(0) })).toThrow(RangeError);
