@@ -7,7 +7,7 @@
  * decompression) is enforced while the bytes stream, so it stops a feed before memory does.
  */
 import type { ByteInput } from '../feeds/bytes.js';
-import { readPlainBytes } from '../feeds/plain-bytes.js';
+import { readPlainBytes, readPlainChunks, type PlainSink } from '../feeds/plain-bytes.js';
 import type { FeedNotice, FormatId } from '../feeds/types.js';
 import type { Collector, SourceTrack } from './collect.js';
 
@@ -40,11 +40,24 @@ export async function streamInto(
     onNotice: o.onNotice,
     ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes, maxJsonBytes: o.maxBytes } : {}),
   };
-  if (o.format === 'plain') {
+  // Left to `auto`, the format is detected here from the feed's first bytes, so that a plain list
+  // takes the byte reader as it does with `--format plain` (the bytes are then read on from the start).
+  let chunks: AsyncIterable<Buffer> | undefined;
+  let format = o.format;
+  if (format === 'auto') {
+    const [{ feedBytes }, { detectAhead }] = await Promise.all([
+      import('../feeds/bytes.js'),
+      import('../feeds/detect-ahead.js'),
+    ]);
+    const detected = await detectAhead(feedBytes(open(), o.maxBytes, o.onNotice), o.fileName);
+    format = detected.format;
+    chunks = detected.chunks;
+  }
+  if (format === 'plain') {
     // A line of a big plain list is about 15 bytes.
     if (o.sizeHint !== undefined && o.sizeHint > 0) collector.aggregator.expect(o.sizeHint / 15);
     // Plain lists (the million-line case): values go straight to the collector, no record objects.
-    await readPlainBytes(open(), parseOptions, {
+    const sink: PlainSink = {
       token(b, start, end) {
         if (!collector.recordToken(b, start, end, track)) return false;
         records++;
@@ -54,11 +67,17 @@ export async function streamInto(
         collector.recordValue(value, line, track);
         records++;
       },
-    });
+    };
+    if (chunks === undefined) await readPlainBytes(open(), parseOptions, sink);
+    else await readPlainChunks(chunks, parseOptions, sink);
     return records;
   }
-  const { parseStreamBatches } = await import('../feeds/parse.js');
-  for await (const batch of parseStreamBatches(open(), { ...parseOptions, format: o.format })) {
+  const { parseChunkBatches, parseStreamBatches } = await import('../feeds/parse.js');
+  const batches =
+    chunks === undefined
+      ? parseStreamBatches(open(), { ...parseOptions, format })
+      : parseChunkBatches(chunks, { ...parseOptions, format });
+  for await (const batch of batches) {
     for (const r of batch) collector.record(r, track);
     records += batch.length;
   }

@@ -6,6 +6,9 @@
 import { isIP } from 'node:net';
 import type { FormatId } from './types.js';
 
+/** How much text auto-detection looks at. */
+export const DETECT_HEAD_CHARS = 64 * 1024;
+
 /** How many leading data lines are sampled. */
 const SAMPLE_LINES = 200;
 

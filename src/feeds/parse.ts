@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { FeedError } from '../errors.js';
 import type { ByteInput } from './bytes.js';
 import { feedBytes } from './bytes.js';
-import { detectFormat } from './detect.js';
+import { DETECT_HEAD_CHARS, detectFormat } from './detect.js';
 import { LineDriver } from './line-driver.js';
 import type { ParserSink } from './parsers/line-parser.js';
 import { parserFor } from './parsers/index.js';
@@ -18,8 +18,7 @@ import type { FeedNotice, FormatId, ParsedFeed, RawRecord } from './types.js';
 
 export { detectFormat } from './detect.js';
 
-/** How much text auto-detection looks at. */
-export const DETECT_HEAD_CHARS = 64 * 1024;
+export { DETECT_HEAD_CHARS } from './detect.js';
 /** Default cap for buffered JSON feeds. */
 export const DEFAULT_MAX_JSON_BYTES = 256 * 1024 * 1024;
 
@@ -81,6 +80,17 @@ export async function* parseStreamBatches(
   input: ByteInput,
   options: ParseOptions,
 ): AsyncGenerator<RawRecord[]> {
+  yield* parseChunkBatches(feedBytes(input, options.maxBytes, options.onNotice), options);
+}
+
+/**
+ * {@link parseStreamBatches} for the feed's bytes as `feedBytes` yields them (already decompressed
+ * and held to `maxBytes`): for a caller that has looked at the start of a feed to detect its format.
+ */
+export async function* parseChunkBatches(
+  chunks: AsyncIterable<Buffer>,
+  options: ParseOptions,
+): AsyncGenerator<RawRecord[]> {
   const decoder = new StringDecoder('utf8');
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   let head = '';
@@ -104,7 +114,7 @@ export async function* parseStreamBatches(
     }
   };
 
-  for await (const chunk of feedBytes(input, options.maxBytes, options.onNotice)) {
+  for await (const chunk of chunks) {
     bytes += chunk.length;
     const text = decoder.write(chunk);
     if (format === undefined) {

@@ -44,6 +44,18 @@ export async function readPlainBytes(
   options: Omit<ParseOptions, 'format'>,
   sink: PlainSink,
 ): Promise<void> {
+  await readPlainChunks(feedBytes(input, options.maxBytes, options.onNotice), options, sink);
+}
+
+/**
+ * {@link readPlainBytes} for the feed's bytes as `feedBytes` yields them (already decompressed and
+ * held to `maxBytes`): for a caller that has looked at the start of a feed to detect its format.
+ */
+export async function readPlainChunks(
+  chunks: AsyncIterable<Buffer>,
+  options: Omit<ParseOptions, 'format'>,
+  sink: PlainSink,
+): Promise<void> {
   options.onFormat?.('plain');
   let lineNo = 0;
   let carry: Buffer | undefined;
@@ -77,7 +89,7 @@ export async function readPlainBytes(
     else slowLine(buf, start, end);
   };
 
-  for await (const chunk of feedBytes(input, options.maxBytes, options.onNotice)) {
+  for await (const chunk of chunks) {
     const buf = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
     const rest = lines(buf);
     carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : undefined;
