@@ -91,32 +91,52 @@ export class IPv4Union {
 
   /**
    * One test against several unions, as if they were one: a merged per-/16 table answers most
-   * lookups with one read, and only a /16 some union touches in part is searched union by union.
-   * (Merging a few configured ranges into the warninglists' 62k runs at every start would cost more
-   * than the search; reading two tables per address costs a million-line feed more still.)
+   * lookups with one read. In a /16 some union touches in part, a bitmap of the /24s any run touches
+   * answers next (built once `bitmapAfter` lookups have needed it: 2 MiB that a short feed never
+   * asks for), and only an address in a touched /24 is searched union by union. (Merging a few
+   * configured ranges into the warninglists' 62k runs at every start would cost more than the
+   * search; reading two tables per address costs a million-line feed more still.)
    */
-  static anyOf(unions: readonly IPv4Union[]): { overlaps(lo: number, hi: number): boolean } {
+  static anyOf(
+    unions: readonly IPv4Union[],
+    { bitmapAfter = 4096 }: { bitmapAfter?: number } = {},
+  ): { overlaps(lo: number, hi: number): boolean } {
     const table = new Uint8Array(BUCKETS);
     for (const union of unions) {
       const own = union.table;
       for (let b = 0; b < BUCKETS; b++) {
         const state = own[b] ?? 0;
-        // 1 (covered whole) wins; 2 (touched in part) marks the /16 for a search; 0 changes nothing.
+        // 1 (covered whole) wins; 2 (touched in part) marks the /16 for a closer look; 0 changes nothing.
         if (state === 1) table[b] = 1;
         else if (state === 2 && table[b] === 0) table[b] = 2;
       }
     }
+    let bits: Int32Array | undefined;
+    let closer = 0;
     return {
       overlaps(lo: number, hi: number): boolean {
         const b = Math.floor(hi / BUCKETS);
         if (Math.floor(lo / BUCKETS) === b) {
           const state = table[b] ?? 2;
           if (state !== 2) return state === 1;
+          if (bits === undefined && ++closer > bitmapAfter) bits = touched24(unions);
+          const s24 = Math.floor(hi / 256);
+          if (
+            bits !== undefined &&
+            Math.floor(lo / 256) === s24 &&
+            ((bits[s24 >>> 5] ?? -1) & (1 << (s24 & 31))) === 0
+          )
+            return false;
         }
         for (const union of unions) if (union.overlaps(lo, hi)) return true;
         return false;
       },
     };
+  }
+
+  /** The runs' first and last addresses (the arrays themselves: read only). */
+  runArrays(): { starts: Float64Array; ends: Float64Array } {
+    return { starts: this.starts, ends: this.ends };
   }
 
   /** The number of merged runs. */
@@ -146,6 +166,28 @@ export class IPv4Union {
     }
     return ans >= 0 && (this.ends[ans] ?? -1) >= lo;
   }
+}
+
+/** One bit per /24 (2^24 bits): set when a run of any of the unions touches that /24. */
+function touched24(unions: readonly IPv4Union[]): Int32Array {
+  const bits = new Int32Array(1 << 19);
+  for (const union of unions) {
+    const { starts, ends } = union.runArrays();
+    for (let r = 0; r < starts.length; r++) {
+      const from = Math.floor((starts[r] ?? 0) / 256);
+      const to = Math.floor((ends[r] ?? 0) / 256);
+      // Whole words at once in the middle of a wide run, single bits at its edges.
+      let k = from;
+      for (; k <= to && (k & 31) !== 0; k++) bits[k >>> 5] = (bits[k >>> 5] ?? 0) | (1 << (k & 31));
+      if (to - k >= 31) {
+        const words = (to + 1 - k) >>> 5;
+        bits.fill(-1, k >>> 5, (k >>> 5) + words);
+        k += words * 32;
+      }
+      for (; k <= to; k++) bits[k >>> 5] = (bits[k >>> 5] ?? 0) | (1 << (k & 31));
+    }
+  }
+  return bits;
 }
 
 function isState(x: Iterable<{ first: number; last: number }> | IPv4UnionState): x is IPv4UnionState {

@@ -101,12 +101,22 @@ describe('IPv4Index over columns', () => {
         fc.array(fc.array(iv, { maxLength: 12 }), { minLength: 1, maxLength: 3 }),
         fc.array(iv, { minLength: 1, maxLength: 30 }),
         (sets, queries) => {
-          const any = IPv4Union.anyOf(sets.map((set) => new IPv4Union(set)));
+          const unions = sets.map((set) => new IPv4Union(set));
+          // As built (the /24 bitmap comes after 4096 lookups), and with the bitmap from the start.
+          const any = IPv4Union.anyOf(unions);
+          const bitmap = IPv4Union.anyOf(unions, { bitmapAfter: 0 });
           const all = sets.flat();
-          for (const q of [...queries, ...all])
-            expect(any.overlaps(q.first, q.last), `${q.first}-${q.last}`).toBe(
-              all.some((i) => i.first <= q.last && i.last >= q.first),
-            );
+          // Near every interval's edges too: the /24s just inside and outside them.
+          const near = all.flatMap((i) =>
+            [i.first - 256, i.first - 1, i.last + 1, i.last + 256]
+              .filter((a) => a >= 0 && a <= 4294967295)
+              .map((a) => ({ first: a, last: a })),
+          );
+          for (const q of [...queries, ...all, ...near]) {
+            const expected = all.some((i) => i.first <= q.last && i.last >= q.first);
+            expect(any.overlaps(q.first, q.last), `${q.first}-${q.last}`).toBe(expected);
+            expect(bitmap.overlaps(q.first, q.last), `bitmap ${q.first}-${q.last}`).toBe(expected);
+          }
         },
       ),
       { numRuns: 300 },
