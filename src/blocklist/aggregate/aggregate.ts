@@ -275,21 +275,27 @@ export class Aggregator {
         const e = s + size - 1;
         out.start.push(s);
         out.prefix.push(prefixOfSize(size));
-        if (allUniform) {
-          // One source set, no clocks: nothing to look up per block (no reads scattered over the inputs).
-          out.set.push(this.v4OneSet);
-          out.expiresAt.push(Infinity);
-          out.firstSeen.push(Infinity);
-        } else if (uniform) {
+        // One source set and no clocks (allUniform): nothing to look up per block, no reads
+        // scattered over the inputs; those columns are filled once, after the loop.
+        if (!allUniform && uniform) {
           const first = order[from] ?? 0;
           out.set.push(setCol[first] ?? 0);
           out.expiresAt.push(this.v4Exp.get(first));
           out.firstSeen.push(this.v4First.get(first));
-        } else {
+        } else if (!allUniform) {
           this.provenance4(order, from, to, s, e, out);
         }
         s += size;
       }
+    }
+    if (allUniform) {
+      const n = out.start.length;
+      out.set.reserve(n);
+      out.set.data.fill(this.v4OneSet, 0, n);
+      out.set.length = n;
+      // Lazy time columns of nothing but Infinity hold no data, only their length.
+      out.expiresAt.length = n;
+      out.firstSeen.length = n;
     }
     return {
       start: out.start.data,
