@@ -12,7 +12,7 @@
  * - **Layout.** Compact JSON with one entry / rejected value per line (diff-friendly, valid JSON).
  *   Every line is made by line.ts; this module orders them and lays out the file around them.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { close, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FeedError } from '../../errors.js';
 import { parseIpInterval } from '../../indicators/ip.js';
@@ -182,7 +182,11 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
+    const previous = holdPrevious(path);
     renameSync(tmp, path);
+    // The file replaced is freed when its last descriptor closes: on libuv's pool, while this
+    // thread finishes the command (freeing 70 MB of page cache and blocks took ~50 ms in rename).
+    if (previous !== undefined) close(previous, () => undefined);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
@@ -199,6 +203,19 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
     }
   } catch {
     // Folder fsync is best effort (not supported on every platform).
+  }
+}
+
+/**
+ * A read-only descriptor on the file at `path` that the rename will replace, so that the rename does
+ * not free it (its blocks and cached pages) on this thread; undefined when there is none (or it
+ * cannot be opened: the rename then frees it as before).
+ */
+function holdPrevious(path: string): number | undefined {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return undefined;
   }
 }
 

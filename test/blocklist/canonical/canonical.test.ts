@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +88,30 @@ describe('canonical JSON', () => {
     writeBlocklistAtomic(path, { ...read, entries: read.entries.slice(0, 1) });
     expect(readBlocklist(path).entries).toHaveLength(1);
     expect(readdirSync(join(dir, 'out'))).toEqual(['blocklist.json']);
+  });
+
+  it('lets a reader of the replaced file finish it, and keeps no descriptor of it afterwards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-canon-'));
+    const path = join(dir, 'blocklist.json');
+    writeBlocklistAtomic(path, documentOf(entries, rejected, '2024-01-01T00:00:00.000Z'));
+    const before = readFileSync(path, 'utf8');
+    const reader = openSync(path, 'r');
+    writeBlocklistAtomic(path, documentOf(entries.slice(0, 1), [], '2024-01-02T00:00:00.000Z'));
+    // The reader still reads the old bytes; the path now holds the new ones.
+    expect(readFileSync(reader, 'utf8')).toBe(before);
+    closeSync(reader);
+    expect(readBlocklist(path).entries).toHaveLength(1);
+    // The writer held the replaced file open across the rename (so it is freed off this thread) and
+    // closes it on libuv's pool: after a turn of the pool, no descriptor of this process points at it.
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    const open = readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [readlinkSync(join('/proc/self/fd', fd))];
+      } catch {
+        return [];
+      }
+    });
+    expect(open.filter((target) => target.startsWith(path))).toEqual([]);
   });
 
   it('writes empty lists as valid JSON', () => {
