@@ -28,16 +28,9 @@ import { InternalError } from '../../errors.js';
 import { IPv4Union } from '../engine/ipv4-union.js';
 import { buildDualIndex, type DualIndex } from '../engine/ranges.js';
 import type { IpWarninglists, NameWarninglists } from './lists.js';
-import {
-  encodeIpCache,
-  encodeNameCache,
-  fingerprint,
-  readIpCache,
-  readNameCache,
-  sameIpLists,
-  sameNameLists,
-  writeCacheFile,
-} from './warninglist-cache.js';
+import { fingerprint, writeCacheFile } from './warninglist-cache.js';
+import { encodeIpCache, readIpCache, sameIpLists } from './warninglist-cache-ip.js';
+import { encodeNameCache, readNameCache, sameNameLists } from './warninglist-cache-names.js';
 
 /** The kind of each shipped list, by file name without `.json`. */
 export const LIST_KINDS = {
@@ -184,6 +177,8 @@ function codeParts(): Map<string, Buffer> | undefined {
   const modules = [
     'warninglists',
     'warninglist-cache',
+    'warninglist-cache-ip',
+    'warninglist-cache-names',
     'name-table',
     '../engine/ranges',
     '../engine/ipv4-union',
