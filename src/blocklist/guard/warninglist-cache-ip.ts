@@ -129,13 +129,7 @@ function ipListsOf(data: unknown, arrays: ReadonlyMap<string, CachedArray>): IpW
 
 /** The address lists cached in `file` when its fingerprint is `fingerprintHex` and it is intact, else undefined. */
 export function readIpCache(file: string, fingerprintHex: string): IpWarninglists | undefined {
-  const parts = readCache(file, fingerprintHex);
-  if (parts === undefined) return undefined;
-  try {
-    return ipListsOf(parts.data, parts.arrays);
-  } catch {
-    return undefined;
-  }
+  return readCache(file, fingerprintHex, ipListsOf);
 }
 
 /**

@@ -138,13 +138,7 @@ function nameListsOf(data: unknown, arrays: ReadonlyMap<string, CachedArray>): N
 
 /** The name lists cached in `file` when its fingerprint is `fingerprintHex` and it is intact, else undefined. */
 export function readNameCache(file: string, fingerprintHex: string): NameWarninglists | undefined {
-  const parts = readCache(file, fingerprintHex);
-  if (parts === undefined) return undefined;
-  try {
-    return nameListsOf(parts.data, parts.arrays);
-  } catch {
-    return undefined;
-  }
+  return readCache(file, fingerprintHex, nameListsOf);
 }
 
 /** True when two compiled name lists hold the same entries in the same order, read every way. */

@@ -174,8 +174,15 @@ export function writeCacheFile(file: string, bytes: Uint8Array): void {
   }
 }
 
-/** The cache file `file` decoded, or undefined when it is absent, unreadable or damaged. */
-export function readCache(file: string, fingerprintHex: string): ReturnType<typeof decode> {
+/**
+ * What `build` makes of the parts of cache file `file`, or undefined when the file is absent,
+ * unreadable, damaged, of another fingerprint, or holds parts `build` refuses (it throws).
+ */
+export function readCache<T>(
+  file: string,
+  fingerprintHex: string,
+  build: (data: unknown, arrays: ReadonlyMap<string, CachedArray>) => T,
+): T | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -183,7 +190,8 @@ export function readCache(file: string, fingerprintHex: string): ReturnType<type
     return undefined;
   }
   try {
-    return decode(bytes, fingerprintHex);
+    const parts = decode(bytes, fingerprintHex);
+    return parts === undefined ? undefined : build(parts.data, parts.arrays);
   } catch {
     return undefined;
   }

@@ -22,6 +22,19 @@ function columns(items: { first: number; last: number; label: string }[]): IPv4C
   };
 }
 
+/** Intervals for the union tests: bounds on and next to /16 boundaries, from one address to several /16s. */
+const unionInterval = fc
+  .tuple(
+    fc.oneof(
+      fc
+        .tuple(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 1, 65534, 65535, 300))
+        .map(([b, o]) => b * 65536 + o),
+      fc.integer({ min: 0, max: 4294967295 }),
+    ),
+    fc.constantFrom(0, 1, 255, 65535, 65536, 131071, 200000),
+  )
+  .map(([first, s]) => ({ first, last: Math.min(4294967295, first + s) }));
+
 describe('IPv4Index over columns', () => {
   it('property: answers exactly as the index over objects, and gives the same entries', () => {
     fc.assert(
@@ -61,18 +74,10 @@ describe('IPv4Index over columns', () => {
   });
 
   it('property: IPv4Union.overlaps answers as a scan of the intervals (whole, partial and empty /16s)', () => {
-    // Bounds on and next to /16 boundaries, spans from one address to several /16s.
-    const edge = fc
-      .tuple(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 1, 65534, 65535, 300))
-      .map(([b, o]) => b * 65536 + o);
-    const span = fc.constantFrom(0, 1, 255, 65535, 65536, 131071, 200000);
-    const iv = fc
-      .tuple(fc.oneof(edge, fc.integer({ min: 0, max: 4294967295 })), span)
-      .map(([first, s]) => ({ first, last: Math.min(4294967295, first + s) }));
     fc.assert(
       fc.property(
-        fc.array(iv, { maxLength: 30 }),
-        fc.array(iv, { minLength: 1, maxLength: 40 }),
+        fc.array(unionInterval, { maxLength: 30 }),
+        fc.array(unionInterval, { minLength: 1, maxLength: 40 }),
         (set, queries) => {
           const union = new IPv4Union(set);
           // The cached form (state → constructor) answers as the union it came from.
@@ -89,17 +94,10 @@ describe('IPv4Index over columns', () => {
   });
 
   it("property: IPv4Union.anyOf answers as a scan of every union's intervals", () => {
-    const edge = fc
-      .tuple(fc.integer({ min: 0, max: 65535 }), fc.constantFrom(0, 1, 65534, 65535))
-      .map(([b, o]) => b * 65536 + o);
-    const span = fc.constantFrom(0, 1, 255, 65535, 65536, 131071, 200000);
-    const iv = fc
-      .tuple(fc.oneof(edge, fc.integer({ min: 0, max: 4294967295 })), span)
-      .map(([first, s]) => ({ first, last: Math.min(4294967295, first + s) }));
     fc.assert(
       fc.property(
-        fc.array(fc.array(iv, { maxLength: 12 }), { minLength: 1, maxLength: 3 }),
-        fc.array(iv, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.array(unionInterval, { maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+        fc.array(unionInterval, { minLength: 1, maxLength: 30 }),
         (sets, queries) => {
           const unions = sets.map((set) => new IPv4Union(set));
           // As built (the /24 bitmap comes after 4096 lookups), and with the bitmap from the start.
