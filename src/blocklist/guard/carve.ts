@@ -12,7 +12,8 @@
  */
 import { formatCidr4, rangeToCidrs } from '../engine/cidr.js';
 import { formatCidr6, rangeToCidrs6 } from '../engine/cidr6.js';
-import type { DualIndex, LabelledInterval } from '../engine/ranges.js';
+import type { DualIndex } from '../engine/dual-index.js';
+import type { LabelledInterval } from '../engine/ranges.js';
 import type { CarvedPart, GuardVerdict } from './types.js';
 
 /** More protected parts than this in one network: refuse it whole (a feed's /8 over a resolver list). */

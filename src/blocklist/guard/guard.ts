@@ -22,7 +22,7 @@ import type { DomainIndicator, NetworkIndicator } from '../../indicators/types.j
 import { NameGuard } from './names.js';
 import type { Guard, GuardOptions, GuardVerdict } from './types.js';
 import { IPv4Union } from '../engine/ipv4-union.js';
-import { buildDualIndex, findContaining, findOverlap, type DualIndex } from '../engine/ranges.js';
+import { buildDualIndex, findContaining, findOverlap, type DualIndex } from '../engine/dual-index.js';
 import { SPECIAL_PURPOSE_RANGES, SPECIAL_USE_NAMES } from './special.js';
 import { carveParts, type CarveNetwork, type CarveSource } from './carve.js';
 import { formatCidr4 } from '../engine/cidr.js';

@@ -4,7 +4,7 @@
  * (name-table.ts) exchange. Types only, so none of those modules has to import another for them.
  */
 import type { IPv4Union } from '../engine/ipv4-union.js';
-import type { DualIndex } from '../engine/ranges.js';
+import type { DualIndex } from '../engine/dual-index.js';
 import type { SuffixTableState } from '../engine/suffix-table.js';
 
 /** Compiled address lists: one dual (v4/v6) index per kind; labels are list names. */

@@ -5,13 +5,8 @@
  */
 import { InternalError } from '../../errors.js';
 import { IPv4Union, type IPv4UnionState } from '../engine/ipv4-union.js';
-import {
-  IPv4Index,
-  IPv6Index,
-  type DualIndex,
-  type IPv4IndexState,
-  type LabelledInterval,
-} from '../engine/ranges.js';
+import { IPv6Index, type DualIndex } from '../engine/dual-index.js';
+import { IPv4Index, type IPv4IndexState, type LabelledInterval } from '../engine/ranges.js';
 import type { IpWarninglists } from './lists.js';
 import {
   encode,

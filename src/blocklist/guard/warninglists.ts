@@ -26,7 +26,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InternalError } from '../../errors.js';
 import { IPv4Union } from '../engine/ipv4-union.js';
-import { buildDualIndex, type DualIndex } from '../engine/ranges.js';
+import { buildDualIndex, type DualIndex } from '../engine/dual-index.js';
 import type { IpWarninglists, NameWarninglists } from './lists.js';
 import { fingerprint, writeCacheFile } from './warninglist-cache.js';
 import { encodeIpCache, readIpCache, sameIpLists } from './warninglist-cache-ip.js';
@@ -181,6 +181,7 @@ function codeParts(): Map<string, Buffer> | undefined {
     'warninglist-cache-names',
     'name-table',
     '../engine/ranges',
+    '../engine/dual-index',
     '../engine/ipv4-union',
     '../engine/cidr',
     '../engine/suffix-table',

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IPv4Union } from '../../../src/blocklist/engine/ipv4-union.js';
-import { buildDualIndex, IPv4Index, type IPv4Columns } from '../../../src/blocklist/engine/ranges.js';
+import { buildDualIndex } from '../../../src/blocklist/engine/dual-index.js';
+import { IPv4Index, type IPv4Columns } from '../../../src/blocklist/engine/ranges.js';
 import { formatCidr4 } from '../../../src/blocklist/engine/cidr.js';
 
 const interval = fc
