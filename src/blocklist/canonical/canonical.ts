@@ -12,7 +12,17 @@
  * - **Layout.** Compact JSON with one entry / rejected value per line (diff-friendly, valid JSON).
  *   Every line is made by line.ts; this module orders them and lays out the file around them.
  */
-import { close, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  close,
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { FeedError } from '../../errors.js';
 import { parseIpInterval } from '../../indicators/ip.js';
@@ -207,16 +217,21 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
 }
 
 /**
- * A read-only descriptor on the file at `path` that the rename will replace, so that the rename does
- * not free it (its blocks and cached pages) on this thread; undefined when there is none (or it
- * cannot be opened: the rename then frees it as before).
+ * A read-only descriptor on the regular file at `path` that the rename will replace, so that the
+ * rename does not free it (its blocks and cached pages) on this thread; undefined when there is none,
+ * it is something else (a FIFO would block the open: hence O_NONBLOCK; a symbolic link is replaced
+ * itself, not its target: hence O_NOFOLLOW), or it cannot be opened. The rename then works as before.
  */
 function holdPrevious(path: string): number | undefined {
+  let fd: number | undefined;
   try {
-    return openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    if (fstatSync(fd).isFile()) return fd;
   } catch {
-    return undefined;
+    // Nothing to hold: the rename replaces whatever is there, as it always did.
   }
+  if (fd !== undefined) closeSync(fd);
+  return undefined;
 }
 
 /** Writes entries and rejected values after the header; returns the digest of the entries. */

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
+  lstatSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,9 @@ import {
 import { readBlocklist } from '../../../src/blocklist/canonical/read.js';
 import type { Blocklist, BlocklistEntry, RejectedValue } from '../../../src/blocklist/types.js';
 import { FeedError } from '../../../src/errors.js';
+
+/** The built module (the FIFO case runs it in a child process). */
+const CANONICAL_BUILT = new URL('../../../dist/src/blocklist/canonical/canonical.js', import.meta.url).href;
 
 const entries: BlocklistEntry[] = [
   { type: 'ip', value: '2001:db8::/48', sources: ['b'], expiresAt: null },
@@ -112,6 +118,33 @@ describe('canonical JSON', () => {
       }
     });
     expect(open.filter((target) => target.startsWith(path))).toEqual([]);
+  });
+
+  it('replaces a FIFO or a symbolic link at the target without opening it (no hang)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-canon-'));
+    const doc = documentOf(entries, rejected, '2024-01-01T00:00:00.000Z');
+    // A FIFO nobody writes to: opening it for reading without O_NONBLOCK would wait forever, so the
+    // built writer runs in a child process with a time limit (a hang fails the test, not the run).
+    const fifo = join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    const script = `const { documentOf, writeBlocklistAtomic } = await import(${JSON.stringify(CANONICAL_BUILT)});
+writeBlocklistAtomic(${JSON.stringify(fifo)}, documentOf(${JSON.stringify(entries)}, [], '2024-01-01T00:00:00.000Z'));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.error).toBeUndefined();
+    expect(child.status, child.stderr).toBe(0);
+    expect(lstatSync(fifo).isFile()).toBe(true);
+    expect(readBlocklist(fifo).entries).toHaveLength(entries.length);
+    // A link is replaced by the file; its target is left as it was.
+    const target = join(dir, 'target.txt');
+    writeFileSync(target, 'keep me');
+    const link = join(dir, 'link.json');
+    symlinkSync(target, link);
+    writeBlocklistAtomic(link, doc);
+    expect(lstatSync(link).isFile()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
   });
 
   it('writes empty lists as valid JSON', () => {
