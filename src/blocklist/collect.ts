@@ -18,6 +18,7 @@ import {
   NameScan,
   scanCanonicalDomain,
 } from '../indicators/fast-path.js';
+import { ipv4BlockSize } from '../indicators/ip.js';
 import type { NetworkIndicator } from '../indicators/types.js';
 import { Aggregator } from './aggregate/aggregate.js';
 import { parseCidr4Into } from './engine/cidr.js';
@@ -146,9 +147,10 @@ export class Collector {
 
   /** Guards and stores a packed IPv4 value (fast-path.ts) whose text is `value` or `b[start, end)`. */
   private storeIPv4(packed: number, src: SourceTrack, b: Buffer | string, start = 0, end = 0): void {
-    const prefix = packed % IPV4_PACK;
-    const first = (packed - prefix) / IPV4_PACK;
-    const last = first + 2 ** (32 - prefix) - 1;
+    // IPV4_PACK is a power of two: floor and subtract, not a floating-point remainder.
+    const first = Math.floor(packed / IPV4_PACK);
+    const prefix = packed - first * IPV4_PACK;
+    const last = first + ipv4BlockSize(prefix) - 1;
     const guard = this.o.guard;
     const verdict = guard.checkIPv4(first, last, prefix);
     if (verdict !== null) {

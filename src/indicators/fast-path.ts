@@ -8,7 +8,7 @@
  * The property tests in test/indicators/fast-path.test.ts hold them to that.
  */
 import { FILE_EXTENSIONS, isKnownTld, SPECIAL_USE_TLDS } from './domain.js';
-import { parseIPv4At } from './ip.js';
+import { ipv4BlockSize, parseIPv4At } from './ip.js';
 import { SUFFIX_HASH_SEED, suffixHashStep } from './name-hash.js';
 
 /** `packed % 64` is the prefix length, `Math.floor(packed / 64)` the network start (a double: 38 bits). */
@@ -40,8 +40,9 @@ export function classifyIPv4Packed(s: string): number {
     prefix = d0 * 10 + d1;
     if (prefix > 32) return -1;
   }
-  const size = 2 ** (32 - prefix);
-  return (n - (n % size)) * IPV4_PACK + prefix;
+  const size = ipv4BlockSize(prefix);
+  // A power of two divides exactly: floor and multiply, not a floating-point remainder.
+  return Math.floor(n / size) * size * IPV4_PACK + prefix;
 }
 
 /** Canonical text of a packed IPv4 value whose input text was `raw` (reuses `raw` when canonical). */
@@ -161,8 +162,9 @@ export function classifyIPv4PackedBytes(b: Uint8Array, start: number, end: numbe
     prefix = p0 * 10 + p1;
     if (prefix > 32) return -1;
   }
-  const size = 2 ** (32 - prefix);
-  return (n - (n % size)) * IPV4_PACK + prefix;
+  const size = ipv4BlockSize(prefix);
+  // A power of two divides exactly: floor and multiply, not a floating-point remainder.
+  return Math.floor(n / size) * size * IPV4_PACK + prefix;
 }
 
 /** Verdicts per top-level label (keyed by its letters in base 27; see `tldKey`). */

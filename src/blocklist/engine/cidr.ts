@@ -6,7 +6,7 @@
  * merging joins overlapping *and adjacent* intervals, and emission produces the minimal CIDR list
  * (the same result as FireHOL `iprange` and cidr-tools `mergeCidr`). No per-address objects exist.
  */
-import { formatIPv4, parseIPv4At } from '../../indicators/ip.js';
+import { formatIPv4, ipv4BlockSize, parseIPv4At } from '../../indicators/ip.js';
 
 /** A list of inclusive IPv4 intervals `[start[i], end[i]]` for `i < length`. */
 export interface Intervals4 {
@@ -253,8 +253,8 @@ export function parseCidr4Into(text: string, out: Float64Array | number[]): bool
     prefix = digits === 2 ? d0 * 10 + d1 : d0;
     if (prefix > 32) return false;
   }
-  const size = 2 ** (32 - prefix);
-  const first = addr - (addr % size);
+  const size = ipv4BlockSize(prefix);
+  const first = Math.floor(addr / size) * size;
   out[0] = first;
   out[1] = first + size - 1;
   return true;
