@@ -115,17 +115,14 @@ export class IPv4Union {
     let closer = 0;
     return {
       overlaps(lo: number, hi: number): boolean {
-        const b = Math.floor(hi / BUCKETS);
-        if (Math.floor(lo / BUCKETS) === b) {
+        // Addresses are unsigned 32-bit: shifts, not floating-point division (a lookup per line).
+        const b = hi >>> 16;
+        if (lo >>> 16 === b) {
           const state = table[b] ?? 2;
           if (state !== 2) return state === 1;
           if (bits === undefined && ++closer > bitmapAfter) bits = touched24(unions);
-          const s24 = Math.floor(hi / 256);
-          if (
-            bits !== undefined &&
-            Math.floor(lo / 256) === s24 &&
-            ((bits[s24 >>> 5] ?? -1) & (1 << (s24 & 31))) === 0
-          )
+          const s24 = hi >>> 8;
+          if (bits !== undefined && lo >>> 8 === s24 && ((bits[s24 >>> 5] ?? -1) & (1 << (s24 & 31))) === 0)
             return false;
         }
         for (const union of unions) if (union.overlaps(lo, hi)) return true;
@@ -146,8 +143,8 @@ export class IPv4Union {
 
   /** True when `[lo, hi]` touches any interval of the union. */
   overlaps(lo: number, hi: number): boolean {
-    const b = Math.floor(hi / BUCKETS);
-    if (Math.floor(lo / BUCKETS) === b) {
+    const b = hi >>> 16;
+    if (lo >>> 16 === b) {
       const state = this.table[b] ?? 2;
       if (state !== 2) return state === 1;
     }
