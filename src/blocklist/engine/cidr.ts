@@ -187,9 +187,10 @@ export function subtractIntervals4(
 /** Lowest set bit of `n` as a power of two (2^32 for 0), using doubles. */
 function alignment(n: number): number {
   if (n === 0) return 4294967296;
-  const low = n % 65536;
+  // Halves of an unsigned 32-bit value by masks and shifts (once per output block: no float remainder).
+  const low = n & 0xffff;
   if (low !== 0) return low & -low;
-  const high = Math.floor(n / 65536);
+  const high = n >>> 16;
   return (high & -high) * 65536;
 }
 

@@ -94,6 +94,37 @@ describe('IPv4 interval set', () => {
     expect(blocks).toEqual(['0/0']);
   });
 
+  it('property: cuts any range of the whole space into the fewest aligned blocks (BigInt reference)', () => {
+    /** The reference: the largest aligned block at each start, computed in BigInt. */
+    const reference = (s: number, e: number): string[] => {
+      const out: string[] = [];
+      let at = BigInt(s);
+      const end = BigInt(e);
+      while (at <= end) {
+        let size = 1n << 32n;
+        while (size > 1n && (at % size !== 0n || at + size - 1n > end)) size >>= 1n;
+        let prefix = 32;
+        for (let b = size; b > 1n; b >>= 1n) prefix--;
+        out.push(`${at}/${prefix}`);
+        at += size;
+      }
+      return out;
+    };
+    const bound = fc.oneof(
+      fc.integer({ min: 0, max: 4294967295 }),
+      fc.constantFrom(0, 65535, 65536, 0x7fffffff, 0x80000000, 0xffff0000, 4294967295),
+    );
+    fc.assert(
+      fc.property(bound, fc.integer({ min: 0, max: 300000 }), (s, span) => {
+        const e = Math.min(4294967295, s + span);
+        const blocks: string[] = [];
+        rangeToCidrs(s, e, (start, prefix) => blocks.push(`${start}/${prefix}`));
+        expect(blocks).toEqual(reference(s, e));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('radix-sorts large inputs stably like a comparison sort', () => {
     fc.assert(
       fc.property(
