@@ -1,10 +1,11 @@
 /**
  * The body-writer thread (started by body-thread.ts): writes each buffer it is sent at the file
- * position, hashes the digested ones in their newline-free form, and sends the buffer back to be
+ * position (unless the owner already did), hashes the digested ones in their newline-free form, and
+ * sends the buffer back to be
  * filled again, while the main thread formats the next entries. It imports nothing but Node
  * built-ins, the newline filter and `writeAll`, so it starts quickly.
  *
- * Every {@link SYNC_EVERY} bytes it asks the kernel (on libuv's pool, without waiting) to write what
+ * Every {@link SYNC_EVERY} bytes (written by either thread) it asks the kernel (on libuv's pool, without waiting) to write what
  * it has so far to the disk, so the owner's final fsync finds little left to do: a 70 MB blocklist
  * otherwise spent a tenth of a second there, after everything else was done. A failed sync fails
  * the body: its error would not be reported again to the owner's fsync of the same open file.
@@ -83,7 +84,7 @@ function handle(message: BodyMessage): void {
   }
   if (fd === undefined) throw new Error('no file to write to');
   const bytes = Buffer.from(message.buffer, 0, message.length);
-  writeAll(fd, bytes);
+  if (!message.written) writeAll(fd, bytes);
   unsynced += bytes.length;
   if (unsynced >= SYNC_EVERY) {
     unsynced = 0;

@@ -4,7 +4,9 @@
  * Formatting a million entries, writing the 100 MB they make and hashing them are each work of the
  * same order; the last two need nothing from the first but its bytes. So the main thread formats
  * into buffers that it hands to a worker (their memory is transferred, not copied), and the worker
- * writes and hashes behind it on the other core and hands the buffers back. The file gets the same
+ * hashes behind it on the other core and hands the buffers back. Who writes is a matter of balance:
+ * the main thread writes the hashed entries before it hands them over (hashing them, newlines
+ * dropped, is the larger share), the worker writes the rest. The file gets the same
  * bytes in the same order and the digest is the same as in-thread (test/blocklist/engine/body-thread.test.ts
  * compares the two).
  *
@@ -34,6 +36,7 @@ import {
   type BodyMessage,
   type BodyThreadData,
 } from './body-thread-shared.js';
+import { writeAll } from '../../util/atomic.js';
 import { BYTE_WRITER_CAPACITY, ByteWriter } from './byte-writer.js';
 
 const WORKER_URL = new URL('./body-thread-worker.js', import.meta.url);
@@ -66,6 +69,7 @@ export class BodyThread {
     private readonly control: BodyControl,
     private readonly port: MessagePort,
     private readonly worker: Worker,
+    private readonly fd: number,
   ) {}
 
   /**
@@ -78,10 +82,10 @@ export class BodyThread {
     ahead = undefined;
     if (ready !== undefined) {
       ready.port.postMessage({ kind: 'file', fd } satisfies BodyMessage);
-      return new BodyThread(ready.control, ready.port, ready.worker);
+      return new BodyThread(ready.control, ready.port, ready.worker, fd);
     }
     const started = startWorker(fd);
-    return started && new BodyThread(started.control, started.port, started.worker);
+    return started && new BodyThread(started.control, started.port, started.worker, fd);
   }
 
   /**
@@ -125,10 +129,16 @@ export class BodyThread {
     void this.worker.terminate();
   }
 
-  /** Hands `bytes` (a view from the start of a buffer of ours) to the worker; returns a buffer to go on with. */
+  /**
+   * Hands `bytes` (a view from the start of a buffer of ours) to the worker; returns a buffer to go on
+   * with. Hashed bytes are written here first and only hashed there: hashing them (newlines dropped)
+   * is the bigger half of the worker's work, and the two threads keep pace that way. The rest (the
+   * rejected values, not hashed) the worker writes. Either way the file gets every byte in order.
+   */
   private send(bytes: Buffer, hashed: boolean): Buffer {
+    if (hashed) writeAll(this.fd, bytes);
     const buffer = bytes.buffer as ArrayBuffer;
-    this.post({ kind: 'bytes', buffer, length: bytes.length, hashed }, [buffer]);
+    this.post({ kind: 'bytes', buffer, length: bytes.length, hashed, written: hashed }, [buffer]);
     return this.freeBuffer();
   }
 

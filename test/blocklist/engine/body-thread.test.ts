@@ -103,6 +103,19 @@ describe('writing a big body on a second thread', () => {
       bad?.finish();
     }).toThrow(/EBADF/);
     closeSync(readOnly);
+
+    // Hashed bytes are written by the owner, the rest (the rejected values) by the worker: a failed
+    // write there is reported too.
+    const readOnly2 = openSync(path, 'r');
+    const tailOnly = BodyThread.start(readOnly2);
+    expect(tailOnly).toBeDefined();
+    expect(() => {
+      const w = tailOnly?.writer(false);
+      for (let i = 0; i < 40; i++) w?.ascii('x'.repeat(1 << 20));
+      w?.flush();
+      tailOnly?.finish();
+    }).toThrow(/EBADF/);
+    closeSync(readOnly2);
   });
 
   it('takes a worker started ahead, and fails the body when an early sync fails', async () => {
