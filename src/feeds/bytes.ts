@@ -9,7 +9,6 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { FeedError } from '../errors.js';
 import type { FeedNotice } from './types.js';
-import { isZip, unzipped } from './unzip.js';
 
 /** An input a parse reads from. */
 export type ByteInput = NodeJS.ReadableStream | Readable;
@@ -24,6 +23,15 @@ function toBuffer(chunk: unknown): Buffer {
 function isZlibError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** The first bytes of a ZIP archive (a local file header), or of an empty one (end of central directory). */
+function isZip(head: Uint8Array): boolean {
+  return (
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
+  );
 }
 
 /** What `feedBytes` says when the (decompressed) input does not look like text. */
@@ -63,7 +71,8 @@ export async function* feedBytes(
   }
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const zip = !gzip && isZip(head);
-  let source: AsyncIterable<unknown> = zip ? unzipped(raw()) : raw();
+  // The ZIP reader (and fflate) load only for a ZIP archive: every other feed starts without them.
+  let source: AsyncIterable<unknown> = zip ? (await import('./unzip.js')).unzipped(raw()) : raw();
   let failure: Promise<void> | undefined;
   const gunzip = gzip ? createGunzip() : undefined;
   if (gunzip) {

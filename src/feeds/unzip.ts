@@ -9,15 +9,6 @@
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { FeedError } from '../errors.js';
 
-/** The first bytes of a ZIP archive (a local file header), or of an empty one (end of central directory). */
-export function isZip(head: Uint8Array): boolean {
-  return (
-    head[0] === 0x50 &&
-    head[1] === 0x4b &&
-    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
-  );
-}
-
 /** Compression methods fflate's stream reads (PKWARE APPNOTE 4.4.5): stored and deflate. */
 const READ_METHODS = new Set([0, 8]);
 

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { startLab, writeLabConfig } from '../../src/lab/lab.js';
 
@@ -113,6 +114,27 @@ describe('start-up', () => {
     // The run really was observed: the compile stage itself is in the record.
     expect(loaded.some((u) => u.endsWith('/src/blocklist/compile.js'))).toBe(true);
     for (const pattern of DEVICE_ONLY) expect(matching(loaded, pattern)).toEqual([]);
+    // A plain file is no ZIP archive: the ZIP reader and fflate stay unloaded.
+    expect(matching(loaded, /(\/src\/feeds\/unzip\.js$|node_modules\/fflate\/)/)).toEqual([]);
+  });
+
+  it('a ZIP archive loads the ZIP reader when it is read', async () => {
+    const box = sandbox(CONFIG);
+    writeFileSync(
+      join(box.dir, 'feed.zip'),
+      zipSync({ 'feed.txt': Buffer.from('45.33.2.79\njournalide.org\n') }),
+    );
+    const loaded = await box.run([
+      'compile',
+      '--input',
+      'feed.zip',
+      '--format',
+      'plain',
+      '--out',
+      'out.json',
+    ]);
+    expect(matching(loaded, /\/src\/feeds\/unzip\.js$/)).toEqual(['src/feeds/unzip.js']);
+    expect(JSON.parse(readFileSync(join(box.dir, 'out.json'), 'utf8')).entries).toHaveLength(2);
   });
 
   it("compile --config checks each vendor's target sections without loading a simulator", async () => {
