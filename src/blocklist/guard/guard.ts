@@ -118,26 +118,17 @@ export function createGuard(options: GuardOptions): Guard {
   // The IPv4 fast path: one read of a per-/16 table (or a short search) over two unions: the ranges
   // this guard's options and the special-purpose registry name, and the warninglists' own (built with
   // them, or read from the build-time cache: 67k intervals are too many to merge at every start).
-  let own4: IPv4Union | undefined;
-  let listed4: IPv4Union | undefined;
   let any4: { overlaps(lo: number, hi: number): boolean } | undefined;
-  const quick4 = (): IPv4Union => {
-    if (own4 === undefined) {
-      listed4 = ipWarn()?.union4;
-      // Columns, not entries(): no interval becomes an object.
-      const indexes = [SPECIAL, protectedIdx, targetIdx, allowIdx];
-      own4 = new IPv4Union(
-        [],
-        indexes.map((idx) => idx.v4.columns()),
-      );
-    }
-    return own4;
-  };
   /** True when `[first, last]` touches any range the guard knows. */
   const touches4 = (first: number, last: number): boolean => {
     if (any4 === undefined) {
-      const own = quick4();
-      any4 = IPv4Union.anyOf(listed4 === undefined ? [own] : [own, listed4]);
+      // Columns, not entries(): no interval becomes an object.
+      const own = new IPv4Union(
+        [],
+        [SPECIAL, protectedIdx, targetIdx, allowIdx].map((idx) => idx.v4.columns()),
+      );
+      const listed = ipWarn()?.union4;
+      any4 = IPv4Union.anyOf(listed === undefined ? [own] : [own, listed]);
     }
     return any4.overlaps(first, last);
   };

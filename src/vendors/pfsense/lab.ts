@@ -115,8 +115,8 @@ export function adminEdits(client: PfsenseClient): AdminHandEdits {
 const KEY_POST = 'api-v2-auth-key-post';
 
 /**
- * Makes the iocwall user's API key as its administrator would: logged in as that user (pfrest
- * `Models/RESTAPIKey.inc` `validate_username()` binds a key to the authenticating user, so a key carries that
+ * Makes the iocwall user's API key as its administrator would: logged in as that user (pfrest/pfSense-pkg-RESTAPI
+ * v2.10.0 `Models/RESTAPIKey.inc` `validate_username()` binds a key to the authenticating user, so a key carries that
  * user's privileges; `POST /auth/key` takes Basic auth only, pfsense-facts.md §4). The key is returned once.
  */
 async function makeApiKey(
