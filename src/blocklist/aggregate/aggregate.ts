@@ -241,7 +241,10 @@ export class Aggregator {
   }
 
   private finishV4(holes: IntervalList4): V4Entries {
-    const merged = mergeIntervals4(this.v4);
+    // One source and no clocks (a plain list): every merged run is uniform, no need to look, so the
+    // merge need not remember which inputs each run absorbed.
+    const allUniform = this.v4OneSet >= 0 && this.v4Exp.data === null && this.v4First.data === null;
+    const merged = mergeIntervals4(this.v4, { groups: !allUniform });
     const pieces: Intervals4 & { parent?: Uint32Array } =
       holes.length > 0 ? subtractIntervals4(merged, mergeIntervals4(holes)) : merged;
     const out = {
@@ -257,8 +260,6 @@ export class Aggregator {
     out.set.reserve(pieces.length);
     const { order, groupFirst } = merged;
     const setCol = this.v4Set.data;
-    // One source and no clocks (a plain list): every merged run is uniform, no need to look.
-    const allUniform = this.v4OneSet >= 0 && this.v4Exp.data === null && this.v4First.data === null;
     let uniformGroup = -1;
     let uniform = allUniform;
     for (let i = 0; i < pieces.length; i++) {

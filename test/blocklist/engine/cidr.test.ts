@@ -9,6 +9,7 @@ import {
   parseCidr4Into,
   rangeToCidrs,
   sortKeys4,
+  sortPairs4,
   sortOrder4,
 } from '../../../src/blocklist/engine/cidr.js';
 import { excludeCidrs6, mergeCidrs6 } from '../../../src/blocklist/engine/cidr6.js';
@@ -145,6 +146,32 @@ describe('IPv4 interval set', () => {
           const { sorted, carried } = sortKeys4(arr, arr.length, values);
           expect([...sorted]).toEqual(expected.map((i) => keys[i]));
           expect([...carried]).toEqual(expected.map((i) => values[i]));
+          const pairs = sortPairs4(arr, arr.length, values);
+          expect([...pairs.sorted]).toEqual([...sorted]);
+          expect([...pairs.carried]).toEqual([...carried]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('merges the same intervals with or without remembering their inputs', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4294967295 }), fc.nat(70000)), { maxLength: 1500 }),
+        (pairs) => {
+          const list = new IntervalList4();
+          for (const [s, len] of pairs) list.push(s, Math.min(4294967295, s + len));
+          const withGroups = mergeIntervals4(list);
+          const without = mergeIntervals4(list, { groups: false });
+          expect(without.length).toBe(withGroups.length);
+          expect([...without.start.subarray(0, without.length)]).toEqual([
+            ...withGroups.start.subarray(0, withGroups.length),
+          ]);
+          expect([...without.end.subarray(0, without.length)]).toEqual([
+            ...withGroups.end.subarray(0, withGroups.length),
+          ]);
+          expect(without.groupFirst.length).toBe(0);
         },
       ),
       { numRuns: 60 },
