@@ -18,8 +18,7 @@ import {
   mergeIntervals4,
   prefixOfSize,
   sortOrder4,
-  subtractIntervals4,
-  type Intervals4,
+  forEachPiece4,
 } from '../engine/cidr.js';
 import {
   mergeIntervals6,
@@ -245,8 +244,7 @@ export class Aggregator {
     // merge need not remember which inputs each run absorbed.
     const allUniform = this.v4OneSet >= 0 && this.v4Exp.data === null && this.v4First.data === null;
     const merged = mergeIntervals4(this.v4, { groups: !allUniform });
-    const pieces: Intervals4 & { parent?: Uint32Array } =
-      holes.length > 0 ? subtractIntervals4(merged, mergeIntervals4(holes)) : merged;
+    const holeRuns = mergeIntervals4(holes, { groups: false });
     const out = {
       start: new U32Column(),
       prefix: new U32Column(),
@@ -254,41 +252,40 @@ export class Aggregator {
       expiresAt: new LazyTimeColumn(),
       firstSeen: new LazyTimeColumn(),
     };
-    // At least one block per piece: size the columns once.
-    out.start.reserve(pieces.length);
-    out.prefix.reserve(pieces.length);
-    out.set.reserve(pieces.length);
+    // At least one block per piece, and a hole adds at most one piece: size the columns once.
+    out.start.reserve(merged.length + holeRuns.length);
+    out.prefix.reserve(merged.length + holeRuns.length);
+    if (!allUniform) out.set.reserve(merged.length + holeRuns.length);
     const { order, groupFirst } = merged;
     const setCol = this.v4Set.data;
     let uniformGroup = -1;
     let uniform = allUniform;
-    for (let i = 0; i < pieces.length; i++) {
-      const g = pieces.parent ? (pieces.parent[i] ?? 0) : i;
+    // The pieces of the merged runs outside the holes, each cut into its minimal CIDR blocks.
+    forEachPiece4(merged, holeRuns, (first, last, g) => {
       const from = groupFirst[g] ?? 0;
       const to = groupFirst[g + 1] ?? 0;
       if (!allUniform && uniformGroup !== g) {
         uniformGroup = g;
         uniform = this.isUniform4(order, from, to);
       }
-      const last = pieces.end[i] ?? 0;
-      for (let s = pieces.start[i] ?? 0; s <= last;) {
-        const size = largestBlock(s, last);
-        const e = s + size - 1;
+      for (let s = first; s <= last;) {
+        // Most pieces are single addresses: no block search for those.
+        const size = s === last ? 1 : largestBlock(s, last);
         out.start.push(s);
-        out.prefix.push(prefixOfSize(size));
+        out.prefix.push(size === 1 ? 32 : prefixOfSize(size));
         // One source set and no clocks (allUniform): nothing to look up per block, no reads
         // scattered over the inputs; those columns are filled once, after the loop.
         if (!allUniform && uniform) {
-          const first = order[from] ?? 0;
-          out.set.push(setCol[first] ?? 0);
-          out.expiresAt.push(this.v4Exp.get(first));
-          out.firstSeen.push(this.v4First.get(first));
+          const input = order[from] ?? 0;
+          out.set.push(setCol[input] ?? 0);
+          out.expiresAt.push(this.v4Exp.get(input));
+          out.firstSeen.push(this.v4First.get(input));
         } else if (!allUniform) {
-          this.provenance4(order, from, to, s, e, out);
+          this.provenance4(order, from, to, s, s + size - 1, out);
         }
         s += size;
       }
-    }
+    });
     if (allUniform) {
       const n = out.start.length;
       out.set.reserve(n);

@@ -194,6 +194,35 @@ export function mergeIntervals4(input: Intervals4, options: { groups?: boolean }
 }
 
 /**
+ * Calls `piece(start, end, i)` for each part of `base` (sorted and disjoint, as `mergeIntervals4`
+ * returns it) that lies outside `holes` (likewise), ascending; `i` names the base interval the part
+ * was cut from. Nothing is materialised: a caller that turns pieces into blocks needs no copy of a
+ * million intervals to cut out a few holes.
+ */
+export function forEachPiece4(
+  base: Intervals4,
+  holes: Intervals4,
+  piece: (start: number, end: number, i: number) => void,
+): void {
+  let h = 0;
+  for (let i = 0; i < base.length; i++) {
+    let s = base.start[i] ?? 0;
+    const e = base.end[i] ?? 0;
+    while (h < holes.length && (holes.end[h] ?? 0) < s) h++;
+    let j = h;
+    while (j < holes.length && (holes.start[j] ?? 0) <= e && s <= e) {
+      const hs = holes.start[j] ?? 0;
+      const he = holes.end[j] ?? 0;
+      if (hs > s) piece(s, hs - 1, i);
+      s = he + 1;
+      if (he > e) break;
+      j++;
+    }
+    if (s <= e) piece(s, e, i);
+  }
+}
+
+/**
  * Subtracts `holes` (sorted and disjoint, as `mergeIntervals4` returns them) from `base` (sorted and
  * disjoint). `parent[i]` of the result names the base interval piece `i` was cut from.
  */
@@ -206,30 +235,11 @@ export function subtractIntervals4(
   const end = new Uint32Array(cap);
   const parent = new Uint32Array(cap);
   let n = 0;
-  let h = 0;
-  for (let i = 0; i < base.length; i++) {
-    let s = base.start[i] ?? 0;
-    const e = base.end[i] ?? 0;
-    while (h < holes.length && (holes.end[h] ?? 0) < s) h++;
-    let j = h;
-    while (j < holes.length && (holes.start[j] ?? 0) <= e && s <= e) {
-      const hs = holes.start[j] ?? 0;
-      const he = holes.end[j] ?? 0;
-      if (hs > s) {
-        start[n] = s;
-        end[n] = hs - 1;
-        parent[n++] = i;
-      }
-      s = he + 1;
-      if (he > e) break;
-      j++;
-    }
-    if (s <= e) {
-      start[n] = s;
-      end[n] = e;
-      parent[n++] = i;
-    }
-  }
+  forEachPiece4(base, holes, (s, e, i) => {
+    start[n] = s;
+    end[n] = e;
+    parent[n++] = i;
+  });
   return { start: start.subarray(0, n), end: end.subarray(0, n), parent: parent.subarray(0, n), length: n };
 }
 
