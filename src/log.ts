@@ -1,11 +1,35 @@
 /**
  * Logging: pino JSON on stderr (stdout carries only command results), pretty-ish one-liners when stderr
  * is a TTY, and secrets redacted twice — by key (pino `redact`) and by value (every resolved secret).
+ *
+ * pino is loaded on the first line actually written: a run that logs nothing at its level (a
+ * `compile --log-level warn` without warnings, `check`, `--help`) does not pay for loading it.
  */
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { createRequire } from 'node:module';
+import type { LevelWithSilent, LogFn, Logger as PinoLogger } from 'pino';
 import { redactSecrets } from './config/secrets.js';
 
-export type { Logger };
+/** The logging calls iocwall makes, with pino's signatures (`log.info({ key }, 'message')`). */
+export interface Logger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+/** pino's numeric levels; a line is written when its level is at least the logger's. */
+const LEVEL_VALUES: Record<LevelWithSilent, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
+
+const requirePino = (): typeof import('pino') =>
+  createRequire(import.meta.url)('pino') as typeof import('pino');
 
 /** Keys whose values are never logged, wherever they appear. */
 export const REDACT_PATHS = [
@@ -69,19 +93,29 @@ function redactingStream(target: NodeJS.WritableStream, pretty: boolean): { writ
   };
 }
 
-/** Creates the process logger. */
+/** Creates the process logger (pino itself is made on the first line written at its level). */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? process.stderr;
-  const pretty = options.pretty ?? (destination === process.stderr && process.stderr.isTTY);
-  return pino(
-    {
-      level: options.level ?? 'info',
-      base: undefined,
-      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-    },
-    redactingStream(destination, pretty),
-  );
+  const level = options.level ?? 'info';
+  const threshold = LEVEL_VALUES[level];
+  let made: PinoLogger | undefined;
+  const real = (): PinoLogger => {
+    if (made !== undefined) return made;
+    const destination = options.destination ?? process.stderr;
+    const pretty = options.pretty ?? (destination === process.stderr && process.stderr.isTTY);
+    made = requirePino().pino(
+      { level, base: undefined, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } },
+      redactingStream(destination, pretty),
+    );
+    return made;
+  };
+  const method =
+    (name: keyof Logger): LogFn =>
+    (...args: Parameters<LogFn>) => {
+      if (LEVEL_VALUES[name] < threshold) return;
+      real()[name](...args);
+    };
+  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error') };
 }
 
 /** A logger that discards everything (library use, tests). */
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = createLogger({ level: 'silent' });

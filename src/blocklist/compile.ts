@@ -197,8 +197,11 @@ export async function compileBlocklist(o: CompileOptions): Promise<CompileResult
   if (dataErrors.length > 0) log.info({ dataErrors }, 'rejected known data errors');
   collector.rejects.summarise(sets);
   const omitted = collector.rejects.omittedCount;
+  // Said at info, not as a warning: the document's "(N more)" rows carry it, and a big feed would
+  // otherwise warn on every run — a warning that always fires teaches users to ignore warnings.
   if (omitted > 0)
-    warnings.push(
+    log.info(
+      { omitted },
       `${omitted} rejected values counted but not listed (one "(N more)" row per source and reason)`,
     );
   // Allowlisted networks and the protected parts carved out of feed networks are holes in every entry.

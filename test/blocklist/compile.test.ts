@@ -301,8 +301,7 @@ describe('config sources stream like --input (issue 14: memory follows what is k
       },
     ]);
     expect(r.counts.rejected.invalid).toBe(MAX_REJECTED_ROWS + 7);
-    expect(r.warnings).toContain(
-      '7 rejected values counted but not listed (one "(N more)" row per source and reason)',
-    );
+    // The rows say it; a warning on every big compile would teach users to ignore warnings.
+    expect(r.warnings.filter((w) => w.includes('not listed'))).toEqual([]);
   });
 });

@@ -43,6 +43,18 @@ export async function resolve(specifier, context, next) {
     register,
     `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
   );
+  // CommonJS packages required on demand (pino, by the logger) bypass the resolve hook: record those too.
+  const requireHook = join(dir, 'require-hook.cjs');
+  writeFileSync(
+    requireHook,
+    `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  try { appendFileSync(${JSON.stringify(record)}, 'require:' + Module._resolveFilename(request, parent, isMain) + '\\n'); } catch {}
+  return load.apply(this, arguments);
+};\n`,
+  );
   writeFileSync(join(dir, 'feed.txt'), '45.33.2.79\njournalide.org\n');
   writeFileSync(join(dir, 'iocwall.yaml'), config);
   return {
@@ -50,7 +62,9 @@ export async function resolve(specifier, context, next) {
     // Asynchronous: a lab device in this process must keep answering while the binary runs.
     run: async (args) => {
       rmSync(record, { force: true });
-      const child = spawn(process.execPath, ['--import', register, BIN, ...args], { cwd: dir });
+      const child = spawn(process.execPath, ['--require', requireHook, '--import', register, BIN, ...args], {
+        cwd: dir,
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.stdout.resume();
@@ -116,6 +130,17 @@ describe('start-up', () => {
     for (const pattern of DEVICE_ONLY) expect(matching(loaded, pattern)).toEqual([]);
     // A plain file is no ZIP archive: the ZIP reader and fflate stay unloaded.
     expect(matching(loaded, /(\/src\/feeds\/unzip\.js$|node_modules\/fflate\/)/)).toEqual([]);
+  });
+
+  it("loads pino only when a line is logged at the run's level", async () => {
+    const box = sandbox(CONFIG);
+    const args = ['compile', '--input', 'feed.txt', '--format', 'plain', '--out', 'out.json'];
+    const quiet = await box.run(['--log-level', 'warn', ...args]);
+    expect(quiet.some((u) => u.endsWith('/src/blocklist/compile.js'))).toBe(true);
+    expect(matching(quiet, /node_modules\/pino\//)).toEqual([]);
+    // At the default level the compile logs its summary: then pino is loaded, through either hook.
+    const logged = await box.run(args);
+    expect(matching(logged, /node_modules\/pino\/pino\.js$/).length).toBeGreaterThan(0);
   });
 
   it('a ZIP archive loads the ZIP reader when it is read', async () => {
