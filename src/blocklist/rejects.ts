@@ -10,8 +10,12 @@ import { formatIPv4 } from '../indicators/ip.js';
 import { REJECT_REASONS, type RejectReason } from './types.js';
 import { compareCodeUnits, type SourceSets } from './aggregate/provenance.js';
 import { orderRejectRows, type RejectRows } from './rejects-order.js';
+import { U32Column } from './engine/columns.js';
 
 const REASON_INDEX = new Map<string, number>(REJECT_REASONS.map((r, i) => [r, i]));
+
+/** `ipPrefix` of a text row (an IPv4 row's is 0–32). */
+const TEXT_ROW = 255;
 
 /** Rows held before exact duplicates are folded (and the bound applied): a few tens of MB at most. */
 const COMPACT_AT = 1 << 18;
@@ -23,17 +27,24 @@ const COMPACT_AT = 1 << 18;
  */
 export const MAX_REJECTED_ROWS = 100_000;
 
-/** Every value not in `entries`, with its one reason and source. */
+/**
+ * Every value not in `entries`, with its one reason and source. Numbers sit in typed columns (a few
+ * bytes a row, read in sorted order when the document is written); a detail is an index into a
+ * table of the handful of distinct detail strings.
+ */
 export class RejectLog implements RejectRows {
   /** The value's text; undefined for an IPv4 row (see `ipStart`). */
   private text: (string | undefined)[] = [];
-  /** IPv4 rows: the network start (unsigned); -1 for a text row. */
-  private ipStart: number[] = [];
-  /** IPv4 rows: the prefix length (32: a single address, written without `/32`). */
-  private ipPrefix: number[] = [];
-  set: number[] = [];
-  reason: number[] = [];
-  detail: (string | undefined)[] = [];
+  /** IPv4 rows: the network start (unsigned). */
+  private ipStart = new U32Column();
+  /** IPv4 rows: the prefix length (32: a single address, written without `/32`); TEXT_ROW for text. */
+  private ipPrefix = new U32Column();
+  private setCol = new U32Column();
+  private reasonCol = new U32Column();
+  private detailCol = new U32Column();
+  /** The distinct details, by the index `detailCol` holds. */
+  private readonly details: (string | undefined)[] = [];
+  private readonly detailIds = new Map<string | undefined, number>();
   /** Per reason index: exact duplicate rows folded away (see `compact`), still counted. */
   private readonly folded: number[] = REJECT_REASONS.map(() => 0);
   /** Rows held before exact duplicates are folded. */
@@ -79,7 +90,7 @@ export class RejectLog implements RejectRows {
     // and reason (they stay in the columns, where `countByReason` and `total` still count them).
     for (let k = this.maxRows; k < order.length; k++) {
       const i = order[k] ?? 0;
-      const key = (this.set[i] ?? 0) * 32 + (this.reason[i] ?? 0);
+      const key = this.setAt(i) * 32 + this.reasonIndexAt(i);
       this.omitted.set(key, (this.omitted.get(key) ?? 0) + 1);
     }
     const listed = order.length > this.maxRows ? order.slice(0, this.maxRows) : order;
@@ -91,11 +102,11 @@ export class RejectLog implements RejectRows {
       const detail = `not listed: a compile lists the first ${this.maxRows} distinct rejected values`;
       const row = this.text.length;
       this.text.push(`(${n} more)`);
-      this.ipStart.push(-1);
-      this.ipPrefix.push(0);
-      this.set.push((key - r) / 32);
-      this.reason.push(r);
-      this.detail.push(detail);
+      this.ipStart.push(0);
+      this.ipPrefix.push(TEXT_ROW);
+      this.setCol.push((key - r) / 32);
+      this.reasonCol.push(r);
+      this.detailCol.push(this.detailId(detail));
       this.folded[r] = (this.folded[r] ?? 0) - 1;
       this.summarised += n;
       // Into the listed order by binary search: a few summary rows among up to `maxRows`.
@@ -119,11 +130,11 @@ export class RejectLog implements RejectRows {
     if (
       last >= 0 &&
       this.text[last] === value &&
-      this.set[last] === set &&
-      this.reason[last] === REASON_INDEX.get(reason) &&
-      this.detail[last] === detail
+      this.setAt(last) === set &&
+      this.reasonIndexAt(last) === REASON_INDEX.get(reason) &&
+      this.detailAt(last) === detail
     ) {
-      const r = this.reason[last] ?? 0;
+      const r = this.reasonIndexAt(last);
       this.folded[r] = (this.folded[r] ?? 0) + 1;
       return;
     }
@@ -135,8 +146,8 @@ export class RejectLog implements RejectRows {
       return;
     }
     this.text.push(value);
-    this.ipStart.push(-1);
-    this.ipPrefix.push(0);
+    this.ipStart.push(0);
+    this.ipPrefix.push(TEXT_ROW);
     this.push(set, reason, detail);
   }
 
@@ -149,10 +160,23 @@ export class RejectLog implements RejectRows {
   }
 
   private push(set: number, reason: RejectReason, detail: string | undefined): void {
-    this.set.push(set);
-    this.reason.push(REASON_INDEX.get(reason) ?? 0);
-    this.detail.push(detail);
+    this.setCol.push(set);
+    this.reasonCol.push(REASON_INDEX.get(reason) ?? 0);
+    this.detailCol.push(this.detailId(detail));
     if (this.text.length >= this.compactAt) this.compact();
+  }
+
+  /** The index of `detail` in the table of details (added when new). */
+  private detailId(detail: string | undefined): number {
+    let id = this.detailIds.get(detail);
+    if (id === undefined) {
+      id = this.details.length;
+      // A detail may be a slice of a whole chunk of the feed's text, which would stay alive with it.
+      const own = detach(detail);
+      this.details.push(own);
+      this.detailIds.set(own, id);
+    }
+    return id;
   }
 
   /** Number of rows (rejected values, less the exact duplicates folded away). */
@@ -175,9 +199,9 @@ export class RejectLog implements RejectRows {
     const distinct = orderRejectRows(
       this,
       (a, b) =>
-        (this.set[a] ?? 0) - (this.set[b] ?? 0) ||
-        (this.reason[a] ?? 0) - (this.reason[b] ?? 0) ||
-        compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? ''),
+        this.setAt(a) - this.setAt(b) ||
+        this.reasonIndexAt(a) - this.reasonIndexAt(b) ||
+        compareCodeUnits(this.detailAt(a) ?? '', this.detailAt(b) ?? ''),
     );
     // Past the bound, the first rows in value order are kept; the rest are counted per source and reason.
     if (distinct.length > this.maxRows) this.cutoff = this.valueAt(distinct[this.maxRows - 1] ?? 0);
@@ -185,28 +209,26 @@ export class RejectLog implements RejectRows {
       const i = distinct[k] ?? 0;
       if (k < this.maxRows) keep[i] = 1;
       else {
-        const key = (this.set[i] ?? 0) * 32 + (this.reason[i] ?? 0);
+        const key = this.setAt(i) * 32 + this.reasonIndexAt(i);
         this.omitted.set(key, (this.omitted.get(key) ?? 0) + 1);
       }
     }
-    keep.forEach((k, i) => {
-      const r = this.reason[i] ?? 0;
-      if (k === 0) this.folded[r] = (this.folded[r] ?? 0) + 1;
-    });
-    const kept = <T>(column: T[]): T[] => column.filter((_, i) => keep[i] === 1);
-    // A kept value or detail may be a slice of a whole chunk of the feed's text, which would stay
-    // alive with it: keep copies of their own.
-    keep.forEach((k, i) => {
-      if (k === 0) return;
-      this.text[i] = detach(this.text[i]);
-      this.detail[i] = detach(this.detail[i]);
-    });
-    this.text = kept(this.text);
-    this.ipStart = kept(this.ipStart);
-    this.ipPrefix = kept(this.ipPrefix);
-    this.set = kept(this.set);
-    this.reason = kept(this.reason);
-    this.detail = kept(this.detail);
+    // The kept rows move down in place, in their order; a kept value may be a slice of a whole chunk
+    // of the feed's text, which would stay alive with it: it keeps a copy of its own.
+    const columns = [this.ipStart, this.ipPrefix, this.setCol, this.reasonCol, this.detailCol];
+    let n = 0;
+    for (let i = 0; i < keep.length; i++) {
+      if (keep[i] === 0) {
+        const r = this.reasonIndexAt(i);
+        this.folded[r] = (this.folded[r] ?? 0) + 1;
+        continue;
+      }
+      this.text[n] = detach(this.text[i]);
+      for (const c of columns) c.data[n] = c.data[i] ?? 0;
+      n++;
+    }
+    this.text.length = n;
+    for (const c of columns) c.truncate(n);
     // Mostly distinct rows: wait until the log has doubled again.
     this.compactAt = Math.max(this.compactAt, 2 * this.text.length);
   }
@@ -215,24 +237,39 @@ export class RejectLog implements RejectRows {
   valueAt(i: number): string {
     const t = this.text[i];
     if (t !== undefined) return t;
-    const prefix = this.ipPrefix[i] ?? 32;
-    const address = formatIPv4(this.ipStart[i] ?? 0);
+    const prefix = this.ipv4PrefixAt(i);
+    const address = formatIPv4(this.ipStart.data[i] ?? 0);
     return prefix === 32 ? address : `${address}/${prefix}`;
   }
 
   /** The network start of IPv4 row `i`, or -1 for a text row; its prefix is {@link ipv4PrefixAt}. */
   ipv4StartAt(i: number): number {
-    return this.ipStart[i] ?? -1;
+    return this.ipPrefix.data[i] === TEXT_ROW ? -1 : (this.ipStart.data[i] ?? -1);
   }
 
   /** The prefix length of IPv4 row `i`. */
   ipv4PrefixAt(i: number): number {
-    return this.ipPrefix[i] ?? 32;
+    return this.ipPrefix.data[i] ?? 32;
+  }
+
+  /** The source set of rejected value `i`. */
+  setAt(i: number): number {
+    return this.setCol.data[i] ?? 0;
+  }
+
+  /** The reason of rejected value `i`, as its index in REJECT_REASONS. */
+  reasonIndexAt(i: number): number {
+    return this.reasonCol.data[i] ?? 0;
+  }
+
+  /** The detail of rejected value `i`. */
+  detailAt(i: number): string | undefined {
+    return this.details[this.detailCol.data[i] ?? 0];
   }
 
   /** The reason of rejected value `i`. */
   reasonAt(i: number): RejectReason {
-    return REJECT_REASONS[this.reason[i] ?? 0] ?? 'invalid';
+    return REJECT_REASONS[this.reasonIndexAt(i)] ?? 'invalid';
   }
 
   /** Counts by reason (every reason present, zero when none). */
@@ -241,8 +278,9 @@ export class RejectLog implements RejectRows {
       RejectReason,
       number
     >;
-    for (const r of this.reason) {
-      const name = REJECT_REASONS[r];
+    const reasons = this.reasonCol.data;
+    for (let i = 0; i < this.reasonCol.length; i++) {
+      const name = REJECT_REASONS[reasons[i] ?? 0];
       if (name) out[name]++;
     }
     return out;
@@ -259,9 +297,9 @@ export class RejectLog implements RejectRows {
   /** Orders two rows of one value by source name, reason and detail (0: an exact duplicate). */
   private canonicalTieBreak(sets: SourceSets): (a: number, b: number) => number {
     return (a, b) =>
-      compareCodeUnits(sets.sourceName(this.set[a] ?? 0), sets.sourceName(this.set[b] ?? 0)) ||
+      compareCodeUnits(sets.sourceName(this.setAt(a)), sets.sourceName(this.setAt(b))) ||
       compareCodeUnits(this.reasonAt(a), this.reasonAt(b)) ||
-      compareCodeUnits(this.detail[a] ?? '', this.detail[b] ?? '');
+      compareCodeUnits(this.detailAt(a) ?? '', this.detailAt(b) ?? '');
   }
 
   /** The text of text row `i`; undefined for an IPv4 row. */

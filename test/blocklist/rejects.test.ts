@@ -75,7 +75,7 @@ describe('RejectLog', () => {
             .canonicalOrder(sets)
             .map(
               (i) =>
-                `${log.valueAt(i)}|${sets.sourceName(log.set[i]!)}|${log.reasonAt(i)}|${log.detail[i] ?? ''}`,
+                `${log.valueAt(i)}|${sets.sourceName(log.setAt(i))}|${log.reasonAt(i)}|${log.detailAt(i) ?? ''}`,
             );
         const expected = render(asText);
         expect(render(mixed)).toEqual(expected);
@@ -128,7 +128,7 @@ describe('RejectLog', () => {
         const render = (log: RejectLog): string[] =>
           log
             .canonicalOrder(sets)
-            .map((i) => `${log.valueAt(i)}|${log.set[i]}|${log.reasonAt(i)}|${log.detail[i]}`);
+            .map((i) => `${log.valueAt(i)}|${log.setAt(i)}|${log.reasonAt(i)}|${log.detailAt(i)}`);
         expect(render(folding)).toEqual(render(plain));
         expect(folding.countByReason()).toEqual(plain.countByReason());
         expect(folding.total).toBe(rows.length);
@@ -163,7 +163,7 @@ describe('RejectLog bound (issue 14: millions of distinct junk tokens)', () => {
     log.summarise(sets);
     const rows = log
       .canonicalOrder(sets)
-      .map((i) => [log.valueAt(i), sets.sourceName(log.set[i] ?? 0), log.reasonAt(i)]);
+      .map((i) => [log.valueAt(i), sets.sourceName(log.setAt(i)), log.reasonAt(i)]);
     // "(" sorts before digits and letters: the summary rows come first, then 40 addresses, then junk.
     expect(rows.slice(0, 2)).toEqual([
       ['(194 more)', 'a', 'invalid'],

@@ -285,19 +285,23 @@ export function writeRejected(
   w: ByteWriter,
 ): void {
   // Tails by set and reason, then by detail: details are a handful of shared label strings, so this
-  // is two array reads and one Map hit per row, with no key string built.
+  // is two column reads and one Map hit per row, with no key string built.
   const tails: Map<string | undefined, Buffer>[] = [];
   // `\n{"value":` before the first row, `,\n{"value":` before the others.
   const firstHead = Buffer.from(`${lineSeparator(0)}${REJECTED_HEAD}`);
   const head = Buffer.from(`${lineSeparator(1)}${REJECTED_HEAD}`);
+  // An address row is `head "quad" tail`: its quotes travel with the constants around it.
+  const firstOpen = Buffer.from(`${lineSeparator(0)}${REJECTED_HEAD}"`);
+  const open = Buffer.from(`${lineSeparator(1)}${REJECTED_HEAD}"`);
   // Sorted rows come in runs of one source, reason and detail: the last tail is reused as it is.
   let lastSlot = -1;
   let lastDetail: string | undefined;
   let tail: Buffer = Buffer.alloc(0);
+  let close: Buffer = Buffer.from('"');
   for (let k = 0; k < order.length; k++) {
     const i = order[k] ?? 0;
-    const slot = (rejects.set[i] ?? 0) * 32 + (rejects.reason[i] ?? 0);
-    const detail = rejects.detail[i];
+    const slot = rejects.setAt(i) * 32 + rejects.reasonIndexAt(i);
+    const detail = rejects.detailAt(i);
     if (slot !== lastSlot || detail !== lastDetail) {
       const byDetail = (tails[slot] ??= new Map());
       let found = byDetail.get(detail);
@@ -306,22 +310,20 @@ export function writeRejected(
         byDetail.set(detail, found);
       }
       tail = found;
+      close = Buffer.concat([Buffer.from('"'), tail]);
       lastSlot = slot;
       lastDetail = detail;
     }
     const ip = rejects.ipv4StartAt(i);
     if (ip >= 0) {
-      // An address row: head, quoted dotted quad and tail straight into the buffer.
-      const buf = w.room(head.length + 20 + tail.length);
+      // An address row: the opening, the dotted quad and the closing straight into the buffer.
+      const buf = w.room(open.length + 18 + close.length);
       let p = w.pos;
-      const h = k === 0 ? firstHead : head;
-      buf.set(h, p);
-      p += h.length;
-      buf[p++] = 34;
-      p = writeIPv4Text(buf, p, ip, rejects.ipv4PrefixAt(i));
-      buf[p++] = 34;
-      buf.set(tail, p);
-      w.pos = p + tail.length;
+      const o = k === 0 ? firstOpen : open;
+      buf.set(o, p);
+      p = writeIPv4Text(buf, p + o.length, ip, rejects.ipv4PrefixAt(i));
+      buf.set(close, p);
+      w.pos = p + close.length;
       continue;
     }
     w.bytes(k === 0 ? firstHead : head);
@@ -333,6 +335,6 @@ export function writeRejected(
 
 /** The encoded `,"source":…}` tail of rejected value `i`. */
 function rejectedTailBytes(rejects: RejectLog, i: number, sets: SourceSets): Buffer {
-  const tail = rejectedTail(sets.sourceName(rejects.set[i] ?? 0), rejects.reasonAt(i), rejects.detail[i]);
+  const tail = rejectedTail(sets.sourceName(rejects.setAt(i)), rejects.reasonAt(i), rejects.detailAt(i));
   return Buffer.from(tail, 'utf8');
 }
