@@ -10,6 +10,7 @@ import { exitCodeFor, reasonFor } from './exit-codes.js';
 import { COMMANDS } from './commands.js';
 import { redactSecrets } from '../config/secrets.js';
 import { ConfigError, ExitSignal, IocwallError } from '../errors.js';
+import { packageVersion } from '../util/package-root.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io?: Partial<CliIo>): Prom
   };
   const program = new Command('iocwall')
     .description('Keeps firewall blocklists true to threat intelligence.')
+    .version(packageVersion(), '-V, --version', 'print the version of iocwall')
     .option('--log-level <level>', `log level (${LEVELS.join(', ')})`, 'info')
     .exitOverride()
     .configureOutput({

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import axios, { AxiosError } from 'axios';
 import { FeedError } from '../errors.js';
+import { packageVersion } from '../util/package-root.js';
 
 /** What to download and how. */
 export interface FetchOptions {
@@ -98,9 +99,12 @@ function contentDecoder(encoding: unknown): Transform | undefined {
   throw new AttemptError(`unsupported Content-Encoding ${e.slice(0, 40)}`, false);
 }
 
+/** Feed operators see which iocwall release asks (read once: package.json does not change under us). */
+let userAgent: string | undefined;
+
 async function attempt(o: FetchOptions): Promise<FetchResult> {
   const headers: Record<string, string> = {
-    'User-Agent': 'iocwall',
+    'User-Agent': (userAgent ??= `iocwall/${packageVersion()}`),
     'Accept-Encoding': 'gzip, deflate, br',
     ...o.headers,
   };

@@ -22,6 +22,17 @@ describe('the iocwall binary', () => {
     expect(bad.status).toBe(1);
   });
 
+  it('prints the version in package.json for --version and -V', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const r = spawnSync(process.execPath, [BIN, flag], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
   it('tells the 3CX story that `npm start` runs, on every vendor, and removes its folder', async () => {
     // Its own temp folder (TMPDIR), so other runs on the machine cannot disturb the count.
     const tmp = mkdtempSync(join(tmpdir(), 'idemo-'));

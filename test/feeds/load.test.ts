@@ -239,6 +239,13 @@ describe('src/feeds/load url sources', () => {
     expect((await loadSource(src, ctx(), new ArraySink())).origin).toBe('fresh');
     expect(requests[0]?.headers['auth-key']).toBe('resolved(env:TF_KEY)');
     expect(requests[0]?.headers['x-plain']).toBe('literal');
+    // The release asking, from package.json (not a literal the test shares with the code).
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      version: string;
+    };
+    expect(requests[0]?.headers['user-agent']).toBe(`iocwall/${version}`);
     expect(requests[1]?.url).toBe('/real');
   });
 
