@@ -69,6 +69,11 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
   for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
+/** {@link writeAll} at `position` (pwrite): the descriptor's own offset neither counts nor moves. */
+export function writeAllAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off, position + off);
+}
+
 /** Appends one line (adds the newline) to a file, creating folders as needed. */
 export function appendLine(path: string, line: string): void {
   ensureDir(dirname(path));

@@ -183,12 +183,12 @@ export function writeBlocklistAtomic(path: string, blocklist: Blocklist | Blockl
     ensureDir(dir);
     fd = openSync(tmp, 'w', 0o644);
     const placeholder = `sha256:${'0'.repeat(64)}`;
-    const head = header(doc.generatedAt, placeholder);
-    writeSync(fd, head);
-    const digest = writeBody(fd, doc);
+    const head = Buffer.from(header(doc.generatedAt, placeholder), 'utf8');
+    writeAll(fd, head);
+    const digest = writeBody(fd, head.length, doc);
     if (doc.digest !== undefined && doc.digest !== digest) throw new Error(`digest changed while writing`);
     doc.digest = digest;
-    writeSync(fd, digest, Buffer.byteLength(head) - Buffer.byteLength(`${placeholder}","entries":[`));
+    writeSync(fd, digest, head.length - Buffer.byteLength(`${placeholder}","entries":[`));
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -234,10 +234,14 @@ function holdPrevious(path: string): number | undefined {
   return undefined;
 }
 
-/** Writes entries and rejected values after the header; returns the digest of the entries. */
-function writeBody(fd: number, doc: BlocklistDocument): string {
+/**
+ * Writes entries and rejected values after the header (`headLength` bytes, the descriptor's offset is
+ * there); returns the digest of the entries.
+ */
+function writeBody(fd: number, headLength: number, doc: BlocklistDocument): string {
   const writeRejected = doc.writeRejected.bind(doc);
-  const thread = (doc.entryCount ?? 0) >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd) : undefined;
+  const thread =
+    (doc.entryCount ?? 0) >= BODY_THREAD_MIN_ENTRIES ? BodyThread.start(fd, headLength) : undefined;
   if (thread !== undefined) return writeBytesOffThread(thread, doc.writeEntries.bind(doc), writeRejected);
   const hasher = new BodyHasher();
   const entries = new ByteWriter((bytes) => {

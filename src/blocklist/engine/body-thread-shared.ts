@@ -53,12 +53,19 @@ export function bodyControl(buffer?: SharedArrayBuffer): BodyControl {
 
 /**
  * Owner → worker: the file to write (first, when the worker was started before the file was
- * opened), bytes to write at the file position (`hashed`: part of the digest; `written`: the owner
+ * opened), bytes to write at `position` in it (`hashed`: part of the digest; `written`: the owner
  * wrote them already, they are only hashed), or the end.
  */
 export type BodyMessage =
   | { kind: 'file'; fd: number }
-  | { kind: 'bytes'; buffer: ArrayBuffer; length: number; hashed: boolean; written: boolean }
+  | {
+      kind: 'bytes';
+      buffer: ArrayBuffer;
+      length: number;
+      position: number;
+      hashed: boolean;
+      written: boolean;
+    }
   | { kind: 'end' };
 
 /** What the worker is started with. */

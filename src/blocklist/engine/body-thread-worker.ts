@@ -1,9 +1,9 @@
 /**
- * The body-writer thread (started by body-thread.ts): writes each buffer it is sent at the file
- * position (unless the owner already did), hashes the digested ones in their newline-free form, and
- * sends the buffer back to be
- * filled again, while the main thread formats the next entries. It imports nothing but Node
- * built-ins, the newline filter and `writeAll`, so it starts quickly.
+ * The body-writer thread (started by body-thread.ts): writes each buffer it is sent at the position
+ * the owner gave it (unless the owner wrote it already), hashes the digested ones in their
+ * newline-free form, and sends the buffer back to be filled again, while the main thread formats
+ * the next entries. It imports nothing but Node
+ * built-ins, the newline filter and `writeAllAt`, so it starts quickly.
  *
  * Every {@link SYNC_EVERY} bytes (written by either thread) it asks the kernel (on libuv's pool, without waiting) to write what
  * it has so far to the disk, so the owner's final fsync finds little left to do: a 70 MB blocklist
@@ -27,7 +27,7 @@ import {
   type BodyThreadData,
 } from './body-thread-shared.js';
 import { dropNewlines } from './byte-writer.js';
-import { writeAll } from '../../util/atomic.js';
+import { writeAllAt } from '../../util/atomic.js';
 
 const data = workerData as BodyThreadData;
 const { port } = data;
@@ -84,7 +84,7 @@ function handle(message: BodyMessage): void {
   }
   if (fd === undefined) throw new Error('no file to write to');
   const bytes = Buffer.from(message.buffer, 0, message.length);
-  if (!message.written) writeAll(fd, bytes);
+  if (!message.written) writeAllAt(fd, bytes, message.position);
   unsynced += bytes.length;
   if (unsynced >= SYNC_EVERY) {
     unsynced = 0;

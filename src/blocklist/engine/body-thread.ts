@@ -4,11 +4,14 @@
  * Formatting a million entries, writing the 100 MB they make and hashing them are each work of the
  * same order; the last two need nothing from the first but its bytes. So the main thread formats
  * into buffers that it hands to a worker (their memory is transferred, not copied), and the worker
- * hashes behind it on the other core and hands the buffers back. Who writes is a matter of balance:
- * the main thread writes the hashed entries before it hands them over (hashing them, newlines
- * dropped, is the larger share), the worker writes the rest. The file gets the same
- * bytes in the same order and the digest is the same as in-thread (test/blocklist/engine/body-thread.test.ts
- * compares the two).
+ * hashes behind it on the other core and hands the buffers back. Who writes a buffer is decided as
+ * it is handed over, by who is behind: the worker writes it when it has caught up with the buffers
+ * before, the main thread (before handing it over) when the worker still has
+ * {@link OWNER_WRITES_FROM} of them. Which of writing and hashing costs more depends on the machine
+ * and its disk, so no fixed split suits every host; this one keeps both threads busy. Every buffer
+ * is written at its own position in the file (pwrite), so the two writers need no order between
+ * them: the file gets the same bytes as in-thread and the digest is the same
+ * (test/blocklist/engine/body-thread.test.ts compares the two).
  *
  * Everything stays synchronous for the caller: it blocks (`Atomics.wait`) only when all its buffers
  * are with the worker, and at the end for the digest. The worker script is the built `.js` beside
@@ -36,7 +39,7 @@ import {
   type BodyMessage,
   type BodyThreadData,
 } from './body-thread-shared.js';
-import { writeAll } from '../../util/atomic.js';
+import { writeAllAt } from '../../util/atomic.js';
 import { BYTE_WRITER_CAPACITY, ByteWriter } from './byte-writer.js';
 
 const WORKER_URL = new URL('./body-thread-worker.js', import.meta.url);
@@ -52,6 +55,12 @@ const STALL_MS = 30_000;
 /** How long a worker may take to start (it normally is ready long before). */
 const START_MS = 10_000;
 
+/**
+ * Buffers still with the worker from which the main thread writes the next one itself: one being
+ * worked on and one waiting keep the worker busy until the main thread has the next.
+ */
+const OWNER_WRITES_FROM = 2;
+
 /** A worker started ahead of its file ({@link BodyThread.startAhead}), not yet taken. */
 interface ReadyWorker {
   control: BodyControl;
@@ -63,6 +72,7 @@ let ahead: ReadyWorker | undefined;
 /** A worker writing a body to `fd` and hashing it (see the module comment). */
 export class BodyThread {
   private allocated = 0;
+  private sent = 0;
   private finished = false;
 
   private constructor(
@@ -70,22 +80,24 @@ export class BodyThread {
     private readonly port: MessagePort,
     private readonly worker: Worker,
     private readonly fd: number,
+    /** Where the next buffer handed over goes in the file. */
+    private position: number,
   ) {}
 
   /**
-   * Starts a worker that writes to `fd` from its current position (the one started ahead, if any).
-   * Undefined when no built worker script is available or the thread cannot be created: the caller
-   * then writes in-thread.
+   * Starts a worker that writes to `fd` from byte `position` on (the one started ahead, if any); the
+   * descriptor's own offset is neither used nor moved. Undefined when no built worker script is
+   * available or the thread cannot be created: the caller then writes in-thread.
    */
-  static start(fd: number): BodyThread | undefined {
+  static start(fd: number, position: number): BodyThread | undefined {
     const ready = ahead;
     ahead = undefined;
     if (ready !== undefined) {
       ready.port.postMessage({ kind: 'file', fd } satisfies BodyMessage);
-      return new BodyThread(ready.control, ready.port, ready.worker, fd);
+      return new BodyThread(ready.control, ready.port, ready.worker, fd, position);
     }
     const started = startWorker(fd);
-    return started && new BodyThread(started.control, started.port, started.worker, fd);
+    return started && new BodyThread(started.control, started.port, started.worker, fd, position);
   }
 
   /**
@@ -130,15 +142,25 @@ export class BodyThread {
   }
 
   /**
-   * Hands `bytes` (a view from the start of a buffer of ours) to the worker; returns a buffer to go on
-   * with. Hashed bytes are written here first and only hashed there: hashing them (newlines dropped)
-   * is the bigger half of the worker's work, and the two threads keep pace that way. The rest (the
-   * rejected values, not hashed) the worker writes. Either way the file gets every byte in order.
+   * Hands `bytes` (a view from the start of a buffer of ours) to the worker, written here first when
+   * the worker is behind (see the module comment); returns a buffer to go on with.
    */
   private send(bytes: Buffer, hashed: boolean): Buffer {
-    if (hashed) writeAll(this.fd, bytes);
+    const { position } = this;
+    this.position += bytes.length;
+    const written = this.sent - Atomics.load(this.control.words, RETURNED) >= OWNER_WRITES_FROM;
+    if (written) {
+      try {
+        writeAllAt(this.fd, bytes, position);
+      } catch (err) {
+        // The worker may still hold buffers to write: stop it before the caller closes the file.
+        this.abort();
+        throw err;
+      }
+    }
     const buffer = bytes.buffer as ArrayBuffer;
-    this.post({ kind: 'bytes', buffer, length: bytes.length, hashed, written: hashed }, [buffer]);
+    this.post({ kind: 'bytes', buffer, length: bytes.length, position, hashed, written }, [buffer]);
+    this.sent++;
     return this.freeBuffer();
   }
 

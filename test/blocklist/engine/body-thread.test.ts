@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -77,7 +77,7 @@ describe('writing a big body on a second thread', () => {
     writeFileSync(path, '');
 
     const ok = openSync(path, 'w');
-    const good = BodyThread.start(ok);
+    const good = BodyThread.start(ok, 0);
     expect(good).toBeDefined();
     if (good === undefined) return;
     const hashed = good.writer(true);
@@ -90,13 +90,13 @@ describe('writing a big body on a second thread', () => {
     closeSync(ok);
     expect(readFileSync(path, 'utf8')).toBe('\n{"a":1},\n{"b":2}\n],"rejected":[]}\n');
 
-    // A descriptor opened for reading: every write fails with EBADF. Hashed bytes are written by the
-    // owner, the rest (the rejected values) by the worker; a failure is reported either way. More than
-    // the buffers in circulation, so the writer meets a worker's failure before `finish` if it was
+    // A descriptor opened for reading: every write fails with EBADF. A buffer is written by the worker
+    // or, when the worker is behind, by the owner; a failure is reported either way. More than the
+    // buffers in circulation, so the writer meets a worker's failure before `finish` if it was
     // reported by then.
     for (const hashed of [true, false]) {
       const readOnly = openSync(path, 'r');
-      const bad = BodyThread.start(readOnly);
+      const bad = BodyThread.start(readOnly, 0);
       expect(bad).toBeDefined();
       expect(() => {
         const w = bad?.writer(hashed);
@@ -105,6 +105,13 @@ describe('writing a big body on a second thread', () => {
         bad?.finish();
       }, `hashed: ${hashed}`).toThrow(/EBADF/);
       closeSync(readOnly);
+      // Whichever thread failed first, the worker writes nothing more: not even into the next file
+      // that gets the closed descriptor's number.
+      const next = join(dir, `next-${hashed}`);
+      const reused = openSync(next, 'w');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      closeSync(reused);
+      expect(readFileSync(next).length, `hashed: ${hashed}`).toBe(0);
     }
   });
 
@@ -117,9 +124,11 @@ describe('writing a big body on a second thread', () => {
     writeFileSync(path, '');
 
     // Started before the file exists; the next start hands it the descriptor. 20 MiB: two early syncs.
+    // The body goes after a head written first, at the position it is given.
     BodyThread.startAhead();
     const fd = openSync(path, 'w');
-    const thread = BodyThread.start(fd);
+    writeSync(fd, 'HEAD');
+    const thread = BodyThread.start(fd, 4);
     expect(thread).toBeDefined();
     const hashed = thread?.writer(true);
     const chunk = `{"v":"${'a'.repeat(1 << 20)}"}`;
@@ -131,12 +140,15 @@ describe('writing a big body on a second thread', () => {
     hashed?.flush();
     expect(thread?.finish()).toBe(`sha256:${hash.update(']').digest('hex')}`);
     closeSync(fd);
-    expect(readFileSync(path).length).toBe(20 * chunk.length + 19 * 2);
+    const written = readFileSync(path);
+    expect(written.length).toBe(4 + 20 * chunk.length + 19 * 2);
+    expect(written.subarray(0, 4 + chunk.length + 2).toString()).toBe(`HEAD${chunk},\n`);
+    expect(written.subarray(-chunk.length - 2).toString()).toBe(`,\n${chunk}`);
 
     // /dev/null takes every write but cannot be synced (EINVAL): the failure must reach the owner,
     // since the owner's own fsync would not hear of an error a sync already reported.
     const devNull = openSync('/dev/null', 'w');
-    const unsyncable = BodyThread.start(devNull);
+    const unsyncable = BodyThread.start(devNull, 0);
     expect(() => {
       const w = unsyncable?.writer(true);
       for (let i = 0; i < 20; i++) w?.ascii('x'.repeat(1 << 20));
