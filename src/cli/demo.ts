@@ -44,7 +44,18 @@ function refusals(compiled: Compiled): string[] {
   );
 }
 
-async function story(ctx: CliContext, dir: string): Promise<void> {
+/**
+ * The log level of the commands the story runs: the one given with `--log-level`, else `warn`. The
+ * story prints what each step found; their info lines (JSON when stderr is not a terminal) would bury it.
+ */
+function stepLogLevel(demo: Command): string {
+  const program = demo.parent;
+  if (program?.getOptionValueSource('logLevel') === 'cli')
+    return program.opts<{ logLevel: string }>().logLevel;
+  return 'warn';
+}
+
+async function story(ctx: CliContext, dir: string, logLevel: string): Promise<void> {
   const { startLab, writeLabConfig } = await import('../lab/lab.js');
   const runCli = ctx.run;
   const { probeName } = await import('../lab/probe.js');
@@ -55,7 +66,7 @@ async function story(ctx: CliContext, dir: string): Promise<void> {
   const failed: string[] = [];
   const step = async (args: string[], expect: number, note: string): Promise<void> => {
     say(`\n$ iocwall ${args.join(' ')}    # ${note}`);
-    const code = await runCli([...args, '--config', config], io);
+    const code = await runCli(['--log-level', logLevel, ...args, '--config', config], io);
     say(`(exit ${String(code)})`);
     if (code !== expect) failed.push(`${args[0] ?? ''} exited ${String(code)}, expected ${String(expect)}`);
   };
@@ -71,9 +82,14 @@ async function story(ctx: CliContext, dir: string): Promise<void> {
     say('iocwall demo: the 3CX supply-chain advisory (March 2023), on a lab of simulated firewalls\n');
     for (const d of lab.devices)
       say(`  ${d.name.padEnd(14)} ${d.vendor} ${d.firmware} at ${d.endpoint} (DNS ${d.dns})`);
+    if (logLevel === 'warn')
+      say('\n(each step logs warnings only; `iocwall --log-level info demo` shows every log line)');
 
     say('\n$ iocwall compile --config iocwall.yaml --json    # the advisory as one canonical blocklist');
-    const compileCode = await runCli(['compile', '--config', config, '--json'], quiet);
+    const compileCode = await runCli(
+      ['--log-level', logLevel, 'compile', '--config', config, '--json'],
+      quiet,
+    );
     const compiled = JSON.parse(quiet.stdout.text()) as Compiled;
     const domains = compiled.entries.filter((e) => e.type === 'domain').length;
     say(`  ${String(domains)} domains and ${String(compiled.entries.length - domains)} addresses to block;`);
@@ -123,11 +139,11 @@ export const registerDemo: RegisterCommand = (program, context) => {
     new Command('demo')
       .description('tell the 3CX story against the lab: compile, push, hand edit, audit, repair (npm start)')
       .option('--keep', 'keep the demo folder (config, secrets, state) instead of removing it')
-      .action(async (opts: { keep?: boolean }) => {
+      .action(async (opts: { keep?: boolean }, demo: Command) => {
         const ctx = context();
         const dir = mkdtempSync(join(tmpdir(), 'iocwall-demo-'));
         try {
-          await story(ctx, dir);
+          await story(ctx, dir, stepLogLevel(demo));
         } finally {
           if (opts.keep) printText(ctx, `\ndemo folder kept: ${dir}`);
           else rmSync(dir, { recursive: true, force: true });

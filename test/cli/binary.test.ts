@@ -67,6 +67,26 @@ describe('the iocwall binary', () => {
     expect(out).toMatch(/rule-disabled[^\n]*\n(?:.*\n)*?\(exit 2\)/);
     expect(out.match(/\(exit 0\)/g)?.length).toBeGreaterThanOrEqual(4);
     expect(readdirSync(tmp)).toEqual([]);
+    // The story is told on stdout; the steps' info lines stay out of it unless asked for.
+    expect(out).toMatch(/each step logs warnings only/);
+    expect(err).not.toMatch(/"level":30/);
+  });
+
+  it('runs the demo steps at the --log-level given to it', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'idemo-'));
+    const demo = spawn(process.execPath, [BIN, '--log-level', 'info', 'demo'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    let out = '';
+    let err = '';
+    demo.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    demo.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
+    expect(code, out).toBe(0);
+    expect(out).not.toMatch(/each step logs warnings only/);
+    for (const m of VENDOR_MODULES)
+      expect(err).toContain(`"target":"lab-${m.id}","status":"applied","msg":"sync: finished"`);
   });
 
   it('runs the lab until SIGTERM, prints one ready line, and writes a config other commands can use', async () => {
