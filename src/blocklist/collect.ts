@@ -233,9 +233,10 @@ export class Collector {
     let firstSeen = feedFirst;
     const store = src.retention;
     if (store !== undefined && retainUntil === undefined) {
-      firstSeen = this.o.updateState
-        ? store.see(src.name, ind.value, nowMs, feedFirst)
-        : Math.min(store.firstSeen(src.name, ind.value), feedFirst);
+      // Seen in memory in read-only runs too (the store is saved only when `updateState`): a value in
+      // its feed today is then not replayed as retained, and `plan`/`audit` compile the very entries,
+      // expiry and digest that `sync` and `compile` do.
+      firstSeen = store.see(src.name, ind.value, nowMs, feedFirst);
     }
     let expiresAt = Infinity;
     // Plain lists have no clocks at all: skip the expiry object on the hot path.

@@ -271,7 +271,11 @@ describe('config sources stream like --input (issue 14: memory follows what is k
       includeConfigSources: false,
       inputs: [{ name: 'feed', path: join(dir, 'feed.txt'), format: 'auto' }],
     });
-    expect(viaConfig.blocklist.entries).toEqual(viaInput.blocklist.entries);
+    // A config source is tracked (retention): its values are first seen now; an --input is not.
+    const now = '2024-06-01T00:00:00.000Z';
+    expect(viaConfig.blocklist.entries).toEqual(
+      viaInput.blocklist.entries.map((e) => ({ ...e, firstSeen: now })),
+    );
     expect(viaConfig.blocklist.rejected).toEqual(viaInput.blocklist.rejected);
     expect(viaConfig.sources[0]).toMatchObject({ name: 'feed', origin: 'file', records: 4 });
   });

@@ -87,6 +87,23 @@ describe('plan and audit leave the state folder byte-identical', () => {
     urlFeed = urlFeed.filter((v) => v !== '45.77.1.3');
   });
 
+  it('plan and audit compile the blocklist sync and compile do: the same digest, nothing shown as retained', async () => {
+    expect((await fx.run('sync')).code).toBe(0);
+    const compiled = JSON.parse((await fx.run('compile', '--json')).stdout) as {
+      digest: string;
+      entries: { value: string; expiresAt?: string | null }[];
+    };
+    // Values in their feeds today never expire (no ttlDays here); a read-only run once gave each the
+    // expiry of a value that had left its feed.
+    expect(compiled.entries.find((e) => e.value === '45.76.10.7')?.expiresAt ?? null).toBeNull();
+    const plan = JSON.parse((await fx.run('plan', '--json')).stdout) as { blocklistDigest: string };
+    expect(plan.blocklistDigest).toBe(compiled.digest);
+    const audit = JSON.parse((await fx.run('audit', '--json')).stdout) as Record<string, unknown>;
+    expect(JSON.stringify(audit)).toContain(compiled.digest);
+    const check = await fx.run('check', '45.76.10.7');
+    expect(check.stdout).not.toMatch(/retained/);
+  });
+
   it('audit --now in the future does not stretch retention: a removed value goes after retentionDays', async () => {
     expect((await fx.run('audit', '--now', '2031-01-01T00:00:00Z')).code).toBe(2);
     fx.setFeed(FILE_FEED.filter((v) => v !== '45.76.12.7'));
