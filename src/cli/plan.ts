@@ -28,7 +28,13 @@ export const registerPlan: RegisterCommand = (program, context) => {
           const run = { mode: 'plan' as const, command: 'plan', force: Boolean(opts.force), now };
           const { setup, compiled, report } = await compileAndRun(ctx, opts, run);
           const plans = report.outcomes.flatMap((o) => (o.plan ? [o.plan] : []));
-          const planFile = createPlanFile(plans, compiled.digest, now, setup.loaded.config.instanceId);
+          const failed = report.outcomes.flatMap((o) =>
+            !o.plan && (o.status === 'error' || o.status === 'refused')
+              ? [{ target: o.target, status: o.status, error: o.error ?? 'unknown error' }]
+              : [],
+          );
+          const { instanceId } = setup.loaded.config;
+          const planFile = createPlanFile(plans, compiled.digest, now, instanceId, failed);
           if (opts.out) writePlanFile(opts.out, planFile);
           if (opts.markdown) writeFileAtomic(opts.markdown, renderPlanMarkdown(plans));
           if (opts.json) printJson(ctx, planFile);

@@ -13,6 +13,7 @@ export function createPlanFile(
   blocklistDigest: string,
   createdAt: Date,
   instanceId: string,
+  failed: NonNullable<PlanFile['failed']> = [],
 ): PlanFile {
   const body = {
     schema: 'iocwall.plan/v1' as const,
@@ -20,6 +21,8 @@ export function createPlanFile(
     instanceId,
     blocklistDigest,
     targets,
+    // Only when there are some: a complete plan's bytes (and checksum) are what they always were.
+    ...(failed.length > 0 ? { failed } : {}),
   };
   return { ...body, checksum: sha256Of(body) };
 }

@@ -111,6 +111,13 @@ export const planFileSchema = z.object({
   instanceId: z.string(),
   blocklistDigest: z.string(),
   targets: z.array(targetPlanSchema),
+  /**
+   * Targets that could not be planned (unreachable, refused before a plan was made), so that the file says
+   * the run was partial; `apply` never acts on them. Absent when every target was planned.
+   */
+  failed: z
+    .array(z.object({ target: z.string(), status: z.enum(['error', 'refused']), error: z.string() }))
+    .optional(),
   /** `sha256:` of the canonical JSON of everything above. */
   checksum: z.string(),
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labFixture, opnsenseAdmin, type LabFixture, opnsenseSim } from './helpers.js';
 
@@ -90,6 +91,23 @@ describe('engine safety against the OPNsense simulator', () => {
     const json = JSON.parse(res.stdout) as { targets: { name: string; status: string }[] };
     expect(json.targets.find((t) => t.name === 'lab-opnsense')?.status).toBe('applied');
     expect(json.targets.find((t) => t.name === 'dead-fw')?.status).toBe('error');
+
+    // plan names it in its JSON too (and in a saved plan, whose checksum covers it).
+    fx.setFeed([...IPS, '45.77.2.2', '45.77.2.3']);
+    const planPath = join(fx.dir, 'partial-plan.json');
+    const plan = await fx.run('plan', '--json', '--out', planPath);
+    expect(plan.code).toBe(4);
+    const planJson = JSON.parse(plan.stdout) as {
+      targets: { target: string }[];
+      failed?: { target: string; status: string; error: string }[];
+    };
+    expect(planJson.targets.map((t) => t.target)).toEqual(['lab-opnsense']);
+    expect(planJson.failed).toEqual([
+      { target: 'dead-fw', status: 'error', error: expect.stringMatching(/ECONNREFUSED/) as string },
+    ]);
+    const applied = await fx.run('apply', planPath, '--target', 'lab-opnsense');
+    expect(applied.stderr).not.toMatch(/modified|not an iocwall plan/);
+    expect(applied.code).toBe(0);
     fx.editConfig((c) => {
       (c.targets as unknown[]).pop();
     });
