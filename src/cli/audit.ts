@@ -32,6 +32,7 @@ export const registerAudit: RegisterCommand = (program, context) => {
               ctx,
               `${t.name} [${t.vendor}, ${t.tenant}]: ${t.status}${t.error ? `: ${t.error}` : ''}`,
             );
+            for (const w of t.warnings ?? []) printText(ctx, `  warning: ${w}`);
             for (const d of t.drift.slice(0, 20))
               printText(ctx, `  ${d.kind} ${d.object}${d.value ? ` ${d.value}` : ''}: ${d.detail}`);
             if (t.drift.length > 20) printText(ctx, `  … and ${t.drift.length - 20} more findings`);

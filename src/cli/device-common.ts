@@ -180,9 +180,14 @@ export function finishRun(
   throw new ExitSignal(exitCodeForRun('sync', report.outcomes));
 }
 
-/** One human line per target. */
+/**
+ * One human line per target, then one per warning of its plan: what the device cannot enforce (no IPv6,
+ * no subdomain blocking) stays true on every run, in sync or not, so it is said every time.
+ */
 export function outcomeLine(o: TargetOutcome): string {
   const s = o.plan?.summary;
-  const counts = s ? ` (+${s.add} -${s.remove}, ${s.ruleChanges} rule changes)` : '';
-  return `${o.target} [${o.vendor}, ${o.tenant}]: ${o.status}${o.status === 'applied' ? counts : ''}${o.error ? `: ${o.error}` : ''}`;
+  const ruleChanges = s ? `${s.ruleChanges} rule change${s.ruleChanges === 1 ? '' : 's'}` : '';
+  const counts = s ? ` (+${s.add} -${s.remove}, ${ruleChanges})` : '';
+  const line = `${o.target} [${o.vendor}, ${o.tenant}]: ${o.status}${o.status === 'applied' ? counts : ''}${o.error ? `: ${o.error}` : ''}`;
+  return [line, ...(o.plan?.warnings ?? []).map((w) => `  warning: ${w}`)].join('\n');
 }

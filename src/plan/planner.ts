@@ -40,7 +40,11 @@ function fitToCapabilities(
   let rules = desired.rules;
   if (!caps.ipv6) {
     const v6 = sets.find((s) => s.id === 'ipv6');
-    if (v6) warnings.push(`device cannot hold IPv6: ${v6.entries.length} IPv6 entries are not pushed`);
+    // Only when there is IPv6 to block: a warning on every run of an IPv4-only list would teach users to
+    // ignore warnings.
+    const n = v6?.entries.length ?? 0;
+    if (n > 0)
+      warnings.push(`device cannot hold IPv6: ${n} IPv6 ${n === 1 ? 'entry is' : 'entries are'} not pushed`);
     sets = sets.filter((s) => s.id !== 'ipv6');
     rules = rules.filter((r) => r.family !== 'ipv6');
   }

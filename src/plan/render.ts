@@ -38,7 +38,7 @@ export function renderPlanText(plan: TargetPlan): string {
   for (const change of plan.changes) lines.push(...describeChange(change));
   for (const warning of plan.warnings) lines.push(`  warning: ${warning}`);
   lines.push(
-    `  summary: +${plan.summary.add} -${plan.summary.remove} entries, ${plan.summary.ruleChanges} rule changes, ${plan.summary.managed} managed entries now`,
+    `  summary: +${plan.summary.add} -${plan.summary.remove} entries, ${plan.summary.ruleChanges} rule change${plan.summary.ruleChanges === 1 ? '' : 's'}, ${plan.summary.managed} managed entries now`,
   );
   return lines.join('\n');
 }

@@ -18,6 +18,11 @@ export interface AuditTarget {
   drift: DriftFinding[];
   /** Values iocwall manages there now, per the device. */
   managedEntries?: number;
+  /**
+   * What the device cannot enforce even when in sync (no IPv6, no subdomain blocking, too little room):
+   * an in-sync target with warnings does not block everything the blocklist holds.
+   */
+  warnings?: string[];
   error?: string;
 }
 
@@ -40,6 +45,7 @@ export function auditJson(outcomes: readonly TargetOutcome[], blocklistDigest: s
       status: o.status === 'drift' ? 'drift' : o.status === 'in-sync' ? 'in-sync' : 'error',
       drift: o.plan?.drift ?? [],
       ...(o.plan ? { managedEntries: o.plan.summary.managed } : {}),
+      ...(o.plan && o.plan.warnings.length > 0 ? { warnings: o.plan.warnings } : {}),
       ...(o.error ? { error: o.error } : {}),
     })),
   };
@@ -74,6 +80,7 @@ export function renderAuditMarkdown(audit: AuditJson, journal: readonly JournalR
           ? `Could not be audited: ${t.error ?? ''}`
           : `${t.drift.length} drift findings:`,
     );
+    for (const w of t.warnings ?? []) out.push('', `**Not enforced here:** ${escapeCell(w)}`);
     if (t.drift.length > 0) {
       out.push('', '| kind | object | value | detail |', '|---|---|---|---|');
       for (const d of t.drift.slice(0, MAX_ROWS))
@@ -130,6 +137,8 @@ export function renderAuditHtml(audit: AuditJson, journal: readonly JournalRecor
   parts.push('</table>');
   for (const t of audit.targets) {
     parts.push(`<h2>${escapeHtml(`${t.tenant} / ${t.name}`)}</h2>`);
+    for (const w of t.warnings ?? [])
+      parts.push(`<p class="error"><b>Not enforced here:</b> ${escapeHtml(w)}</p>`);
     if (t.drift.length > 0) {
       parts.push('<table><tr><th>kind</th><th>object</th><th>value</th><th>detail</th></tr>');
       for (const d of t.drift.slice(0, MAX_ROWS))

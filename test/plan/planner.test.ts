@@ -142,7 +142,9 @@ describe('src/plan/planner', () => {
     const plan = buildPlan(desiredOf(['1.2.3.4', '2001:db8::1']), noV6, opts);
     expect(plan.changes.some((c) => c.kind === 'set' && c.setId === 'ipv6')).toBe(false);
     expect(plan.changes.some((c) => c.kind === 'rule' && c.ruleId === 'egress-ipv6')).toBe(false);
-    expect(plan.warnings).toContain('device cannot hold IPv6: 1 IPv6 entries are not pushed');
+    expect(plan.warnings).toContain('device cannot hold IPv6: 1 IPv6 entry is not pushed');
+    // Nothing to say when the blocklist has no IPv6 for it.
+    expect(buildPlan(desiredOf(['1.2.3.4']), noV6, opts).warnings).toEqual([]);
     const small = { ...empty, capabilities: { ...caps, maxEntriesPerSet: 2 } };
     expect(buildPlan(desiredOf(['1.1.1.1', '2.2.2.2', '3.3.3.3']), small, opts).refusal).toMatch(
       /iocwall_v4 needs 3 entries but the device holds at most 2/,
