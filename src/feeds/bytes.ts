@@ -38,7 +38,8 @@ function isZip(head: Uint8Array): boolean {
 export const BINARY_NOTICE: FeedNotice = {
   level: 'warn',
   message:
-    'the input looks binary (NUL bytes in its first 8 KiB), not a text feed: every value in it is rejected as invalid',
+    'the input looks binary (NUL bytes in its first 8 KiB), not a text feed: check it is the file you meant; ' +
+    'its lines are still read, and whatever does not classify as an indicator is rejected with its reason',
 };
 
 /**

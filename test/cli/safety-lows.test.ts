@@ -82,4 +82,16 @@ describe('binary garbage as input', () => {
     expect(res.stderr).toMatch(/looks binary/);
     expect(res.stdout).toMatch(/warnings: 1/);
   });
+
+  it('says truthfully what happens to the text lines in a file with binary bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-garbage-'));
+    const path = join(dir, 'mixed.bin');
+    writeFileSync(path, Buffer.from('c2.badguys-net.com\n\x00\x01binary\xff\n185.220.101.2\n', 'latin1'));
+    const res = await cli(['compile', '--input', path, '--json', '--log-level', 'warn']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/looks binary[^\n]*lines are still read/);
+    const doc = JSON.parse(res.stdout) as { entries: { value: string }[]; rejected: unknown[] };
+    expect(doc.entries.map((e) => e.value).sort()).toEqual(['185.220.101.2', 'c2.badguys-net.com']);
+    expect(doc.rejected.length).toBeGreaterThan(0);
+  });
 });
