@@ -67,12 +67,19 @@ export const registerLab: RegisterCommand = (program, context) => {
             printText(ctx, firmwareListing(modules));
             return;
           }
-          const { startLab, writeLabConfig, parseFirmwareFlags } = await import('../lab/lab.js');
+          const { assertLabConfigWritable, startLab, writeLabConfig, parseFirmwareFlags } =
+            await import('../lab/lab.js');
           const vendors = parseVendors(modules, opts.vendors);
-          const lab = await startLab({
-            ...(vendors ? { vendors } : {}),
-            firmware: parseFirmwareFlags(opts.firmware),
-          });
+          const firmware = parseFirmwareFlags(opts.firmware);
+          // A release for a vendor the lab will not start would be silently unused.
+          for (const vendor of Object.keys(firmware))
+            if (vendors && !vendors.includes(vendor as VendorId))
+              throw new ConfigError(
+                `--firmware ${vendor}=…: ${vendor} is not among --vendors ${vendors.join(',')}`,
+              );
+          // Checked before any simulator starts, so a refusal leaves nothing running.
+          if (opts.writeConfig) assertLabConfigWritable(opts.writeConfig);
+          const lab = await startLab({ ...(vendors ? { vendors } : {}), firmware });
           if (opts.writeConfig) writeLabConfig(opts.writeConfig, lab.devices);
           const targets = lab.devices.map(({ name, vendor, firmware, endpoint, dns, credentials }) => ({
             name,

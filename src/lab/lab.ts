@@ -3,7 +3,7 @@
  * self-signed certificates. Used by `iocwall lab`, `npm start` and the integration tests.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { registerSecret } from '../config/secrets.js';
@@ -102,6 +102,31 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   return lab;
 }
 
+/** The first line of every config `writeLabConfig` writes: how a file is known to be a lab config. */
+const LAB_CONFIG_HEADER = '# Written by `iocwall lab --write-config`';
+
+/**
+ * Refuses (ConfigError) to let `--write-config` replace a file it did not write: a lab config names only
+ * the lab's devices, so writing it over a real `iocwall.yaml` would lose the customer's targets. A file
+ * an earlier lab wrote is replaced, as its ports and secrets are new each time.
+ */
+export function assertLabConfigWritable(path: string): void {
+  let head: string;
+  try {
+    head = readFileSync(path, 'utf8').slice(0, LAB_CONFIG_HEADER.length);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ConfigError(
+      `--write-config ${path}: cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  if (head !== LAB_CONFIG_HEADER)
+    throw new ConfigError(
+      `--write-config ${path}: the file exists and was not written by iocwall lab; ` +
+        "name a new file (a lab config lists only the lab's devices) or remove this one first",
+    );
+}
+
 /**
  * Writes an iocwall config whose targets are the lab's devices. Secrets go to files beside it (mode 0600)
  * and are referenced with `file:`; certificates are pinned by fingerprint.
@@ -139,8 +164,5 @@ export function writeLabConfig(
     ...extra,
     targets,
   };
-  writeFileAtomic(
-    path,
-    `# Written by \`iocwall lab --write-config\`: targets are the lab's simulated devices.\n${toYaml(config)}`,
-  );
+  writeFileAtomic(path, `${LAB_CONFIG_HEADER}: targets are the lab's simulated devices.\n${toYaml(config)}`);
 }
