@@ -6,6 +6,7 @@ import * as https from 'node:https';
 import type * as tls from 'node:tls';
 import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import { ReadOnlyViolationError, VendorError } from '../errors.js';
+import { untrustedCertificateHint } from './tls.js';
 import type { VendorId } from './types.js';
 
 /** Everything the transport needs for one device. */
@@ -99,12 +100,16 @@ function toVendorError(err: unknown, o: HttpClientOptions): VendorError {
   const code = err.code ?? (err.cause as { code?: string } | undefined)?.code ?? '';
   const reason = sanitise(err.message, o);
   if (TLS_CODES.has(code) || /fingerprint mismatch|certificate/i.test(reason)) {
-    return new VendorError(`TLS verification of ${o.target} failed (${code || reason}); request not sent`, {
-      vendor: o.vendor,
-      target: o.target,
-      operation,
-      transient: false,
-    });
+    const hint = untrustedCertificateHint(code);
+    return new VendorError(
+      `TLS verification of ${o.target} failed (${code || reason}); request not sent${hint ? `: ${hint}` : ''}`,
+      {
+        vendor: o.vendor,
+        target: o.target,
+        operation,
+        transient: false,
+      },
+    );
   }
   const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(reason);
   const what = timedOut ? `timed out after ${o.timeoutMs} ms` : code || reason;

@@ -151,3 +151,25 @@ function probeChain(host: string, port: number): Promise<X509Certificate[]> {
     });
   });
 }
+
+/** Codes of a certificate no trusted CA vouches for: a firewall's own self-signed one, most often. */
+const UNTRUSTED_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+]);
+
+/**
+ * The fix for a certificate no trusted CA vouches for (`code`: Node's verification error code), said where
+ * the error is met; undefined for any other code. The fingerprint is to be read on the device itself (its
+ * console or web UI), never copied from what this connection was shown: that could be an interceptor's.
+ */
+export function untrustedCertificateHint(code: string | undefined): string | undefined {
+  if (code === undefined || !UNTRUSTED_CODES.has(code)) return undefined;
+  return (
+    "pin the firewall's own certificate with tls.fingerprint (sha256, read from the device's console or web " +
+    'UI) or give the CA that signed it with tls.caFile'
+  );
+}

@@ -98,7 +98,10 @@ describe('src/vendors/tls', () => {
     expect(err.message).toMatch(/TLS verification of tls-test failed/);
     expect(err.details.transient).toBe(false);
     expect(err.message).not.toContain(SECRET);
-    await rejection(get({}));
+    // The system store does not know a self-signed device: the error says how to trust it.
+    const untrusted = await rejection(get({}));
+    expect(untrusted.message).toMatch(/pin the firewall's own certificate with tls\.fingerprint/);
+    expect(untrusted.message).toMatch(/tls\.caFile/);
     expect(r.sim.requestLog.length).toBe(before);
   });
 

@@ -5,7 +5,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { VendorError } from '../../errors.js';
-import { resolveTlsOptions, type TlsSettings } from '../tls.js';
+import { resolveTlsOptions, untrustedCertificateHint, type TlsSettings } from '../tls.js';
 
 /** How to reach and authenticate to one router. */
 export interface RouterOsClientOptions {
@@ -95,7 +95,9 @@ export function openSocket(
     };
     const timer = setTimeout(() => fail(`timed out after ${o.timeoutMs} ms`), o.timeoutMs);
     socket.once('error', (err: Error) => {
+      const untrusted = untrustedCertificateHint((err as NodeJS.ErrnoException).code);
       if (tlsOptions !== undefined && isHandshakeRefusal(err)) fail(NO_CERTIFICATE_HINT, err, false);
+      else if (tlsOptions !== undefined && untrusted) fail(`${err.message}: ${untrusted}`, err, false);
       else fail(err.message, err);
     });
     socket.once(tlsOptions === undefined ? 'connect' : 'secureConnect', () => {

@@ -222,5 +222,9 @@ describe('client over API-SSL', () => {
     await expect(connectRouterOs(opts(s.endpoint, { tls: { fingerprint: wrong } }))).rejects.toThrow(
       /fingerprint mismatch/,
     );
+    // Without a pin the system store does not know the router's own certificate: the error says the fix.
+    await expect(connectRouterOs(opts(s.endpoint, { tls: {} }))).rejects.toThrow(
+      /pin the firewall's own certificate with tls\.fingerprint/,
+    );
   });
 });
