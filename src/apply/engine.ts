@@ -99,7 +99,11 @@ export class Engine {
     try {
       const work = () => this.processTarget(request, journal, target, sent);
       if (!writing) return await work();
-      return await withTargetLock(request.loaded.stateDir, target.name, work, {
+      const locked = () => {
+        request.onLocked?.(target);
+        return work();
+      };
+      return await withTargetLock(request.loaded.stateDir, target.name, locked, {
         breakLock: request.breakLock === true,
         onTakeover: ({ broken }) =>
           this.log.warn(

@@ -40,6 +40,12 @@ export interface RunRequest {
   force: boolean;
   /** `--break-lock`: take a target's lock even from a run that still holds it (see apply/lock.ts). */
   breakLock?: boolean;
+  /**
+   * Called for each target of a writing run once the run holds that target's lock, before it connects:
+   * where state that may change only under the lock changes (push records its indicators there, so a run
+   * refused by the lock records nothing). A throw fails that target, before anything is sent.
+   */
+  onLocked?: (target: TargetConfig) => void;
   guard: GuardCheck;
   /** Show a live task list (TTY). */
   tty: boolean;

@@ -8,28 +8,69 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { blocklistEntrySchema } from './schema.js';
+import { blocklistEntrySchema, domainEntrySchema, ipEntrySchema } from './schema.js';
 import type { BlocklistEntry } from './types.js';
 
-const pushedEntrySchema = z.object({
-  entry: blocklistEntrySchema,
-  pushedAt: z.string(),
-  /** Target names this entry applies to. */
-  targets: z.array(z.string()),
+/**
+ * One target an entry was pushed to. The expiry is the target's own: a later push of the same value to
+ * one target (`--target X --ttl-days 3`) changes how long X keeps it, not how long the others do.
+ */
+const pushedTargetSchema = z.object({
+  name: z.string(),
+  /** When this target stops enforcing the entry; null: until withdrawn. */
+  expiresAt: z.string().nullable(),
 });
+
+/** The entry as pushed, without an expiry of its own (that is per target). */
+const pushedValueSchema = z.discriminatedUnion('type', [
+  domainEntrySchema.omit({ expiresAt: true }),
+  ipEntrySchema.omit({ expiresAt: true }),
+]);
+
+const pushedEntrySchema = z.object({
+  entry: pushedValueSchema,
+  /** When the value was first pushed (to any target). */
+  pushedAt: z.string(),
+  targets: z.array(pushedTargetSchema),
+});
+
+const CURRENT = 'iocwall.pushed/v2';
+
 const pushedFileSchema = z.object({
-  schema: z.literal('iocwall.pushed/v1'),
+  schema: z.literal(CURRENT),
   entries: z.array(pushedEntrySchema),
 });
 
-/** One pushed indicator. */
+/**
+ * The v1 file: one expiry in the entry for all its targets. Read as v2 with that expiry given to every
+ * target (what v1 enforced), and written back as v2 by the next push or withdrawal.
+ */
+const pushedFileV1Schema = z
+  .object({
+    schema: z.literal('iocwall.pushed/v1'),
+    entries: z.array(
+      z.object({ entry: blocklistEntrySchema, pushedAt: z.string(), targets: z.array(z.string()) }),
+    ),
+  })
+  .transform((v1) => ({
+    schema: CURRENT,
+    entries: v1.entries.map(({ entry: { expiresAt, ...entry }, pushedAt, targets }) => ({
+      entry,
+      pushedAt,
+      targets: targets.map((name) => ({ name, expiresAt })),
+    })),
+  }));
+
+const anyPushedFileSchema = z.union([pushedFileSchema, pushedFileV1Schema]);
+
+/** One pushed indicator and the targets it was pushed to. */
 export type PushedEntry = z.infer<typeof pushedEntrySchema>;
 
 function pushedPath(stateDir: string): string {
   return join(stateDir, 'pushed.json');
 }
 
-/** Reads the pushed indicators (none when the file does not exist). */
+/** Reads the pushed indicators (none when the file does not exist); a v1 file is migrated in memory. */
 export function readPushed(stateDir: string): PushedEntry[] {
   const path = pushedPath(stateDir);
   if (!existsSync(path)) return [];
@@ -42,7 +83,7 @@ export function readPushed(stateDir: string): PushedEntry[] {
   } catch {
     throw damaged;
   }
-  const parsed = pushedFileSchema.safeParse(raw);
+  const parsed = anyPushedFileSchema.safeParse(raw);
   if (!parsed.success) throw damaged;
   return parsed.data.entries;
 }
@@ -51,15 +92,19 @@ function writePushed(stateDir: string, entries: PushedEntry[]): void {
   const sorted = [...entries].sort((a, b) =>
     a.entry.value < b.entry.value ? -1 : a.entry.value > b.entry.value ? 1 : 0,
   );
-  writeFileAtomic(
-    pushedPath(stateDir),
-    `${JSON.stringify({ schema: 'iocwall.pushed/v1', entries: sorted }, null, 2)}\n`,
-  );
+  writeFileAtomic(pushedPath(stateDir), `${JSON.stringify({ schema: CURRENT, entries: sorted }, null, 2)}\n`);
 }
 
-const keyOf = (e: BlocklistEntry): string => `${e.type}:${e.value}`;
+const keyOf = (e: { type: string; value: string }): string => `${e.type}:${e.value}`;
 
-/** Records `entries` as pushed to `targets` (merging targets and sources with earlier pushes). */
+const byName = (a: { name: string }, b: { name: string }): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * Records `entries` as pushed to `targets`, each with the entry's `expiresAt` as that target's expiry
+ * (replacing the expiry of an earlier push to the same target; other targets keep theirs). Sources merge
+ * with earlier pushes.
+ */
 export function addPushed(
   stateDir: string,
   entries: readonly BlocklistEntry[],
@@ -67,22 +112,28 @@ export function addPushed(
   now: Date,
 ): void {
   const byKey = new Map(readPushed(stateDir).map((p) => [keyOf(p.entry), p]));
-  for (const entry of entries) {
+  for (const { expiresAt, ...entry } of entries) {
+    const pushedTo = targets.map((name) => ({ name, expiresAt }));
     const existing = byKey.get(keyOf(entry));
     if (existing) {
-      existing.targets = [...new Set([...existing.targets, ...targets])].sort();
       existing.entry = {
         ...entry,
         sources: [...new Set([...existing.entry.sources, ...entry.sources])].sort(),
       };
+      existing.targets = [...existing.targets.filter((t) => !targets.includes(t.name)), ...pushedTo].sort(
+        byName,
+      );
     } else {
-      byKey.set(keyOf(entry), { entry, pushedAt: now.toISOString(), targets: [...targets].sort() });
+      byKey.set(keyOf(entry), { entry, pushedAt: now.toISOString(), targets: pushedTo.sort(byName) });
     }
   }
   writePushed(stateDir, [...byKey.values()]);
 }
 
-/** Withdraws `values` from `targets`; returns how many entries were withdrawn. */
+/**
+ * Withdraws `values` from `targets`; returns how many entries were withdrawn from at least one of them
+ * (an entry pushed only to other targets does not count).
+ */
 export function withdrawPushed(
   stateDir: string,
   values: ReadonlySet<string>,
@@ -95,18 +146,29 @@ export function withdrawPushed(
       kept.push(p);
       continue;
     }
-    const remaining = p.targets.filter((t) => !targets.includes(t));
-    withdrawn += 1;
+    const remaining = p.targets.filter((t) => !targets.includes(t.name));
+    if (remaining.length < p.targets.length) withdrawn += 1;
     if (remaining.length > 0) kept.push({ ...p, targets: remaining });
   }
   writePushed(stateDir, kept);
   return withdrawn;
 }
 
-/** The pushed entries in force for one target at `now`. */
-export function pushedFor(stateDir: string, target: string, now: Date): BlocklistEntry[] {
+/** The values among `values` that are pushed to `target` (expired or not): what a withdrawal there takes. */
+export function pushedValuesFor(stateDir: string, values: ReadonlySet<string>, target: string): string[] {
   return readPushed(stateDir)
-    .filter((p) => p.targets.includes(target))
-    .filter((p) => p.entry.expiresAt === null || Date.parse(p.entry.expiresAt) > now.getTime())
-    .map((p) => p.entry);
+    .filter((p) => values.has(p.entry.value) && p.targets.some((t) => t.name === target))
+    .map((p) => p.entry.value);
+}
+
+/** The pushed entries in force for one target at `now`, each with that target's expiry. */
+export function pushedFor(stateDir: string, target: string, now: Date): BlocklistEntry[] {
+  const entries: BlocklistEntry[] = [];
+  for (const p of readPushed(stateDir)) {
+    const to = p.targets.find((t) => t.name === target);
+    if (!to) continue;
+    if (to.expiresAt !== null && Date.parse(to.expiresAt) <= now.getTime()) continue;
+    entries.push({ ...p.entry, expiresAt: to.expiresAt });
+  }
+  return entries;
 }

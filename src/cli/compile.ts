@@ -8,6 +8,7 @@ import type { CompileInput, CompileResult } from '../blocklist/compile.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { FORMAT_IDS, type FormatId } from '../feeds/types.js';
+import { counted } from '../util/plural.js';
 import { type CliContext, collect, printText, type RegisterCommand } from './context.js';
 import { parseNow } from './now.js';
 
@@ -72,7 +73,7 @@ export function summaryText(result: CompileResult, digest: string): string {
     `rejected: ${total}${total > 0 ? ` (${rejected.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
   );
   lines.push(
-    `sources: ${result.sources.map((s) => `${s.name} (${s.records} records)`).join(', ') || 'none'}`,
+    `sources: ${result.sources.map((s) => `${s.name} (${counted(s.records, 'record')})`).join(', ') || 'none'}`,
   );
   if (result.warnings.length > 0) lines.push(`warnings: ${result.warnings.length} (see the log)`);
   lines.push(`digest: ${digest}`);
