@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { LoadedConfig } from './loaded.js';
 import { configSchema } from './schema.js';
+import { refuseDuplicateSources, sourceIssues } from './source-issues.js';
 
 /**
  * The YAML parser, loaded on first use: importing it costs ≈ 40 ms, and `compile --input` without
@@ -22,7 +23,7 @@ function parseYaml(text: string): unknown {
 export type { LoadedConfig } from './loaded.js';
 
 /** Formats zod issues as `path: message; …` on one line. */
-export function formatIssues(error: z.ZodError): string {
+export function formatIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
   return error.issues
     .slice(0, 5)
     .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
@@ -31,10 +32,13 @@ export function formatIssues(error: z.ZodError): string {
 
 /** Validates an already-parsed config object. */
 export function validateConfig(raw: unknown, baseDir: string, path: string | null): LoadedConfig {
+  const where = path ? ` ${path}` : '';
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) {
-    throw new ConfigError(`invalid config${path ? ` ${path}` : ''}: ${formatIssues(result.error)}`);
+    const issues = sourceIssues(raw, result.error.issues);
+    throw new ConfigError(`invalid config${where}: ${formatIssues({ issues })}`);
   }
+  refuseDuplicateSources(result.data.sources, where);
   const names = new Set<string>();
   for (const target of result.data.targets) {
     if (names.has(target.name)) throw new ConfigError(`invalid config: duplicate target name ${target.name}`);

@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import IPCIDR from 'ip-cidr';
 import { z } from 'zod';
-import { sourceSchema } from '../feeds/source-schema.js';
+import { sourceNameSchema, sourceSchema } from '../feeds/source-schema.js';
 import { vendorModule } from '../vendors/index.js';
 import { VENDOR_IDS, type VendorModule } from '../vendors/types.js';
 import { SECRET_REF } from './secrets.js';
@@ -21,13 +21,20 @@ export const BUILTIN_SETS = ['3cx', 'unc4736-related'] as const;
 /** A source that is one of the IOC sets shipped with iocwall. */
 export const builtinSourceSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i),
-    builtin: z.enum(BUILTIN_SETS),
+    name: sourceNameSchema,
+    builtin: z.enum(BUILTIN_SETS, {
+      error: (issue) =>
+        `unknown builtin set ${JSON.stringify(issue.input)} (known: ${BUILTIN_SETS.join(', ')})`,
+    }),
     ttlDays: z.number().positive().optional(),
   })
   .strict();
 
-/** A source: a URL, a file, or a shipped set. */
+/**
+ * A source: a URL, a file, or a shipped set. When a source fits neither, zod reports the option it guesses
+ * was meant, and may guess wrong: the loader reports each source against the schema its `builtin` key
+ * (or its absence) names instead (`config/source-issues.ts`).
+ */
 export const anySourceSchema = z.union([builtinSourceSchema, sourceSchema]);
 
 /**

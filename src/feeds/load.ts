@@ -5,8 +5,7 @@
  * as empty (an empty list under `sync` would delete every block).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -112,7 +111,11 @@ async function parseFile(
   fileName: string,
   sink: RecordSink,
 ): Promise<Parsed> {
-  const stream = createReadStream(path);
+  // Opened and awaited before a stream exists: `createReadStream(path)` reports a missing or unreadable
+  // file as an 'error' event at once, and a sink that awaits before it reads (compile's streamInto loads
+  // its parser first) has no listener yet, so the event would end the process instead of failing the
+  // source. A stream over an open handle does no I/O until it is read, so its errors reach the reader.
+  const stream = (await open(path, 'r')).createReadStream();
   try {
     return await consume(stream, source, fileName, sink);
   } finally {
@@ -122,6 +125,12 @@ async function parseFile(
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A system error as its code (`ENOENT`, like `--input` says it; the path is already named), else its message. */
+function readFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException | null;
+  return typeof e?.code === 'string' && typeof e.syscall === 'string' ? e.code : message(err);
 }
 
 function resolveHeaders(source: SourceConfig, ctx: LoadContext): Record<string, string> {
@@ -145,7 +154,7 @@ async function loadFile(
     return { name: source.name, origin: 'file', ...parsed };
   } catch (err) {
     throw new FeedError(
-      `source ${source.name}: cannot read ${file === '-' ? 'stdin' : file}: ${message(err)}`,
+      `source ${source.name}: cannot read ${file === '-' ? 'stdin' : file}: ${readFailure(err)}`,
       source.name,
       {
         cause: err,
@@ -188,7 +197,7 @@ async function replay(
     sink.reset();
     const first = problem === undefined ? '' : `${problem}; `;
     throw new FeedError(
-      `source ${source.name}: ${first}last-good copy unreadable: ${message(err)}`,
+      `source ${source.name}: ${first}last-good copy unreadable: ${readFailure(err)}`,
       source.name,
     );
   }

@@ -3,15 +3,21 @@ import { z } from 'zod';
 import { FORMAT_IDS } from './types.js';
 
 /**
+ * The name of a source, of every kind. It keys a URL source's last-good copy (`<stateDir>/feeds/<name>.body`)
+ * and a URL or file source's retention state, so the config loader refuses two sources with one name.
+ */
+export const sourceNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'letters, digits, . _ - (max 64), starting alphanumeric');
+
+/**
  * One source: exactly one of `url` (http/https only; fetched with the last-good cache) or `file`
  * (read directly; `-` is stdin; relative paths are resolved by the caller). Header values may be
  * secret references `env:NAME` / `file:PATH`, resolved by the caller's `resolveSecret`.
  */
 export const sourceSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'letters, digits, . _ - (max 64), starting alphanumeric'),
+    name: sourceNameSchema,
     url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
     file: z.string().min(1).optional(),
     format: z.enum([...FORMAT_IDS, 'auto']).default('auto'),

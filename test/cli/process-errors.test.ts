@@ -28,6 +28,25 @@ describe('the binary reports bad paths in one line', () => {
     }
   });
 
+  it('a config file source that is missing or a folder (streamed after its parsers load)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iocwall-errors-'));
+    for (const format of ['auto', 'plain', 'csv']) {
+      const config = join(dir, `missing-${format}.yaml`);
+      writeFileSync(config, `sources:\n  - { name: adv, file: advisory.txt, format: ${format} }\n`);
+      for (const command of [['compile'], ['check', '192.0.2.1']]) {
+        const r = iocwall([...command, '--config', config]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toBe(`iocwall: source adv: cannot read ${join(dir, 'advisory.txt')}: ENOENT\n`);
+        expect(r.stdout).toBe('');
+      }
+    }
+    const folder = join(dir, 'folder.yaml');
+    writeFileSync(folder, 'sources:\n  - { name: adv, file: . }\n');
+    const r = iocwall(['compile', '--config', folder]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`iocwall: source adv: cannot read ${dir}: EISDIR\n`);
+  });
+
   it.runIf(existsSync('/proc/self'))('an --out folder that cannot be made (no endless retry)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iocwall-errors-'));
     const input = join(dir, 'list.txt');

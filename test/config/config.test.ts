@@ -76,6 +76,40 @@ describe('src/config', () => {
     expect(() => selectTargets(loaded, ['nope'], [])).toThrow(/unknown target nope/);
   });
 
+  it('names an unknown builtin set and the known ones, and a typo beside a builtin', () => {
+    expect(() => loadConfig(write('sources:\n  - { name: a, builtin: 3cxx }\n'))).toThrow(
+      /: sources\.0\.builtin: unknown builtin set "3cxx" \(known: 3cx, unc4736-related\)$/,
+    );
+    expect(() => loadConfig(write('sources:\n  - { name: 3cx, builtin: 3cx, formt: csv }\n'))).toThrow(
+      /: sources\.0: Unrecognized key: "formt"$/,
+    );
+    // A builtin source takes no url, a file source no builtin: each is told against what it names.
+    expect(() =>
+      loadConfig(write('sources:\n  - { name: a, builtin: 3cx, url: "https://x.example/" }\n')),
+    ).toThrow(/: sources\.0: Unrecognized key: "url"$/);
+    expect(() => loadConfig(write('sources:\n  - { name: f, file: x.txt, format: xml }\n'))).toThrow(
+      /: sources\.0\.format: Invalid option: expected one of/,
+    );
+    expect(() => loadConfig(write('sources:\n  - { name: f, file: x.txt, formt: csv }\n'))).toThrow(
+      /: sources\.0: Unrecognized key: "formt"$/,
+    );
+  });
+
+  it('refuses two sources with one name (their feed cache and retention are kept under it)', () => {
+    expect(() =>
+      loadConfig(write('sources:\n  - { name: a, builtin: 3cx }\n  - { name: a, builtin: 3cx }\n')),
+    ).toThrow(/duplicate source name a: each source needs its own name/);
+    expect(() =>
+      loadConfig(
+        write('sources:\n  - { name: Feed, file: a.txt }\n  - { name: feed, url: "https://x.example/" }\n'),
+      ),
+    ).toThrow(/duplicate source name feed \(as Feed: case is not told apart\)/);
+    expect(
+      loadConfig(write('sources:\n  - { name: a, builtin: 3cx }\n  - { name: b, file: b.txt }\n')).config
+        .sources,
+    ).toHaveLength(2);
+  });
+
   it('says which secret is missing, never its value', () => {
     delete process.env.IOCWALL_MISSING;
     expect(() => resolveSecret('env:IOCWALL_MISSING', '/')).toThrow('secret env:IOCWALL_MISSING is not set');

@@ -335,6 +335,36 @@ describe('src/feeds/load with a streaming sink', () => {
     expect(sink.values).toHaveLength(40);
   });
 
+  it('a missing file, or a last-good copy gone when it is replayed, is a FeedError, not a crash', async () => {
+    // Compile's sink loads its parser modules before it reads: a file stream that failed to open in the
+    // meantime emitted 'error' with no listener, and that ended the process.
+    class LateSink extends StreamingSink {
+      override async read(input: NodeJS.ReadableStream, options: { fileName: string; maxBytes: number }) {
+        await new Promise((r) => setTimeout(r, 20));
+        return super.read(input, options);
+      }
+    }
+    const sink = new LateSink();
+    const missing = join(stateDir, 'nope.txt');
+    await expect(
+      loadSource(sourceSchema.parse({ name: 'm', file: missing }), ctx(), sink),
+    ).rejects.toMatchObject({ name: 'FeedError', message: `source m: cannot read ${missing}: ENOENT` });
+    await expect(
+      loadSource(sourceSchema.parse({ name: 'd', file: stateDir }), ctx(), sink),
+    ).rejects.toMatchObject({ name: 'FeedError', message: `source d: cannot read ${stateDir}: EISDIR` });
+    // A URL source: the 304 says "use your copy", and the copy is gone by then.
+    handler = (req, res) => {
+      if (req.headers['if-none-match'] !== '"v1"') return res.writeHead(200, { ETag: '"v1"' }).end(ips(3));
+      void rm(join(stateDir, 'feeds', 'feed.body')).then(() => res.writeHead(304).end());
+    };
+    expect((await loadSource(source(), ctx(), new ArraySink())).origin).toBe('fresh');
+    await expect(loadSource(source(), ctx(), sink)).rejects.toMatchObject({
+      name: 'FeedError',
+      message: 'source feed: last-good copy unreadable: ENOENT',
+    });
+    expect(sink.values).toEqual([]);
+  });
+
   it('stops a gzip feed at the decompressed cap while streaming', async () => {
     // 2 KB of gzip that inflates to 100 KB: the download is under the cap, what it holds is not.
     handler = (_req, res) => res.end(gzipSync(Buffer.from('10.1.2.3\n'.repeat(12_000))));
