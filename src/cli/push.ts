@@ -36,9 +36,7 @@ function summary(verb: 'recorded' | 'withdrew', count: number, recorded: number,
 /** Registers `push`. */
 export const registerPush: RegisterCommand = (program, context) => {
   program.addCommand(
-    // The program's settings (exitOverride, output streams): a usage error such as conflicting options
-    // then ends this run with exit 1 on the run's own stderr instead of calling process.exit.
-    addLockOption(addDeviceOptions(new Command('push').copyInheritedSettings(program)))
+    addLockOption(addDeviceOptions(new Command('push')))
       .description("push a file's indicators to the chosen targets now, on top of the compiled blocklist")
       .requiredOption('--input <file>', 'indicators to push (any supported format)')
       .option('--format <format>', `input format (auto, ${FORMAT_IDS.join(', ')})`, 'auto')

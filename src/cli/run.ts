@@ -29,7 +29,8 @@ export async function runCli(argv: readonly string[], io?: Partial<CliIo>): Prom
     .exitOverride()
     .configureOutput({
       writeOut: (s) => fullIo.stdout.write(s),
-      writeErr: (s) => fullIo.stderr.write(s),
+      // Usage errors carry the same `iocwall:` prefix as every other error line.
+      writeErr: (s) => fullIo.stderr.write(s.startsWith('error:') ? `iocwall: ${s}` : s),
     })
     .showHelpAfterError();
 
@@ -53,6 +54,16 @@ export async function runCli(argv: readonly string[], io?: Partial<CliIo>): Prom
     return ctx;
   };
   for (const register of COMMANDS) register(program, context);
+  // `addCommand` does not pass the program's settings on: without them a usage error in a command
+  // (an unknown option, conflicting options) calls process.exit and writes to the process's stderr,
+  // not to this run's streams with exit 1.
+  const inherit = (parent: Command): void => {
+    for (const command of parent.commands) {
+      command.copyInheritedSettings(parent);
+      inherit(command);
+    }
+  };
+  inherit(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
