@@ -99,8 +99,8 @@ export class Engine {
     try {
       const work = () => this.processTarget(request, journal, target, sent);
       if (!writing) return await work();
-      const locked = () => {
-        request.onLocked?.(target);
+      const locked = async () => {
+        await request.onLocked?.(target);
         return work();
       };
       return await withTargetLock(request.loaded.stateDir, target.name, locked, {

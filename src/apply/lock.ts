@@ -254,3 +254,36 @@ function release(a: LockAddress, ino: number): void {
   }
   unlinkQuietly(aside);
 }
+
+/** How long `withStateLock` waits for another run's short hold before it gives up. */
+const STATE_LOCK_WAIT_MS = 30_000;
+
+/** Calls of `withStateLock` in this process, one after another (the socket lock refuses a second). */
+const stateQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` while holding the lock `name` of the state folder, waiting (up to 30 s) for a holder in this
+ * process or another run: for a read-modify-write of a file several runs share, such as `pushed.json`,
+ * which each run holds for milliseconds. Target locks refuse at once; this one waits, because its holder
+ * is never a long run. `name` starts with a dot, so it can never be a target's (targets start with a
+ * letter or digit).
+ */
+export async function withStateLock<T>(stateDir: string, name: `.${string}`, fn: () => T): Promise<T> {
+  const key = join(stateDir, name);
+  const before = stateQueues.get(key) ?? Promise.resolve();
+  const mine = before.then(async () => {
+    for (const started = Date.now(); ;) {
+      try {
+        return await withTargetLock(stateDir, name, () => Promise.resolve().then(fn));
+      } catch (err) {
+        if (!(err instanceof TargetLockedError) || Date.now() - started > STATE_LOCK_WAIT_MS) throw err;
+        await new Promise((r) => setTimeout(r, 25 + Math.random() * 75));
+      }
+    }
+  });
+  stateQueues.set(
+    key,
+    mine.catch(() => undefined),
+  );
+  return mine;
+}

@@ -45,7 +45,7 @@ export interface RunRequest {
    * where state that may change only under the lock changes (push records its indicators there, so a run
    * refused by the lock records nothing). A throw fails that target, before anything is sent.
    */
-  onLocked?: (target: TargetConfig) => void;
+  onLocked?: (target: TargetConfig) => void | Promise<void>;
   guard: GuardCheck;
   /** Show a live task list (TTY). */
   tty: boolean;

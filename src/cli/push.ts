@@ -24,6 +24,12 @@ interface PushOptions extends DeviceOptions {
   now?: string;
 }
 
+/**
+ * The state lock of `pushed.json`: each target's record is a read-modify-write of the one file, and two
+ * runs pushing to different targets hold different target locks.
+ */
+const PUSHED_LOCK = '.pushed';
+
 /** The summary line: what was recorded, for how many of the chosen targets (their outcomes follow). */
 function summary(verb: 'recorded' | 'withdrew', count: number, recorded: number, chosen: number): string {
   const targets =
@@ -69,6 +75,7 @@ export const registerPush: RegisterCommand = (program, context) => {
         const { addPushed, pushedValuesFor, readPushed, withdrawPushed } =
           await import('../blocklist/pushed.js');
         const { blocklistsFor, finishRun, runEngine, setupDevices } = await import('./device-common.js');
+        const { withStateLock } = await import('../apply/lock.js');
         const setup = setupDevices(opts);
         const { stateDir } = setup.loaded;
         const { blocklist } = await compileBlocklist({
@@ -91,7 +98,7 @@ export const registerPush: RegisterCommand = (program, context) => {
         // Filled under each target's lock (the engine's onLocked): only what is there was recorded.
         const recorded: string[] = [];
         const affected = new Set<string>();
-        let record: (target: TargetConfig) => void;
+        let record: (target: TargetConfig) => Promise<void>;
         if (opts.withdraw) {
           // Withdrawal matches the normalised values whatever today's guard says: a value allowlisted
           // since it was pushed must still be withdrawable.
@@ -104,9 +111,11 @@ export const registerPush: RegisterCommand = (program, context) => {
             throw new ConfigError(
               `nothing to withdraw: no value in ${opts.input} was pushed to these targets`,
             );
-          record = (t) => {
-            for (const value of pushedValuesFor(stateDir, values, t.name)) affected.add(value);
-            const count = withdrawPushed(stateDir, values, [t.name]);
+          record = async (t) => {
+            const count = await withStateLock(stateDir, PUSHED_LOCK, () => {
+              for (const value of pushedValuesFor(stateDir, values, t.name)) affected.add(value);
+              return withdrawPushed(stateDir, values, [t.name]);
+            });
             recorded.push(t.name);
             ctx.log.info({ count, target: t.name }, 'withdrew pushed indicators');
           };
@@ -119,8 +128,8 @@ export const registerPush: RegisterCommand = (program, context) => {
             );
           }
           const entries = blocklist.entries.map((e) => ({ ...e, expiresAt: pushExpiry(e, lifetime) }));
-          record = (t) => {
-            addPushed(stateDir, entries, [t.name], now);
+          record = async (t) => {
+            await withStateLock(stateDir, PUSHED_LOCK, () => addPushed(stateDir, entries, [t.name], now));
             for (const e of entries) affected.add(e.value);
             recorded.push(t.name);
             ctx.log.info({ count: entries.length, target: t.name }, 'recorded pushed indicators');

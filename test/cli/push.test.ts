@@ -194,6 +194,26 @@ describe('iocwall push', () => {
     expect(await mikrotikV4()).not.toContain('45.77.8.8');
   });
 
+  it('waits for another run changing pushed.json, then records: no push overwrites another', async () => {
+    const file = advisory('serialised.txt', ['45.77.6.6']);
+    // Another run in the middle of its own read-modify-write of pushed.json (it holds the state lock).
+    await holdLock('.pushed');
+    const push = fx.run('push', '--input', file, '--target', 'lab-opnsense');
+    let done = false;
+    void push.then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(done).toBe(false);
+    expect(pushedJson()).not.toContain('45.77.6.6');
+    for (const h of holders.splice(0)) {
+      h.stdin!.end();
+      await exited(h);
+    }
+    const res = await push;
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('recorded 1 indicator for 1 target');
+    expect(pushedJson()).toContain('45.77.6.6');
+  });
+
   it('counts a single record in the compile summary', async () => {
     const file = advisory('one.txt', ['45.77.9.9']);
     const res = await cli(['compile', '--input', file, '--log-level', 'warn']);
