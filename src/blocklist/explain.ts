@@ -15,8 +15,11 @@
  *            // a network holding protected addresses: "allowed": true, "carved": [{ "value", "reason", "detail" }]
  *   "why": "one line: why it is or is not blocked",
  *   "digest": "sha256:…",
+ *   "pushed": [{ "target": "fw1", "entry": "journalide.org", "how": "exact", "expiresAt": null }], // with --config: `push`ed by hand
  *   "targets": [{ "target": "fw1", "present": true, "set": "iocwall_dns", "entry": "journalide.org" }] }  // with --config targets
  * ```
+ * `blocked` is true when the compiled blocklist covers the value or it was pushed by hand to at least
+ * one target (and not expired there, and still allowed by the guard: what the next sync sends).
  * `listedBy` holds every record related to the value: equal to it, a parent domain of it, a subdomain
  * of it (collapsed into it), or an IP network overlapping it.
  */
@@ -75,7 +78,17 @@ export interface Explanation {
   guard: GuardAnswer[];
   why: string;
   digest: string;
+  /** With a config: the targets the value was pushed to by hand (`push`) and that still get it. */
+  pushed?: PushedCoverage[];
   targets?: TargetPresence[];
+}
+
+/** A hand-pushed entry (`push`) that covers the queried value on one target. */
+export interface PushedCoverage {
+  target: string;
+  entry: string;
+  how: Coverage;
+  expiresAt: string | null;
 }
 
 /** Options of `explainValue`: a compile's options (without `observe`) plus the targets lookup hook. */
@@ -159,7 +172,10 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
   const rejected = bl.rejected.filter((r) => names.has(r.value.trim().toLowerCase()));
   // Sorted by source then line so the output does not depend on hash-map or source order.
   listedBy.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
-  const blocked = queries.length > 0 && coveredBy.some((m) => m.how !== 'partial');
+  const compiledBlocks = queries.length > 0 && coveredBy.some((m) => m.how !== 'partial');
+  const pushed =
+    o.loaded.path !== null ? await pushedCovering(o.loaded.stateDir, queries, result.guard, o.now) : [];
+  const blocked = compiledBlocks || pushed.length > 0;
   const explanation: Explanation = {
     schema: 'iocwall.check/v1',
     query,
@@ -178,7 +194,8 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
         : { value: ind.value, allowed: false, reason: verdict.reason, detail: verdict.detail };
     }),
     why: whyOf(
-      blocked,
+      compiledBlocks,
+      pushed,
       coveredBy,
       rejected,
       listedBy.length,
@@ -186,10 +203,41 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
       carvedOf(result.guard, c),
     ),
     digest: bl.digest,
+    ...(o.loaded.path !== null ? { pushed } : {}),
   };
   if (targetsWithValue)
     explanation.targets = await targetsWithValue(explanation.normalised[0]?.value ?? query);
   return explanation;
+}
+
+/**
+ * The hand-pushed entries (`<stateDir>/pushed.json`) that cover a query, per target: not expired at `now`
+ * there and allowed by today's guard, as the next sync decides (cli/device-common.ts `blocklistsFor`).
+ */
+async function pushedCovering(
+  stateDir: string,
+  queries: readonly Query[],
+  guard: Guard,
+  now: Date,
+): Promise<PushedCoverage[]> {
+  // Loaded only with a config: it brings zod, which `check VALUE` alone never needs.
+  const { readPushed } = await import('./pushed.js');
+  const out: PushedCoverage[] = [];
+  for (const p of readPushed(stateDir)) {
+    const ind: NetworkIndicator =
+      p.entry.type === 'domain'
+        ? { type: 'domain', value: p.entry.value, wildcard: true }
+        : { type: 'ip', family: p.entry.value.includes(':') ? 6 : 4, value: p.entry.value };
+    if (guard.check(ind) !== null) continue;
+    const how = queries
+      .map((q) => relation(q, ind))
+      .find((r): r is Coverage => r !== null && r !== 'partial');
+    if (how === undefined) continue;
+    for (const t of p.targets)
+      if (t.expiresAt === null || Date.parse(t.expiresAt) > now.getTime())
+        out.push({ target: t.name, entry: p.entry.value, how, expiresAt: t.expiresAt });
+  }
+  return out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 }
 
 /** The parts the guard carves out of the queried network(s), as `value (reason: detail)`. */
@@ -202,6 +250,7 @@ function carvedOf(guard: Guard, c: ReturnType<typeof classify>): string[] {
 
 function whyOf(
   blocked: boolean,
+  pushed: readonly PushedCoverage[],
   coveredBy: Explanation['coveredBy'],
   rejected: readonly RejectedValue[],
   listed: number,
@@ -214,6 +263,12 @@ function whyOf(
     if (full.how === 'exact') return `blocked: entry ${full.entry.value} (sources: ${src})`;
     const what = full.how === 'parent-domain' ? 'parent domain' : 'wider network';
     return `blocked: covered by the ${what} entry ${full.entry.value} (sources: ${src})`;
+  }
+  const hand = pushed[0];
+  if (hand) {
+    const targets = [...new Set(pushed.map((p) => p.target))].join(', ');
+    const entry = hand.how === 'exact' ? `entry ${hand.entry}` : `${hand.entry}, which covers it,`;
+    return `blocked: ${entry} pushed by hand to ${targets} (iocwall push; no source blocks it)`;
   }
   const first = rejected[0];
   if (first)

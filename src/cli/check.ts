@@ -56,6 +56,10 @@ export function explanationText(e: Explanation): string {
       );
     }
   }
+  for (const p of e.pushed ?? [])
+    lines.push(
+      `pushed: ${p.entry} to ${p.target} (${p.expiresAt === null ? 'no expiry' : `until ${p.expiresAt}`})`,
+    );
   for (const t of e.targets ?? []) {
     const where = t.present
       ? `present (${t.set ?? ''} ${t.entry ?? ''})`

@@ -214,6 +214,34 @@ describe('iocwall push', () => {
     expect(pushedJson()).toContain('45.77.6.6');
   });
 
+  it('check says a value pushed by hand is blocked, and where', async () => {
+    const file = advisory('checked.txt', ['45.77.4.4']);
+    expect((await fx.run('push', '--input', file, '--target', 'lab-opnsense')).code).toBe(0);
+    const text = await fx.run('check', '45.77.4.4');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      'blocked: entry 45.77.4.4 pushed by hand to lab-opnsense (iocwall push; no source blocks it)',
+    );
+    expect(text.stdout).toContain('pushed: 45.77.4.4 to lab-opnsense (no expiry)');
+    expect(text.stdout).toContain('target lab-opnsense: present');
+    expect(text.stdout).toContain('target lab-mikrotik: absent');
+    const json = JSON.parse((await fx.run('check', '45.77.4.4', '--json')).stdout) as {
+      blocked: boolean;
+      pushed: unknown[];
+    };
+    expect(json.blocked).toBe(true);
+    expect(json.pushed).toEqual([
+      { target: 'lab-opnsense', entry: '45.77.4.4', how: 'exact', expiresAt: null },
+    ]);
+    // A value nobody pushed or lists: not blocked, nothing pushed.
+    const other = JSON.parse((await fx.run('check', '45.77.4.5', '--json')).stdout) as {
+      blocked: boolean;
+      pushed: unknown[];
+      why: string;
+    };
+    expect(other).toMatchObject({ blocked: false, pushed: [], why: 'not blocked: no source lists it' });
+  });
+
   it('counts a single record in the compile summary', async () => {
     const file = advisory('one.txt', ['45.77.9.9']);
     const res = await cli(['compile', '--input', file, '--log-level', 'warn']);
