@@ -25,7 +25,14 @@ export const registerApply: RegisterCommand = (program, context) => {
         const setup = setupDevices(opts);
         const inPlan = new Set(planFile.targets.map((t) => t.target));
         const targets = setup.targets.filter((t) => inPlan.has(t.name));
-        if (targets.length === 0) throw new ConfigError('the plan holds none of the selected targets');
+        if (targets.length === 0) {
+          // Say which targets the plan has and which the config selects: a renamed target is the usual cause.
+          const planned = [...inPlan].sort().join(', ') || 'none';
+          const selected = setup.targets.map((t) => t.name).join(', ') || 'none';
+          throw new ConfigError(
+            `the plan holds none of the selected targets (plan: ${planned}; selected from the config: ${selected})`,
+          );
+        }
         const { forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, parseNow(opts.now), true);
         const report = await runEngine(ctx, {
           mode: 'apply',

@@ -55,13 +55,18 @@ export function loadConfig(path: string): LoadedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'ENOENT' ? ' (no such file: check the path, or `iocwall lab --write-config` writes one)' : '';
+    throw new ConfigError(`cannot read config ${path}: ${code ?? 'error'}${hint}`);
   }
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`config ${path} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    // The parser's first line ends with a colon that introduced its code frame: not shown, so dropped.
+    const first = ((err as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '');
+    throw new ConfigError(`config ${path} is not valid YAML: ${first}`);
   }
   const abs = resolve(path);
   return validateConfig(raw, dirname(abs), abs);

@@ -155,7 +155,9 @@ describe('apply binds a plan to its device and config', () => {
       });
       const missing = await fx.run('apply', planPath);
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toMatch(/the plan holds none of the selected targets/);
+      expect(missing.stderr).toMatch(
+        /the plan holds none of the selected targets \(plan: lab-opnsense; selected from the config: renamed-fw\)/,
+      );
     } finally {
       await fx.lab.stop();
     }
