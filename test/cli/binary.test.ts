@@ -12,6 +12,26 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
 
+/**
+ * Runs the built `iocwall [options] demo` to its end in its own temp folder (TMPDIR), so other runs on the
+ * machine cannot disturb what it leaves behind.
+ */
+async function runDemo(
+  options: string[],
+): Promise<{ tmp: string; code: number | null; out: string; err: string }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'idemo-'));
+  const demo = spawn(process.execPath, [BIN, ...options, 'demo'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: tmp },
+  });
+  let out = '';
+  let err = '';
+  demo.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  demo.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
+  return { tmp, code, out, err };
+}
+
 describe('the iocwall binary', () => {
   it('prints help and exits 0; an unknown command exits 1', () => {
     const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
@@ -34,17 +54,7 @@ describe('the iocwall binary', () => {
   });
 
   it('tells the 3CX story that `npm start` runs, on every vendor, and removes its folder', async () => {
-    // Its own temp folder (TMPDIR), so other runs on the machine cannot disturb the count.
-    const tmp = mkdtempSync(join(tmpdir(), 'idemo-'));
-    const demo = spawn(process.execPath, [BIN, 'demo'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TMPDIR: tmp },
-    });
-    let out = '';
-    let err = '';
-    demo.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    demo.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
+    const { tmp, code, out, err } = await runDemo([]);
     expect(
       code,
       `${out}\n${err
@@ -73,16 +83,7 @@ describe('the iocwall binary', () => {
   });
 
   it('runs the demo steps at the --log-level given to it', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'idemo-'));
-    const demo = spawn(process.execPath, [BIN, '--log-level', 'info', 'demo'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TMPDIR: tmp },
-    });
-    let out = '';
-    let err = '';
-    demo.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    demo.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const code = await new Promise<number | null>((resolve) => demo.on('exit', resolve));
+    const { code, out, err } = await runDemo(['--log-level', 'info']);
     expect(code, out).toBe(0);
     expect(out).not.toMatch(/each step logs warnings only/);
     for (const m of VENDOR_MODULES)
