@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -99,6 +101,17 @@ function contentDecoder(encoding: unknown): Transform | undefined {
   throw new AttemptError(`unsupported Content-Encoding ${e.slice(0, 40)}`, false);
 }
 
+/**
+ * No keep-alive: a run fetches each feed once, and a kept connection outlives the download. After a 304
+ * (whose response the code below destroys unread) the socket is never handed back to Node's default
+ * keep-alive pool, so it held the process open until the server's idle timeout (75 s behind nginx) after
+ * the command had finished.
+ */
+const FEED_AGENTS = {
+  httpAgent: new http.Agent({ keepAlive: false }),
+  httpsAgent: new https.Agent({ keepAlive: false }),
+};
+
 /** Feed operators see which iocwall release asks (read once: package.json does not change under us). */
 let userAgent: string | undefined;
 
@@ -120,6 +133,7 @@ async function attempt(o: FetchOptions): Promise<FetchResult> {
     maxContentLength: o.maxBytes,
     // Our own strict decoders: axios decompresses leniently and accepts a truncated gzip body.
     decompress: false,
+    ...FEED_AGENTS,
     validateStatus: () => true,
     headers,
     signal: controller.signal,
