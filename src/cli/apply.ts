@@ -33,7 +33,15 @@ export const registerApply: RegisterCommand = (program, context) => {
             `the plan holds none of the selected targets (plan: ${planned}; selected from the config: ${selected})`,
           );
         }
-        const { forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, parseNow(opts.now), true);
+        // State (retention, feed caches) is kept only on the real clock: see compileAndRun.
+        const updateState = opts.now === undefined;
+        const { forTarget } = await blocklistsFor(
+          ctx,
+          setup.loaded,
+          setup.guard,
+          parseNow(opts.now),
+          updateState,
+        );
         const report = await runEngine(ctx, {
           mode: 'apply',
           command: 'apply',

@@ -151,11 +151,14 @@ export function outcomesJson(report: RunReport): unknown {
 export async function compileAndRun(
   ctx: CliContext,
   opts: DeviceOptions,
-  run: { mode: RunMode; command: string; force: boolean; now: Date },
+  run: { mode: RunMode; command: string; force: boolean; now: Date; clockGiven?: boolean },
 ): Promise<{ setup: DeviceSetup; compiled: Blocklist; report: RunReport }> {
   const setup = setupDevices(opts);
   const writing = run.mode === 'sync' || run.mode === 'apply';
-  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now, writing);
+  // A run on another clock (`--now`) keeps the state as it found it: sightings recorded at a time that
+  // has not happened would prune values still retained today (or date them wrongly) for later runs.
+  const updateState = writing && run.clockGiven !== true;
+  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now, updateState);
   const report = await runEngine(ctx, {
     mode: run.mode,
     command: run.command,

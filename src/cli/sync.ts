@@ -22,6 +22,7 @@ export const registerSync: RegisterCommand = (program, context) => {
           command: 'sync',
           force: Boolean(opts.force),
           now: parseNow(opts.now),
+          clockGiven: opts.now !== undefined,
         };
         const { report } = await compileAndRun(ctx, opts, run);
         finishRun(ctx, report, opts.json);

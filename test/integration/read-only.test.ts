@@ -112,6 +112,24 @@ describe('plan and audit leave the state folder byte-identical', () => {
     expect(plan.stdout).toContain('- 45.76.12.7');
   });
 
+  it('sync and apply on another clock (--now) leave retention state as they found it', async () => {
+    fx.setFeed(FILE_FEED);
+    expect((await fx.run('sync')).code).toBe(0);
+    const retention = join(state, 'retention.json');
+    const before = readFileSync(retention, 'utf8');
+    // The value leaves its feed; a sync nine days on (past the 7-day retention) removes it there...
+    fx.setFeed(FILE_FEED.filter((v) => v !== '45.76.12.7'));
+    const later = new Date(Date.now() + 9 * 86_400_000).toISOString();
+    expect([0, 4]).toContain((await fx.run('sync', '--now', later, '--force')).code);
+    // ...but records nothing at that time: today it is still retained, not forgotten.
+    expect(readFileSync(retention, 'utf8')).toBe(before);
+    const check = await fx.run('check', '45.76.12.7');
+    expect(check.stdout).toMatch(/^blocked: entry 45\.76\.12\.7/m);
+    expect(check.stdout).toMatch(/feed "45\.76\.12\.7": retained/);
+    fx.setFeed(FILE_FEED);
+    expect((await fx.run('sync')).code).toBe(0);
+  });
+
   it('a source missing from the config keeps its history for when it comes back', async () => {
     fx.setFeed(FILE_FEED);
     expect((await fx.run('sync')).code).toBe(0);
