@@ -18,7 +18,7 @@ import { adapterFactoryFor, type VendorRegistry } from '../vendors/index.js';
 import type { Change } from '../vendors/types.js';
 import { assertNothingGuarded } from './guard-check.js';
 import { connectTarget } from './connect.js';
-import { withTargetLock } from './lock.js';
+import { withTargetLock, type LockLease } from './lock.js';
 import { runWithProgress } from './progress.js';
 import { RunJournal, errorMessage } from './run-journal.js';
 import type { ObservedTarget, RunReport, RunRequest, TargetOutcome, TargetStatus } from './run-types.js';
@@ -97,11 +97,10 @@ export class Engine {
     // Set once the first change is about to be sent: a failure after it may have reached the device.
     const sent: { changes?: readonly Change[] } = {};
     try {
-      const work = () => this.processTarget(request, journal, target, sent);
-      if (!writing) return await work();
-      const locked = async () => {
+      if (!writing) return await this.processTarget(request, journal, target, sent);
+      const locked = async (lease: LockLease) => {
         await request.onLocked?.(target);
-        return work();
+        return this.processTarget(request, journal, target, sent, lease);
       };
       return await withTargetLock(request.loaded.stateDir, target.name, locked, {
         breakLock: request.breakLock === true,
@@ -131,6 +130,7 @@ export class Engine {
     journal: RunJournal,
     target: TargetConfig,
     sent: { changes?: readonly Change[] },
+    lease?: LockLease,
   ): Promise<TargetOutcome> {
     const base = { target: target.name, tenant: target.tenant, vendor: target.vendor };
     const readOnly = request.mode === 'plan' || request.mode === 'audit';
@@ -163,6 +163,9 @@ export class Engine {
       assertNothingGuarded(target.name, plan.changes, request.guard);
       // Journalled before the first write (and not swallowed): a run killed mid-apply leaves this record.
       journal.record(target, 'intent', plan.changes, undefined, false, true);
+      // Last moment before the first write: a run that was stopped long enough to have its lock broken
+      // finds out here (its intent is then settled as failed, nothing sent).
+      lease?.assertHeld();
       sent.changes = plan.changes;
       const result = await adapter.apply(plan.changes, plan.desired);
       this.log.info(

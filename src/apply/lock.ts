@@ -38,6 +38,15 @@ export interface LockOptions {
   onTakeover?: (detail: { target: string; broken: boolean }) => void;
 }
 
+/**
+ * What the body of `withTargetLock` is given: a way to find out, before something that must not happen
+ * twice (the writes to a device), that another run broke this lock with `--break-lock` meanwhile.
+ */
+export interface LockLease {
+  /** Throws TargetLockedError when the lock path is no longer this run's socket. */
+  assertHeld(): void;
+}
+
 /** What a holder says about itself when probed (shown in the refusal only; never trusted for liveness). */
 const holderSchema = z.object({
   pid: z.number().int().optional(),
@@ -199,7 +208,7 @@ async function clearStale(a: LockAddress, force: boolean): Promise<HolderInfo | 
 export async function withTargetLock<T>(
   stateDir: string,
   target: string,
-  fn: () => Promise<T>,
+  fn: (lease: LockLease) => Promise<T>,
   options: LockOptions = {},
 ): Promise<T> {
   const dir = join(stateDir, 'locks');
@@ -223,8 +232,25 @@ export async function withTargetLock<T>(
   }
   if (held === null) throw new TargetLockedError(`target ${target} is locked (${path})`);
   heldHere.add(path);
+  const { ino } = held;
+  const lease: LockLease = {
+    assertHeld: () => {
+      let ours: boolean;
+      try {
+        ours = statSync(path).ino === ino;
+      } catch {
+        ours = false;
+      }
+      // A run told it was stuck (SIGSTOP, a hung device) must not go on writing once resumed: the run
+      // that broke its lock is writing the same objects, and two writers left duplicates behind.
+      if (!ours)
+        throw new TargetLockedError(
+          `target ${target}: another run took this run's lock (--break-lock) while it waited; nothing more is sent`,
+        );
+    },
+  };
   try {
-    return await fn();
+    return await fn(lease);
   } finally {
     heldHere.delete(path);
     release(address, held.ino);

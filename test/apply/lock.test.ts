@@ -135,6 +135,30 @@ describe('target locks', () => {
     await expectBreakLockFrom(holder, dir, 'fw1');
   });
 
+  it('a holder whose lock was broken finds out before it writes (its lease no longer holds)', async () => {
+    const dir = tmp();
+    await withTargetLock(dir, 'fw1', async (lease) => {
+      lease.assertHeld();
+      // Another run breaks this lock (--break-lock), does its work and ends, while this one "was stuck".
+      const breaker = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { withTargetLock } from ${JSON.stringify(LOCK_MODULE)};
+           await withTargetLock(process.argv[1], 'fw1', async () => process.stdout.write('broke\\n'), { breakLock: true });`,
+          dir,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      children.push(breaker);
+      expect(await firstLine(breaker)).toBe('broke');
+      await exited(breaker);
+      expect(() => lease.assertHeld()).toThrow(TargetLockedError);
+      expect(() => lease.assertHeld()).toThrow(/another run took this run's lock \(--break-lock\)/);
+    });
+  });
+
   it('two runs racing for a stale lock: exactly one wins, twenty times', async () => {
     for (let round = 0; round < 20; round++) {
       const dir = tmp();
