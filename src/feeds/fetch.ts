@@ -38,7 +38,15 @@ export interface FetchOptions {
 /** The outcome of a successful download. */
 export type FetchResult =
   | { status: 'not-modified' }
-  | { status: 'fresh'; etag?: string; lastModified?: string; bytes: number; sha256: string };
+  | {
+      status: 'fresh';
+      etag?: string;
+      lastModified?: string;
+      /** The response's Content-Type, as sent: the loader refuses an HTML page (fresh-check.ts). */
+      contentType?: string;
+      bytes: number;
+      sha256: string;
+    };
 
 /** Most redirects followed. */
 export const MAX_REDIRECTS = 5;
@@ -199,10 +207,12 @@ async function attempt(o: FetchOptions): Promise<FetchResult> {
   }
   const etag = res.headers.etag as unknown;
   const lastModified = res.headers['last-modified'] as unknown;
+  const contentType = res.headers['content-type'] as unknown;
   return {
     status: 'fresh',
     ...(typeof etag === 'string' ? { etag } : {}),
     ...(typeof lastModified === 'string' ? { lastModified } : {}),
+    ...(typeof contentType === 'string' ? { contentType } : {}),
     bytes,
     sha256: hash.digest('hex'),
   };

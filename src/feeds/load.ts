@@ -1,8 +1,9 @@
 /**
  * Loading one configured source into a record sink, with the last-good rule: a source that
- * fails (network, HTTP, parse, truncated gzip) or shrinks by more than `maxShrink` keeps its
- * last-good content; without a last-good copy it throws FeedError. A failed feed is never read
- * as empty (an empty list under `sync` would delete every block).
+ * fails (network, HTTP, an HTML page instead of the feed, parse, truncated gzip) or whose valid
+ * indicators shrink by more than `maxShrink` keeps its last-good content; without a last-good copy
+ * it throws FeedError. A failed feed is never read as empty (an empty list under `sync` would delete
+ * every block). The checks of a fresh copy live in fresh-check.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { FeedError } from '../errors.js';
 import type { ByteInput } from './bytes.js';
 import type { CacheMeta, CachePaths } from './cache.js';
 import { cachePaths, readLastGood, writeMeta } from './cache.js';
+import { htmlProblem, IndicatorCounter, noIndicatorsNotice, shrinkProblem } from './fresh-check.js';
 import { parseStreamBatches } from './parse.js';
 import type { SourceConfig } from './source-schema.js';
 import type { FeedNotice, RawRecord } from './types.js';
@@ -66,9 +68,6 @@ export interface Parsed {
   records: number;
   notices: FeedNotice[];
 }
-
-/** Counts records without keeping any: the check of a fresh copy before it is streamed for real. */
-const COUNTING: RecordSink = { reset: () => undefined, add: () => undefined };
 
 async function parseInto(
   input: ByteInput,
@@ -204,6 +203,20 @@ async function replay(
 }
 
 /**
+ * The records of the last-good copy that hold an indicator; 0 when it cannot be read, since an
+ * unreadable copy could not stand in for the fresh one anyway (its replay would fail).
+ */
+async function countIndicators(source: SourceConfig, paths: CachePaths): Promise<number> {
+  const counter = new IndicatorCounter();
+  try {
+    await parseFile(paths.body, source, source.url ?? source.name, counter);
+  } catch {
+    return 0;
+  }
+  return counter.valid;
+}
+
+/**
  * Loads one source into `sink` (after `sink.reset()`). URL sources use the last-good cache in
  * `<stateDir>/feeds/`; file sources are read directly. See the module doc for the failure rules.
  */
@@ -254,17 +267,26 @@ export async function loadSource(
     }
     if (fetched.status === 'not-modified')
       return await fallBack(source, paths, lastGood, 'HTTP 304 without a cached copy', ctx, sink);
+    // A 200 with a sign-in or error page is a failed download, never a feed of markup lines.
+    const html = await htmlProblem(tmp, fetched.contentType, source.maxBytes);
+    if (html !== undefined)
+      return await fallBack(source, paths, lastGood, `download failed: ${html}`, ctx, sink);
     let parsed: Parsed;
+    // A streaming sink cannot take records back: count the fresh copy first, stream it once accepted.
+    const counter = new IndicatorCounter(sink.read !== undefined ? undefined : sink);
     try {
-      // A streaming sink cannot take records back: count the fresh copy first, stream it once accepted.
-      parsed = await parseFile(tmp, source, url, sink.read !== undefined ? COUNTING : sink);
+      parsed = await parseFile(tmp, source, url, counter);
     } catch (err) {
       return await fallBack(source, paths, lastGood, `parse failed: ${message(err)}`, ctx, sink);
     }
-    const before = lastGood?.recordCount ?? 0;
-    if (before > 0 && (parsed.records === 0 || parsed.records < (1 - source.maxShrink) * before)) {
-      const problem = `fresh copy has ${parsed.records} records, last-good ${before}: shrank by more than ${Math.round(source.maxShrink * 100)}%`;
-      return await fallBack(source, paths, lastGood, problem, ctx, sink);
+    const shrank = await shrinkProblem(counter.valid, lastGood?.recordCount ?? 0, source.maxShrink, () =>
+      countIndicators(source, paths),
+    );
+    if (shrank !== undefined) return await fallBack(source, paths, lastGood, shrank, ctx, sink);
+    if (counter.valid === 0) {
+      const notice = noIndicatorsNotice(parsed.records);
+      ctx.log?.warn({ source: source.name, records: parsed.records }, 'feed has no valid indicators');
+      parsed = { ...parsed, notices: [...parsed.notices, notice] };
     }
     if (sink.read !== undefined) {
       try {

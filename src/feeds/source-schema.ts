@@ -29,7 +29,7 @@ export const sourceSchema = z
       .int()
       .positive()
       .default(256 * 1024 * 1024),
-    /** A fresh copy with fewer than (1 - maxShrink) × the last-good record count is refused. */
+    /** A fresh copy with fewer than (1 - maxShrink) × the last-good copy's valid indicators is refused. */
     maxShrink: z.number().min(0).max(1).default(0.5),
     retries: z.number().int().min(0).max(10).default(3),
     mispToIdsOnly: z.boolean().default(true),

@@ -199,7 +199,7 @@ describe('src/feeds/load url sources', () => {
     const sink = new ArraySink();
     const report = await loadSource(source(), ctx(), sink);
     expect(report).toMatchObject({ origin: 'last-good', records: 100 });
-    expect(report.problem).toBe('fresh copy has 40 records, last-good 100: shrank by more than 50%');
+    expect(report.problem).toBe('fresh copy has 40 valid indicators, last-good 100: shrank by more than 50%');
     expect(sink.records).toHaveLength(100);
     expect(sink.resets).toBe(2);
     expect(await readFile(join(stateDir, 'feeds', 'feed.meta.json'), 'utf8')).toBe(metaBefore);
@@ -214,10 +214,11 @@ describe('src/feeds/load url sources', () => {
       res.writeHead(200).end(fixture('formats/spamhaus__edrop-2024-10-merged-stub.txt'));
     const report = await loadSource(source({ maxShrink: 1 }), ctx(), new ArraySink());
     expect(report).toMatchObject({ origin: 'last-good', records: 27 });
-    // with no last-good, the stub is accepted: zero records and its warnings
+    // with no last-good, the stub is accepted: zero records, its warnings and the loader's (no indicator)
     const stub = await loadSource(source({ name: 'stub' }), ctx(), new ArraySink());
     expect(stub).toMatchObject({ origin: 'fresh', records: 0 });
-    expect(stub.notices.map((n) => n.level)).toEqual(['warn', 'warn']);
+    expect(stub.notices.map((n) => n.level)).toEqual(['warn', 'warn', 'warn']);
+    expect(stub.notices.at(-1)?.message).toMatch(/holds no records/);
   });
 
   it('streams a multi-megabyte feed', async () => {
