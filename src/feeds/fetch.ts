@@ -169,6 +169,9 @@ async function attempt(o: FetchOptions): Promise<FetchResult> {
     body.destroy();
     throw err;
   }
+  // From here the idle timer below alone times the body out: axios's socket timeout, left running, raced
+  // it and surfaced as a bare reset ("aborted") instead of a timeout when this thread was busy.
+  (res.request as { setTimeout?: (ms: number) => unknown } | undefined)?.setTimeout?.(0);
   const hash = createHash('sha256');
   let bytes = 0;
   let idle: NodeJS.Timeout | undefined;
