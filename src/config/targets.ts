@@ -11,7 +11,10 @@ import type { LoadedConfig } from './load.js';
 import type { Policy, TargetConfig } from './schema.js';
 import { isIdentifierField, resolveSecret } from './secrets.js';
 
-/** Picks the targets named by `--target` and `--tenant` (all when neither is given). */
+/**
+ * Picks the targets named by `--target` and `--tenant` (all when neither is given). Given both, a target
+ * must match both (`--tenant acme --target fw1`: fw1, if it is acme's).
+ */
 export function selectTargets(
   loaded: LoadedConfig,
   names: readonly string[],
@@ -28,8 +31,13 @@ export function selectTargets(
     (t) =>
       (names.length === 0 || names.includes(t.name)) && (tenants.length === 0 || tenants.includes(t.tenant)),
   );
-  if (chosen.length === 0)
+  if (chosen.length === 0) {
+    if (names.length > 0 && tenants.length > 0)
+      throw new ConfigError(
+        `no targets selected: --target and --tenant select the targets that match both, and none of ${names.join(', ')} belongs to ${tenants.join(', ')}`,
+      );
     throw new ConfigError('no targets selected: add targets to the config or check --target/--tenant');
+  }
   return chosen;
 }
 

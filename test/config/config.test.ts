@@ -50,6 +50,11 @@ describe('src/config', () => {
     expect(redactSecrets('auth s3cr3t-value and key-from-env')).toBe('auth [REDACTED] and [REDACTED]');
     expect(targetAddresses(loaded)).toEqual(['192.0.2.10', 'rtr.example']);
     expect(selectTargets(loaded, [], ['beta']).map((t) => t.name)).toEqual(['fw2']);
+    // Both given: the targets that match both, and a clear word when none does.
+    expect(selectTargets(loaded, ['fw2'], ['beta']).map((t) => t.name)).toEqual(['fw2']);
+    expect(() => selectTargets(loaded, ['fw1'], ['beta'])).toThrow(
+      /--target and --tenant select the targets that match both, and none of fw1 belongs to beta/,
+    );
   });
 
   it('refuses inline secrets without echoing them', () => {
