@@ -101,6 +101,12 @@ export class Collector {
       this.reject(rec.value, src, 'not-network', 'to_ids=false', rec);
       return;
     }
+    // Not an indicator yet (STIX valid_from in the future): `expired` is the reason of every value
+    // outside its validity period, before it as after it. Only the collector knows the run's clock.
+    if (rec.validFrom !== undefined && timeMs(rec.validFrom) > this.o.nowMs) {
+      this.reject(rec.value, src, 'expired', `not valid until ${rec.validFrom}`, rec);
+      return;
+    }
     // A record without clocks, retention or a hint that changes classification: try the
     // allocation-free path first (same verdicts, see fastRecord).
     if (

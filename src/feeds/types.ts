@@ -32,6 +32,11 @@ export interface RawRecord {
   hint?: ValueHint;
   /** ISO-8601 time after which the value must no longer be blocked (STIX `valid_until`, MISP, OTX). */
   validUntil?: string;
+  /**
+   * ISO-8601 time before which the value must not be blocked yet (STIX `valid_from`, a pattern's
+   * `START`): the publisher says it is not an indicator until then. Compared with the run's clock.
+   */
+  validFrom?: string;
   /** ISO-8601 time the publisher first saw/published it. */
   firstSeen?: string;
   /**

@@ -107,7 +107,11 @@ describe('src/feeds/parsers hosts', () => {
       { value: 'bare.example', line: 6 },
     ]);
     expect(feed.notices).toEqual([
-      { level: 'info', message: '4 localhost/broadcast host lines ignored (first: 127.0.0.1 localhost)' },
+      {
+        level: 'info',
+        message:
+          '4 hosts-file boilerplate names (localhost, broadcasthost, ip6-*, 0.0.0.0) ignored (first: 127.0.0.1 localhost)',
+      },
     ]);
   });
 });

@@ -25,7 +25,19 @@ async function compileStix(objects: unknown[]) {
   const dir = mkdtempSync(join(tmpdir(), 'iocwall-stix-'));
   const path = join(dir, 'bundle.json');
   writeFileSync(path, JSON.stringify({ type: 'bundle', id: 'bundle--1', objects }));
-  const res = await cli(['compile', '--input', path, '--format', 'stix', '--json', '--log-level', 'silent']);
+  // A clock after the indicators' valid_from: before it they are not valid yet (stix-blocking.test.ts).
+  const now = ['--now', '2026-06-01T00:00:00Z'];
+  const res = await cli([
+    'compile',
+    '--input',
+    path,
+    '--format',
+    'stix',
+    ...now,
+    '--json',
+    '--log-level',
+    'silent',
+  ]);
   expect(res.code).toBe(0);
   return JSON.parse(res.stdout) as {
     entries: { value: string; expiresAt?: string | null }[];

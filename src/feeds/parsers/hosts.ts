@@ -1,7 +1,10 @@
 /**
  * hosts files: `0.0.0.0 name`, `127.0.0.1<TAB>name`, several names per line, `#` comments.
- * The sink address is ignored (it says "block", not "this host lives there"); the standard
- * localhost/broadcast lines of a system hosts file are skipped.
+ * The sink address is ignored (it says "block", not "this host lives there"). The boilerplate
+ * names of a system hosts file (`127.0.0.1 localhost`, `255.255.255.255 broadcasthost`, the
+ * `0.0.0.0 0.0.0.0` placeholder, …) are no indicators: skipped and counted in one info notice, the
+ * way every line parser reports what it skips (SkipCounter), so a hosts file does not fill `rejected`
+ * with the same dozen names. Every other name is passed on.
  */
 import { isIP } from 'node:net';
 import type { LineParserFactory } from './line-parser.js';
@@ -23,6 +26,9 @@ const LOCAL_NAMES = new Set([
   '0.0.0.0',
 ]);
 
+/** The kind of the skip notice: says what was skipped, so "ignored" is not read as "lost". */
+const BOILERPLATE = 'hosts-file boilerplate names (localhost, broadcasthost, ip6-*, 0.0.0.0)';
+
 /** Factory for the `hosts` format. */
 export const hostsParser: LineParserFactory = (sink) => {
   const skipped = new SkipCounter();
@@ -42,7 +48,8 @@ export const hostsParser: LineParserFactory = (sink) => {
       }
       for (const name of parts.slice(1)) {
         if (LOCAL_NAMES.has(name.toLowerCase())) {
-          skipped.add('localhost/broadcast host lines', `${first} ${name}`);
+          // Counted per name, not per line: `::1 localhost ip6-localhost` skips two.
+          skipped.add(BOILERPLATE, `${first} ${name}`);
           continue;
         }
         sink.emit({ value: name, line: lineNo, hint: 'domain' });

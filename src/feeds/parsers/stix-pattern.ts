@@ -1,9 +1,10 @@
 /**
  * A small reader for STIX 2.x patterns: it checks the pattern against the grammar and finds the
- * comparisons (`path = 'value'`, `path IN ('a','b')`) of a pattern such as
- * `[domain-name:value = 'x.example'] OR [file:hashes.'SHA-256' = '…']`. It does not evaluate the
- * pattern: every positive equality is an indicator value; other comparisons are reported. A pattern that
- * breaks the grammar yields nothing (the caller rejects it as `invalid`).
+ * comparisons (`path = 'value'`, `path IN ('a','b')`, `path != 'v'`, …) of a pattern such as
+ * `[domain-name:value = 'x.example'] OR [file:hashes.'SHA-256' = '…']`, each with the `START … STOP`
+ * windows that qualify it. It does not evaluate the pattern (AND, OR and FOLLOWEDBY are not kept): the
+ * caller decides per operator which comparisons name a value to block (stix.ts). A pattern that breaks
+ * the grammar yields nothing (the caller rejects it as `invalid`).
  */
 
 /** One comparison found in a pattern. */
@@ -17,6 +18,11 @@ export interface Comparison {
   negated: boolean;
   /** The string (or number) operands, unescaped. */
   values: string[];
+  /**
+   * The `START t'…' STOP t'…'` qualifiers of the observation expressions around this comparison
+   * (innermost first), timestamps as written: the pattern only matches inside every one of them.
+   */
+  windows: { start: string; stop: string }[];
 }
 
 type Token = { kind: 'path' | 'string' | 'word' | 'op' | 'punct'; text: string };
@@ -124,6 +130,8 @@ class Reader {
   }
 
   private observationTerm(): void {
+    // The comparisons of this term are the ones found from here on: a qualifier after it applies to them.
+    const first = this.found.length;
     if (this.isPunct('[')) {
       this.i++;
       this.comparisons();
@@ -144,9 +152,10 @@ class Reader {
         this.expect(this.isWord('TIMES'), 'TIMES');
       } else if (this.isWord('START')) {
         this.i++;
-        this.expect(this.peek()?.kind === 'string', 'a timestamp');
+        const start = this.expect(this.peek()?.kind === 'string', 'a timestamp').text;
         this.expect(this.isWord('STOP'), 'STOP');
-        this.expect(this.peek()?.kind === 'string', 'a timestamp');
+        const stop = this.expect(this.peek()?.kind === 'string', 'a timestamp').text;
+        for (const c of this.found.slice(first)) c.windows.push({ start, stop });
       } else return;
     }
   }
@@ -194,6 +203,7 @@ class Reader {
       operator,
       negated,
       values,
+      windows: [],
     });
   }
 

@@ -1,16 +1,29 @@
 /**
- * STIX 2.0 and 2.1 bundles: indicators (`pattern`, OR-joined comparisons → several records;
- * `valid_until` → validUntil, `valid_from`/`created` → firstSeen; revoked indicators and non-STIX
- * pattern types are reported, not used), top-level SCOs (domain-name, ipv4-addr, ipv6-addr, url,
+ * STIX 2.0 and 2.1 bundles: indicators, top-level SCOs (domain-name, ipv4-addr, ipv6-addr, url,
  * email-addr) and STIX 2.0 `observed-data` objects. 2.0 puts `spec_version` on the bundle, 2.1 on
  * each object.
+ *
+ * An indicator's pattern is read, not evaluated (stix-pattern.ts). What blocks, and why:
+ * - `=`, `IN` and (for addresses) `ISSUBSET 'cidr'` name exact values or networks: each is blocked.
+ * - AND, OR and FOLLOWEDBY (and WITHIN, REPEATS) join such comparisons: every one of them is an IOC
+ *   in its own right for a blocklist (the common reading of IOC tools), so each value is blocked.
+ *   Comparisons on ports and protocols (`network-traffic:dst_port`) only narrow another one: ignored,
+ *   the address is blocked on every port.
+ * - `!=`, `NOT …`, `LIKE`, `MATCHES` (a regex), `ISSUPERSET`, `<`, `>`, `<=`, `>=` never name the value
+ *   to block: its operands are rejected as `invalid` with the operator in the detail, never blocked.
+ * - `valid_until` and a `STOP` qualifier end the values' life (expiry); `valid_from` and `START` begin
+ *   it: before then the collector rejects them as `expired` ("not valid until …"). A time that cannot be
+ *   read makes the values `invalid`, never "always valid".
+ * - An indicator that is not STIX (`pattern_type` snort, sigma, yara, …), has no pattern, or whose
+ *   pattern names nothing to block is rejected whole (its pattern as the value). Revoked indicators are
+ *   withdrawn by their publisher: counted in a warning.
  */
 import { z } from 'zod';
 import { FeedError } from '../../errors.js';
 import type { ParsedFeed, RawRecord, ValueHint } from '../types.js';
 import { FeedBuilder, parseJson, validate } from './json-util.js';
 import { SkipCounter, toIsoTime } from './line-parser.js';
-import { readPattern } from './stix-pattern.js';
+import { readPattern, type Comparison } from './stix-pattern.js';
 
 const stixObject = z.looseObject({ type: z.string(), spec_version: z.string().optional() });
 const bundleSchema = z.looseObject({
@@ -56,6 +69,44 @@ function pathHint(objectType: string, property: string): ValueHint | undefined |
   return 'other';
 }
 
+/** Why the operands of `c` must not be blocked, or undefined when each names a value to block. */
+function unsupported(c: Comparison, hint: ValueHint | undefined): string | undefined {
+  const op = c.negated ? `NOT ${c.operator}` : c.operator;
+  // ISSUBSET 'cidr' matches exactly the addresses of that network: blocking the network is the pattern.
+  const exact =
+    c.operator === '=' ||
+    c.operator === 'IN' ||
+    (c.operator === 'ISSUBSET' && (hint === 'ip' || hint === undefined));
+  if (!c.negated && exact) return undefined;
+  return `unsupported STIX comparison "${op}" (only =, IN, ISSUBSET and AND/OR/FOLLOWEDBY of them block)`;
+}
+
+/** A STIX time of `what`, as ISO-8601; `problem` set when it is there but not a time. */
+function stixTime(
+  text: string | undefined,
+  what: string,
+  base: Omit<RawRecord, 'value'>,
+): string | undefined {
+  const iso = toIsoTime(text);
+  if (iso === undefined && text !== undefined)
+    base.problem ??= `STIX ${what} ${JSON.stringify(text.slice(0, 40))} is not a time`;
+  return iso;
+}
+
+/** The indicator's lifetime narrowed by the START/STOP windows of one comparison. */
+function withWindows(c: Comparison, base: Omit<RawRecord, 'value'>): Omit<RawRecord, 'value'> {
+  if (c.windows.length === 0) return base;
+  const out = { ...base };
+  for (const w of c.windows) {
+    const start = stixTime(w.start, 'START qualifier', out);
+    const stop = stixTime(w.stop, 'STOP qualifier', out);
+    // ISO-8601 UTC strings of one format compare as times.
+    if (start !== undefined && (out.validFrom === undefined || start > out.validFrom)) out.validFrom = start;
+    if (stop !== undefined && (out.validUntil === undefined || stop < out.validUntil)) out.validUntil = stop;
+  }
+  return out;
+}
+
 class StixWalker {
   readonly out = new FeedBuilder();
   readonly skipped = new SkipCounter();
@@ -63,20 +114,26 @@ class StixWalker {
   indicator(obj: unknown, line: number): void {
     const parsed = indicatorSchema.safeParse(obj);
     if (!parsed.success) {
-      this.skipped.add('indicators without a readable pattern', JSON.stringify(obj).slice(0, 120));
+      const id = (obj as { id?: unknown }).id;
+      const value = typeof id === 'string' && id !== '' ? id : JSON.stringify(obj).slice(0, 120);
+      this.out.add({ value, line, problem: 'STIX indicator without a readable pattern' });
       return;
     }
     const ind = parsed.data;
     if (ind.revoked === true) return this.skipped.add('revoked indicators', ind.pattern);
-    if (ind.pattern_type !== undefined && ind.pattern_type !== 'stix')
-      return this.skipped.add(`indicators with pattern_type ${ind.pattern_type}`, ind.pattern);
+    if (ind.pattern_type !== undefined && ind.pattern_type !== 'stix') {
+      // A Snort, Sigma or YARA rule is no STIX pattern: its text is never read for values.
+      const problem = `pattern_type ${ind.pattern_type.slice(0, 40)} is not STIX`;
+      this.out.add({ value: ind.pattern, line, problem });
+      return;
+    }
     const base: Omit<RawRecord, 'value'> = { line };
-    const validUntil = toIsoTime(ind.valid_until);
+    const validUntil = stixTime(ind.valid_until, 'valid_until', base);
     if (validUntil !== undefined) base.validUntil = validUntil;
-    // An expiry that cannot be read must not turn into "never expires": the values are rejected.
-    else if (ind.valid_until !== undefined)
-      base.problem = `STIX valid_until ${JSON.stringify(ind.valid_until.slice(0, 40))} is not a time`;
-    const firstSeen = toIsoTime(ind.valid_from) ?? toIsoTime(ind.created);
+    // An unreadable valid_from must not turn into "valid already" any more than valid_until into "never".
+    const validFrom = stixTime(ind.valid_from, 'valid_from', base);
+    if (validFrom !== undefined) base.validFrom = validFrom;
+    const firstSeen = validFrom ?? toIsoTime(ind.created);
     if (firstSeen !== undefined) base.firstSeen = firstSeen;
     const read = readPattern(ind.pattern);
     if ('error' in read) {
@@ -84,18 +141,21 @@ class StixWalker {
       this.out.add({ ...base, value: ind.pattern, problem: `not a STIX pattern: ${read.error}` });
       return;
     }
-    const comparisons = read.comparisons;
-    for (const c of comparisons) {
+    const before = this.out.records.length;
+    for (const c of read.comparisons) {
       const hint = pathHint(c.objectType, c.property);
       if (hint === null) continue;
-      if (c.negated || (c.operator !== '=' && c.operator !== 'IN')) {
-        this.skipped.add(
-          'pattern comparisons that are not equalities',
-          `${c.objectType}:${c.property} ${c.operator}`,
-        );
+      const why = unsupported(c, hint);
+      if (why !== undefined) {
+        for (const value of c.values) this.out.add({ ...base, value, problem: why });
         continue;
       }
-      for (const value of c.values) this.out.add(hint ? { ...base, value, hint } : { ...base, value });
+      const rec = withWindows(c, base);
+      for (const value of c.values) this.out.add(hint ? { ...rec, value, hint } : { ...rec, value });
+    }
+    if (this.out.records.length === before) {
+      const problem = 'the STIX pattern names no value to block (only EXISTS, ports or protocols)';
+      this.out.add({ ...base, value: ind.pattern, problem: base.problem ?? problem });
     }
   }
 
