@@ -16,7 +16,8 @@
  *   "why": "one line: why it is or is not blocked",
  *   "digest": "sha256:…",
  *   "pushed": [{ "target": "fw1", "entry": "journalide.org", "how": "exact", "expiresAt": null }], // with --config: `push`ed by hand
- *   "targets": [{ "target": "fw1", "present": true, "set": "iocwall_dns", "entry": "journalide.org" }] }  // with --config targets
+ *   "targets": [{ "target": "fw1", "present": true, "set": "iocwall_dns", "entry": "journalide.org",
+ *                "since": "2026-12-04T14:44:30.000Z" }] }  // with --config targets; since: from the journal
  * ```
  * `blocked` is true when the compiled blocklist covers the value or it was pushed by hand to at least
  * one target (and not expired there, and still allowed by the guard: what the next sync sends).
@@ -40,6 +41,8 @@ export interface TargetPresence {
   present: boolean;
   set?: string;
   entry?: string;
+  /** When iocwall first put `entry` there, per its journal (absent when the journal does not say). */
+  since?: string;
   error?: string;
 }
 

@@ -16,14 +16,17 @@ function presenceLookup(ctx: CliContext, loaded: LoadedConfig): (value: string) 
     const { createContainer } = await import('../container.js');
     const { Engine } = await import('../apply/engine.js');
     const { findCoverage } = await import('../apply/presence.js');
+    const { firstPushed, readJournal } = await import('../apply/journal.js');
     const found = await createContainer(ctx.log).resolve(Engine).observe(loaded, loaded.config.targets);
     const type = isIP(value.split('/')[0] ?? '') !== 0 ? 'ip' : 'domain';
+    // "Since when is it blocked there": the journal says when iocwall first put each entry on each target.
+    const pushed = firstPushed(readJournal(loaded.stateDir));
     return found.map((f) => {
       if (!f.observed) return { target: f.target, present: false, error: f.error ?? 'unreadable' };
       const hit = findCoverage(f.observed, type, value);
-      return hit
-        ? { target: f.target, present: true, set: hit.set, entry: hit.entry }
-        : { target: f.target, present: false };
+      if (!hit) return { target: f.target, present: false };
+      const since = pushed.get(f.target)?.get(hit.entry);
+      return { target: f.target, present: true, set: hit.set, entry: hit.entry, ...(since ? { since } : {}) };
     });
   };
 }
@@ -62,7 +65,7 @@ export function explanationText(e: Explanation): string {
     );
   for (const t of e.targets ?? []) {
     const where = t.present
-      ? `present (${t.set ?? ''} ${t.entry ?? ''})`
+      ? `present (${t.set ?? ''} ${t.entry ?? ''}${t.since ? `, since ${t.since}` : ''})`
       : t.error
         ? `unknown: ${t.error}`
         : 'absent';

@@ -2,6 +2,7 @@
  * Audit results: the `--json` shape of CONTRACT.md and human reports (Markdown, HTML) per tenant and
  * target, with the blocklist digest and, from the journal, when each indicator was first pushed there.
  */
+import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import type { TargetOutcome } from '../apply/engine.js';
 import { firstPushed, type JournalRecord } from '../apply/journal.js';
@@ -53,6 +54,21 @@ export function auditJson(outcomes: readonly TargetOutcome[], blocklistDigest: s
 
 const MAX_ROWS = 1000;
 
+/** Where the rows a report leaves out are found. */
+const MORE_ROWS_HINT = "`iocwall check VALUE --config …` gives any value's date on every target";
+
+/**
+ * The "blocked here since" rows in the order an auditor reads them: names first (an advisory's C2 domains,
+ * a few dozen, ahead of a feed's thousands of addresses, so the cut at {@link MAX_ROWS} keeps them), then
+ * addresses; each group by value.
+ */
+function sinceRows(since: ReadonlyMap<string, string>): [string, string][] {
+  const isAddress = (v: string): boolean => isIP(v.split('/')[0] ?? '') !== 0;
+  return [...since.entries()].sort(
+    ([a], [b]) => Number(isAddress(a)) - Number(isAddress(b)) || a.localeCompare(b),
+  );
+}
+
 /** Markdown report. */
 export function renderAuditMarkdown(audit: AuditJson, journal: readonly JournalRecord[]): string {
   const pushed = firstPushed(journal);
@@ -69,10 +85,10 @@ export function renderAuditMarkdown(audit: AuditJson, journal: readonly JournalR
   );
   for (const t of sorted)
     out.push(
-      `| ${t.tenant} | ${t.name} | ${t.vendor} | ${t.status} | ${t.error ? escapeCell(t.error) : t.drift.length} |`,
+      `| ${escapeCell(t.tenant)} | ${escapeCell(t.name)} | ${t.vendor} | ${t.status} | ${t.error ? escapeCell(t.error) : t.drift.length} |`,
     );
   for (const t of sorted) {
-    out.push('', `## ${t.tenant} / ${t.name}`, '');
+    out.push('', `## ${escapeCell(`${t.tenant} / ${t.name}`)}`, '');
     out.push(
       t.status === 'in-sync'
         ? 'In sync with the blocklist.'
@@ -92,9 +108,9 @@ export function renderAuditMarkdown(audit: AuditJson, journal: readonly JournalR
     const since = pushed.get(t.name);
     if (since && since.size > 0) {
       out.push('', 'Blocked here since (from the journal):', '', '| indicator | first pushed |', '|---|---|');
-      const rows = [...since.entries()].sort(([a], [b]) => a.localeCompare(b));
+      const rows = sinceRows(since);
       for (const [value, ts] of rows.slice(0, MAX_ROWS)) out.push(`| ${escapeCell(value)} | ${ts} |`);
-      if (rows.length > MAX_ROWS) out.push(`| … | ${rows.length - MAX_ROWS} more |`);
+      if (rows.length > MAX_ROWS) out.push(`| … ${rows.length - MAX_ROWS} more | ${MORE_ROWS_HINT} |`);
     }
   }
   return `${out.join('\n')}\n`;
@@ -151,10 +167,9 @@ export function renderAuditHtml(audit: AuditJson, journal: readonly JournalRecor
     const since = pushed.get(t.name);
     if (since && since.size > 0) {
       parts.push('<h3>Blocked here since</h3><table><tr><th>indicator</th><th>first pushed</th></tr>');
-      for (const [value, ts] of [...since.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .slice(0, MAX_ROWS))
-        parts.push(rows([value, ts]));
+      const all = sinceRows(since);
+      for (const [value, ts] of all.slice(0, MAX_ROWS)) parts.push(rows([value, ts]));
+      if (all.length > MAX_ROWS) parts.push(rows([`… ${all.length - MAX_ROWS} more`, MORE_ROWS_HINT]));
       parts.push('</table>');
     }
   }

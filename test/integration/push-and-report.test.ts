@@ -131,7 +131,14 @@ describe('iocwall check --config', () => {
       expect(json.targets).toEqual([
         { target: 'lab-opnsense', present: false },
         { target: 'lab-pfsense', present: false },
-        { target: 'lab-mikrotik', present: true, set: 'iocwall_dns', entry: 'journalide.org' },
+        {
+          target: 'lab-mikrotik',
+          present: true,
+          set: 'iocwall_dns',
+          entry: 'journalide.org',
+          // Since when: the journal's time of the sync that put it there.
+          since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+        },
         { target: 'lab-sophos', present: false },
       ]);
       const ip = JSON.parse((await fx.run('check', '23.254.211.5', '--json')).stdout) as {
@@ -140,11 +147,19 @@ describe('iocwall check --config', () => {
       expect(ip.targets).toEqual([
         { target: 'lab-opnsense', present: false },
         { target: 'lab-pfsense', present: false },
-        { target: 'lab-mikrotik', present: true, set: 'iocwall_v4', entry: '23.254.211.0/28' },
+        {
+          target: 'lab-mikrotik',
+          present: true,
+          set: 'iocwall_v4',
+          entry: '23.254.211.0/28',
+          since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+        },
         { target: 'lab-sophos', present: false },
       ]);
       const text = await fx.run('check', '23.254.211.5');
-      expect(text.stdout).toContain('target lab-mikrotik: present (iocwall_v4 23.254.211.0/28)');
+      expect(text.stdout).toMatch(
+        /target lab-mikrotik: present \(iocwall_v4 23\.254\.211\.0\/28, since \d{4}-\d\d-\d\dT[^)]*\)/,
+      );
     } finally {
       await fx.lab.stop();
     }
