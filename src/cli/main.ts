@@ -21,7 +21,25 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * Ctrl-C or a service stop in the middle of a command: say what that means before the process ends with
+ * the shell's code for the signal (130, 143). Writes already sent may have reached a device; the journal
+ * holds the run's intent, and the next run on that target reconciles it. A command that handles the
+ * signal itself (`lab` stops its simulators) is left to do so.
+ */
+function onInterrupt(signal: 'SIGINT' | 'SIGTERM', code: number): void {
+  process.once(signal, () => {
+    if (process.listenerCount(signal) > 0) return;
+    process.stderr.write(
+      `iocwall: interrupted (${signal}): what was being sent may have reached a device; the next sync or audit of that target reconciles it from the journal\n`,
+    );
+    process.exit(code);
+  });
+}
+
 if (isMain()) {
+  onInterrupt('SIGINT', 130);
+  onInterrupt('SIGTERM', 143);
   const output = watchOutput();
   const code = await runCli(process.argv.slice(2));
   process.exitCode = output.failed() ? 1 : code;
