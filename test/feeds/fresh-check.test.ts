@@ -3,9 +3,7 @@
  * indicators while keeping its line count, an empty body. Through the real loader, over loopback.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -16,10 +14,11 @@ import { loadSource } from '../../src/feeds/load.js';
 import { parseStreamBatches } from '../../src/feeds/parse.js';
 import { sourceSchema } from '../../src/feeds/source-schema.js';
 import type { RawRecord } from '../../src/feeds/types.js';
+import { startFeedServer, type FeedServer } from './helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end();
-let server: Server;
+let server: FeedServer;
 let base = '';
 let stateDir = '';
 
@@ -79,14 +78,10 @@ const source = (extra: Record<string, unknown> = {}) =>
 const cached = (file: string) => readFile(join(stateDir, 'feeds', file), 'utf8');
 
 beforeAll(async () => {
-  server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startFeedServer((req, res) => handler(req, res));
+  base = server.base;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => server.close());
 beforeEach(async () => {
   warn.mockClear();
   stateDir = await mkdtemp(join(tmpdir(), 'iocwall-fresh-'));

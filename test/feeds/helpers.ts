@@ -1,5 +1,7 @@
 /** Shared helpers of the feed tests: fixture loading (from test/fixtures only) and record shorthands. */
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { dirname, join } from 'node:path';
@@ -75,3 +77,24 @@ export const plainLine = fc.oneof(
   fc.domain(),
   fc.stringMatching(/^[\x20-\x7e\t\r]{0,30}$/),
 );
+
+/** A feed server on loopback for the tests' lifetime: `onRequest` answers; `base` is its URL. */
+export interface FeedServer {
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link FeedServer} on a free loopback port. */
+export async function startFeedServer(
+  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<FeedServer> {
+  const server = createServer(onRequest);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

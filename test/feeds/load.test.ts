@@ -1,7 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,12 +11,12 @@ import type { LoadContext, RecordSink } from '../../src/feeds/load.js';
 import { loadSource } from '../../src/feeds/load.js';
 import { sourceSchema } from '../../src/feeds/source-schema.js';
 import type { RawRecord } from '../../src/feeds/types.js';
-import { fixture, fixturePath } from './helpers.js';
+import { fixture, fixturePath, startFeedServer, type FeedServer } from './helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_req, res) => res.end();
 let requests: IncomingMessage[] = [];
-let server: Server;
+let server: FeedServer;
 let base = '';
 let stateDir = '';
 
@@ -46,17 +44,13 @@ const source = (extra: Record<string, unknown> = {}) =>
   sourceSchema.parse({ name: 'feed', url: `${base}/feed`, ...extra });
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startFeedServer((req, res) => {
     requests.push(req);
     handler(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => server.close());
 beforeEach(async () => {
   requests = [];
   stateDir = await mkdtemp(join(tmpdir(), 'iocwall-feeds-'));
