@@ -2,7 +2,7 @@
  * Child processes that hold locks in the lock tests: their first line of output, their exit, and
  * breaking their lock.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'vitest';
 import { withTargetLock } from '../../src/apply/lock.js';
 
@@ -39,4 +39,27 @@ export async function expectBreakLockFrom(holder: ChildProcess, dir: string, tar
   expect(taken).toEqual([true]);
   holder.stdin!.end();
   await exited(holder);
+}
+
+const LOCK_MODULE = new URL('../../dist/src/apply/lock.js', import.meta.url).href;
+
+/**
+ * Another iocwall run (a child process with the built lock module) that breaks the lock of `target` under
+ * `stateDir` with `--break-lock`, does nothing under it, and ends; resolves once it has.
+ */
+export async function breakLockInChild(stateDir: string, target: string): Promise<void> {
+  const breaker = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { withTargetLock } from ${JSON.stringify(LOCK_MODULE)};
+       await withTargetLock(process.argv[1], process.argv[2], async () => process.stdout.write('broke\\n'), { breakLock: true });`,
+      stateDir,
+      target,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  expect(await firstLine(breaker)).toBe('broke');
+  await exited(breaker);
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withTargetLock } from '../../src/apply/lock.js';
 import { TargetLockedError } from '../../src/errors.js';
-import { exited, expectBreakLockFrom, firstLine } from './child-process.js';
+import { breakLockInChild, exited, expectBreakLockFrom, firstLine } from './child-process.js';
 
 const LOCK_MODULE = new URL('../../dist/src/apply/lock.js', import.meta.url).href;
 
@@ -140,20 +140,7 @@ describe('target locks', () => {
     await withTargetLock(dir, 'fw1', async (lease) => {
       lease.assertHeld();
       // Another run breaks this lock (--break-lock), does its work and ends, while this one "was stuck".
-      const breaker = spawn(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `import { withTargetLock } from ${JSON.stringify(LOCK_MODULE)};
-           await withTargetLock(process.argv[1], 'fw1', async () => process.stdout.write('broke\\n'), { breakLock: true });`,
-          dir,
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      children.push(breaker);
-      expect(await firstLine(breaker)).toBe('broke');
-      await exited(breaker);
+      await breakLockInChild(dir, 'fw1');
       expect(() => lease.assertHeld()).toThrow(TargetLockedError);
       expect(() => lease.assertHeld()).toThrow(/another run took this run's lock \(--break-lock\)/);
     });

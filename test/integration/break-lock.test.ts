@@ -3,14 +3,11 @@
  * reading its device (it looked stuck) sends no write once it gets going again; the target is refused
  * with the reason, and the run that broke the lock is the only writer.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exited, firstLine } from '../apply/child-process.js';
+import { breakLockInChild } from '../apply/child-process.js';
 import { labFixture, type LabFixture } from './helpers.js';
-
-const LOCK_MODULE = new URL('../../dist/src/apply/lock.js', import.meta.url).href;
 
 describe('a run whose lock is broken', () => {
   let fx: LabFixture;
@@ -26,19 +23,7 @@ describe('a run whose lock is broken', () => {
     const lock = join(fx.dir, 'iocwall.state', 'locks', 'lab-opnsense.lock');
     const sync = fx.run('sync');
     for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 10));
-    const breaker = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { withTargetLock } from ${JSON.stringify(LOCK_MODULE)};
-         await withTargetLock(process.argv[1], 'lab-opnsense', async () => process.stdout.write('broke\\n'), { breakLock: true });`,
-        join(fx.dir, 'iocwall.state'),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    expect(await firstLine(breaker)).toBe('broke');
-    await exited(breaker);
+    await breakLockInChild(join(fx.dir, 'iocwall.state'), 'lab-opnsense');
     const res = await sync;
     // Refused for safety (exit 3), as a target another run holds is.
     expect(res.code).toBe(3);
