@@ -101,6 +101,10 @@ export class Collector {
       this.reject(rec.value, src, 'not-network', 'to_ids=false', rec);
       return;
     }
+    if (rec.revoked === true) {
+      this.reject(rec.value, src, 'expired', 'revoked by its publisher', rec);
+      return;
+    }
     // Not an indicator yet (STIX valid_from in the future): `expired` is the reason of every value
     // outside its validity period, before it as after it. Only the collector knows the run's clock.
     if (rec.validFrom !== undefined && timeMs(rec.validFrom) > this.o.nowMs) {

@@ -37,6 +37,11 @@ export interface RawRecord {
    * `START`): the publisher says it is not an indicator until then. Compared with the run's clock.
    */
   validFrom?: string;
+  /**
+   * Withdrawn by its publisher (a STIX indicator with `revoked: true`): rejected as `expired`, never
+   * blocked, and listed like every other value that is not.
+   */
+  revoked?: boolean;
   /** ISO-8601 time the publisher first saw/published it. */
   firstSeen?: string;
   /**

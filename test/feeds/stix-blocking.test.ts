@@ -163,3 +163,17 @@ describe('STIX validity: valid_from and START begin it, valid_until and STOP end
     ]);
   });
 });
+
+describe('a revoked STIX indicator', () => {
+  it('is a rejected row (expired, revoked by its publisher) for each value it names, never blocked', async () => {
+    const out = await compileStix([
+      indicator("[domain-name:value = 'revoked-c2.com' OR ipv4-addr:value = '45.76.10.8']", {
+        revoked: true,
+      }),
+      indicator("[domain-name:value = 'live-c2.com']"),
+    ]);
+    expect(out.entries.map((e) => e.value)).toEqual(['live-c2.com']);
+    expect(rejectedAs(out, 'revoked-c2.com')).toEqual([['expired', 'revoked by its publisher']]);
+    expect(rejectedAs(out, '45.76.10.8')).toEqual([['expired', 'revoked by its publisher']]);
+  });
+});

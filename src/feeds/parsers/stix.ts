@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { FeedError } from '../../errors.js';
 import type { ParsedFeed, RawRecord, ValueHint } from '../types.js';
 import { FeedBuilder, parseJson, validate } from './json-util.js';
-import { SkipCounter, toIsoTime } from './line-parser.js';
+import { toIsoTime } from './line-parser.js';
 import { readPattern, type Comparison } from './stix-pattern.js';
 
 const stixObject = z.looseObject({ type: z.string(), spec_version: z.string().optional() });
@@ -109,7 +109,6 @@ function withWindows(c: Comparison, base: Omit<RawRecord, 'value'>): Omit<RawRec
 
 class StixWalker {
   readonly out = new FeedBuilder();
-  readonly skipped = new SkipCounter();
 
   indicator(obj: unknown, line: number): void {
     const parsed = indicatorSchema.safeParse(obj);
@@ -120,7 +119,14 @@ class StixWalker {
       return;
     }
     const ind = parsed.data;
-    if (ind.revoked === true) return this.skipped.add('revoked indicators', ind.pattern);
+    if (ind.revoked === true) {
+      // Withdrawn by its publisher: each value it names is a rejected row (the collector says why).
+      const read = readPattern(ind.pattern);
+      const values = 'error' in read ? [] : read.comparisons.flatMap((c) => c.values);
+      for (const value of values.length > 0 ? values : [ind.pattern])
+        this.out.add({ value, line, revoked: true });
+      return;
+    }
     if (ind.pattern_type !== undefined && ind.pattern_type !== 'stix') {
       // A Snort, Sigma or YARA rule is no STIX pattern: its text is never read for values.
       const problem = `pattern_type ${ind.pattern_type.slice(0, 40)} is not STIX`;
@@ -200,7 +206,6 @@ export function parseStix(text: string): ParsedFeed {
   const w = new StixWalker();
   w.out.notice('info', `STIX ${version}`);
   objects.forEach((o, i) => w.object(o, i + 1));
-  w.skipped.flush({ emit: () => undefined, notice: (n) => w.out.notices.push(n) }, ['revoked indicators']);
   if (w.out.records.length === 0) w.out.notice('warn', 'STIX bundle has no indicators');
   return w.out.build('stix');
 }
