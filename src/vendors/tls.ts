@@ -19,7 +19,7 @@ export interface TlsSettings {
   insecure?: boolean;
 }
 
-/** Time allowed for the fingerprint probe connection. */
+/** Time allowed for the fingerprint probe connection when the caller gives none. */
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
@@ -63,11 +63,13 @@ export async function resolveTlsOptions(
   settings: TlsSettings,
   host: string,
   port: number,
+  /** How long the fingerprint probe may take: the target's own `timeoutMs`, as every other call. */
+  timeoutMs = PROBE_TIMEOUT_MS,
 ): Promise<tls.ConnectionOptions> {
   if (settings.insecure === true) return { rejectUnauthorized: false };
   if (settings.fingerprint !== undefined) {
     const expected = normaliseFingerprint(settings.fingerprint);
-    const chain = await probeChain(host, port);
+    const chain = await probeChain(host, port, timeoutMs);
     const leaf = chain[0];
     if (leaf?.fingerprint256 !== expected) {
       throw new VendorError(
@@ -109,7 +111,7 @@ export async function resolveTlsOptions(
  * Opens one TLS connection without verification, reads the presented chain (leaf first) and closes it.
  * Nothing is written on the socket apart from the handshake.
  */
-function probeChain(host: string, port: number): Promise<X509Certificate[]> {
+function probeChain(host: string, port: number, timeoutMs: number): Promise<X509Certificate[]> {
   return new Promise((resolve, reject) => {
     const servername = /^[\d.]+$|:/.test(host) ? undefined : host;
     const socket = tls.connect({
@@ -117,7 +119,7 @@ function probeChain(host: string, port: number): Promise<X509Certificate[]> {
       port,
       servername,
       rejectUnauthorized: false,
-      timeout: PROBE_TIMEOUT_MS,
+      timeout: timeoutMs,
     });
     const fail = (err: Error): void => {
       socket.destroy();
@@ -135,7 +137,7 @@ function probeChain(host: string, port: number): Promise<X509Certificate[]> {
       );
     };
     socket.once('error', fail);
-    socket.once('timeout', () => fail(new Error('timed out')));
+    socket.once('timeout', () => fail(new Error(`timed out after ${timeoutMs} ms`)));
     socket.once('secureConnect', () => {
       const chain: X509Certificate[] = [];
       const seen = new Set<string>();

@@ -3,6 +3,7 @@
  * server (the OPNsense simulator's self-signed certificate) on loopback.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -103,6 +104,23 @@ describe('src/vendors/tls', () => {
     expect(untrusted.message).toMatch(/pin the firewall's own certificate with tls\.fingerprint/);
     expect(untrusted.message).toMatch(/tls\.caFile/);
     expect(r.sim.requestLog.length).toBe(before);
+  });
+
+  it("gives up the fingerprint probe after the target's own timeout", async () => {
+    // A listener that accepts and never answers the handshake (a half-dead device).
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentPort = (silent.address() as AddressInfo).port;
+    try {
+      const err = await rejection(
+        resolveTlsOptions({ fingerprint: 'AA:'.repeat(31) + 'AA' }, '127.0.0.1', silentPort, 150),
+      );
+      expect(err.message).toMatch(/TLS probe of 127\.0\.0\.1:\d+ failed: timed out after 150 ms/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('reports a missing CA file as a VendorError', async () => {

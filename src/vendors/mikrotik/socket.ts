@@ -55,7 +55,7 @@ export async function tlsFor(
   port: number,
 ): Promise<tls.ConnectionOptions> {
   try {
-    return await resolveTlsOptions(o.tls ?? {}, host, port);
+    return await resolveTlsOptions(o.tls ?? {}, host, port, o.timeoutMs);
   } catch (err) {
     const cause = err instanceof VendorError ? err.cause : undefined;
     if (

@@ -67,7 +67,7 @@ export class PfsenseClient {
     const url = new URL(o.endpoint);
     const port = url.port === '' ? 443 : Number(url.port);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const tls = await resolveTlsOptions(o.tls, host, port);
+    const tls = await resolveTlsOptions(o.tls, host, port, o.timeoutMs);
     const auth =
       o.apiKey === undefined && o.username !== undefined && o.password !== undefined
         ? { auth: { username: o.username, password: o.password } }

@@ -91,7 +91,7 @@ export class SophosClient {
     const url = new URL(o.endpoint);
     const port = url.port === '' ? 443 : Number(url.port);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const tls = await resolveTlsOptions(o.tls, host, port);
+    const tls = await resolveTlsOptions(o.tls, host, port, o.timeoutMs);
     const http = createHttpClient({
       baseURL: url.origin,
       vendor: 'sophos',
