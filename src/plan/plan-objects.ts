@@ -4,6 +4,7 @@
  */
 import type { Change, DesiredRule, DesiredSet, ObservedRule, ObservedSet } from '../vendors/types.js';
 import type { DriftFinding } from './types.js';
+import { counted } from '../util/plural.js';
 
 /** Sorted set difference a \ b of two sorted-or-not string arrays. */
 function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
@@ -76,7 +77,12 @@ export function planSet(
         kind: 'not-applied',
         object: set.name,
         value: null,
-        detail: `running state differs from configuration (${notRunning} saved but not active, ${staleRunning} active but not saved)`,
+        // Nothing running at all is said as such: counts of "saved but not active" then only repeat the
+        // set's size (a resolver whose saved settings were not applied, an empty live table).
+        detail:
+          found.runtimeEntries.length === 0
+            ? `saved but not in effect: none of its ${counted(found.entries.length, 'entry', 'entries')} is active (the saved configuration was not applied)`
+            : `running state differs from configuration (${notRunning} saved but not active, ${staleRunning} active but not saved)`,
       });
     }
   }
@@ -120,7 +126,11 @@ export function planRule(
       kind: 'rule-changed',
       object: rule.name,
       value: found.action,
-      detail: `action is ${found.action}, want ${rule.action}`,
+      // 'other' is whatever is neither drop nor reject: most often a hand edit to pass/accept.
+      detail:
+        found.action === 'other'
+          ? `action is neither drop nor reject (it lets the traffic through, or does something else), want ${rule.action}`
+          : `action is ${found.action}, want ${rule.action}`,
     });
     reasons.push('action');
   }

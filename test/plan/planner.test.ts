@@ -97,6 +97,9 @@ describe('src/plan/planner', () => {
     const plan = buildPlan(desiredOf(values), observed, opts);
     const kinds = plan.drift.map((d) => d.kind).sort();
     expect(kinds).toEqual(['rule-changed', 'rule-disabled', 'rule-order']);
+    expect(plan.drift.find((d) => d.kind === 'rule-changed')?.detail).toBe(
+      'action is neither drop nor reject (it lets the traffic through, or does something else), want drop',
+    );
     expect(plan.changes.flatMap((c) => (c.kind === 'rule' ? [c.op] : []))).toEqual(['update', 'move']);
   });
 
@@ -106,7 +109,15 @@ describe('src/plan/planner', () => {
     observed.sets[0] = { ...observed.sets[0]!, runtimeEntries: [] };
     const plan = buildPlan(desiredOf(values), observed, opts);
     expect(plan.drift.map((d) => d.kind)).toEqual(['not-applied']);
+    expect(plan.drift[0]?.detail).toBe(
+      'saved but not in effect: none of its 1 entry is active (the saved configuration was not applied)',
+    );
     expect(plan.changes).toEqual([{ kind: 'apply', reason: 'configuration and running state differ' }]);
+    // Part of it running: both directions counted.
+    observed.sets[0] = { ...observed.sets[0], runtimeEntries: ['5.6.7.8'] };
+    expect(buildPlan(desiredOf(values), observed, opts).drift[0]?.detail).toBe(
+      'running state differs from configuration (1 saved but not active, 1 active but not saved)',
+    );
   });
 
   it('refuses a target with a foreign object holding our name', () => {
