@@ -26,7 +26,7 @@
  */
 import { classify } from '../indicators/classify.js';
 import { parseIpInterval, type IpInterval } from '../indicators/ip.js';
-import type { NetworkIndicator } from '../indicators/types.js';
+import { entryIndicator, type NetworkIndicator } from '../indicators/types.js';
 import type { Outcome } from './collect.js';
 import type { Guard } from './guard/types.js';
 import { compileBlocklist, type CompileOptions } from './compile.js';
@@ -162,10 +162,7 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
 
   const coveredBy: Explanation['coveredBy'] = [];
   for (const entry of bl.entries) {
-    const ind: NetworkIndicator =
-      entry.type === 'domain'
-        ? { type: 'domain', value: entry.value, wildcard: true }
-        : { type: 'ip', family: entry.value.includes(':') ? 6 : 4, value: entry.value };
+    const ind = entryIndicator(entry);
     for (const q of queries) {
       const how = relation(q, ind);
       if (how !== null && !(how === 'partial' && q.kind === 'domain')) coveredBy.push({ entry, how });
@@ -214,8 +211,8 @@ export async function explainValue(o: ExplainOptions): Promise<Explanation> {
 }
 
 /**
- * The hand-pushed entries (`<stateDir>/pushed.json`) that cover a query, per target: not expired at `now`
- * there and allowed by today's guard, as the next sync decides (cli/device-common.ts `blocklistsFor`).
+ * The hand-pushed entries that cover a query, per target pushed to: what the next sync sends there
+ * (`pushedFor`: in force at `now`, allowed by today's guard).
  */
 async function pushedCovering(
   stateDir: string,
@@ -224,22 +221,18 @@ async function pushedCovering(
   now: Date,
 ): Promise<PushedCoverage[]> {
   // Loaded only with a config: it brings zod, which `check VALUE` alone never needs.
-  const { readPushed } = await import('./pushed.js');
+  const { pushedFor, readPushed } = await import('./pushed.js');
   const out: PushedCoverage[] = [];
-  for (const p of readPushed(stateDir)) {
-    const ind: NetworkIndicator =
-      p.entry.type === 'domain'
-        ? { type: 'domain', value: p.entry.value, wildcard: true }
-        : { type: 'ip', family: p.entry.value.includes(':') ? 6 : 4, value: p.entry.value };
-    if (guard.check(ind) !== null) continue;
-    const how = queries
-      .map((q) => relation(q, ind))
-      .find((r): r is Coverage => r !== null && r !== 'partial');
-    if (how === undefined) continue;
-    for (const t of p.targets)
-      if (t.expiresAt === null || Date.parse(t.expiresAt) > now.getTime())
-        out.push({ target: t.name, entry: p.entry.value, how, expiresAt: t.expiresAt });
-  }
+  const targets = new Set(readPushed(stateDir).flatMap((p) => p.targets.map((t) => t.name)));
+  for (const target of targets)
+    for (const entry of pushedFor(stateDir, target, now, (ind) => guard.check(ind))) {
+      const ind = entryIndicator(entry);
+      const how = queries
+        .map((q) => relation(q, ind))
+        .find((r): r is Coverage => r !== null && r !== 'partial');
+      if (how !== undefined)
+        out.push({ target, entry: entry.value, how, expiresAt: entry.expiresAt ?? null });
+    }
   return out.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 }
 

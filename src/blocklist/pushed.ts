@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { blocklistEntrySchema, domainEntrySchema, ipEntrySchema } from './schema.js';
+import { entryIndicator, type NetworkIndicator } from '../indicators/types.js';
 import type { BlocklistEntry } from './types.js';
 
 /**
@@ -161,14 +162,30 @@ export function pushedValuesFor(stateDir: string, values: ReadonlySet<string>, t
     .map((p) => p.entry.value);
 }
 
-/** The pushed entries in force for one target at `now`, each with that target's expiry. */
-export function pushedFor(stateDir: string, target: string, now: Date): BlocklistEntry[] {
+/** The guard's verdict on one indicator (what `pushedFor` needs of it). */
+type PushGuard = (indicator: NetworkIndicator) => { reason: string; detail: string } | null;
+
+/**
+ * The pushed entries a sync sends to `target` at `now`, each with that target's expiry: in force there,
+ * and allowed by today's `guard` when given (an address allowlisted since the push is not sent again; `onRefused`
+ * hears of each such entry). `sync` and `check` ask this one question.
+ */
+export function pushedFor(
+  stateDir: string,
+  target: string,
+  now: Date,
+  guard: PushGuard = () => null,
+  onRefused?: (entry: BlocklistEntry, verdict: { reason: string; detail: string }) => void,
+): BlocklistEntry[] {
   const entries: BlocklistEntry[] = [];
   for (const p of readPushed(stateDir)) {
     const to = p.targets.find((t) => t.name === target);
     if (!to) continue;
     if (to.expiresAt !== null && Date.parse(to.expiresAt) <= now.getTime()) continue;
-    entries.push({ ...p.entry, expiresAt: to.expiresAt });
+    const entry = { ...p.entry, expiresAt: to.expiresAt };
+    const verdict = guard(entryIndicator(entry));
+    if (verdict === null) entries.push(entry);
+    else onRefused?.(entry, verdict);
   }
   return entries;
 }

@@ -33,15 +33,10 @@ export const registerApply: RegisterCommand = (program, context) => {
             `the plan holds none of the selected targets (plan: ${planned}; selected from the config: ${selected})`,
           );
         }
-        // State (retention, feed caches) is kept only on the real clock: see compileAndRun.
-        const updateState = opts.now === undefined;
-        const { forTarget } = await blocklistsFor(
-          ctx,
-          setup.loaded,
-          setup.guard,
-          parseNow(opts.now),
-          updateState,
-        );
+        const { forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, parseNow(opts.now), {
+          writing: true,
+          clockGiven: opts.now !== undefined,
+        });
         const report = await runEngine(ctx, {
           mode: 'apply',
           command: 'apply',

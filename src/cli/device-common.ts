@@ -13,8 +13,8 @@ import { selectTargets } from '../config/targets.js';
 import { createContainer } from '../container.js';
 import { Engine, type RunMode, type RunReport, type TargetOutcome } from '../apply/engine.js';
 import type { GuardCheck } from '../apply/guard-check.js';
-import type { NetworkIndicator } from '../indicators/types.js';
 import { sha256Of } from '../plan/digest.js';
+import { counted } from '../util/plural.js';
 import { EXIT } from './exit-codes.js';
 import { printJson, printText, type CliContext } from './context.js';
 import type { DeviceOptions } from './device-options.js';
@@ -52,15 +52,17 @@ export function setupDevices(options: DeviceOptions): DeviceSetup {
 
 /**
  * Compiles the config's sources and returns a per-target blocklist (compiled ∪ pushed for that target).
- * `updateState` persists retention state and feed caches: only writing commands (sync, apply) do; plan and
- * audit leave the state folder exactly as they found it.
+ * Retention state and feed caches are written only by a writing command (sync, apply, push) on the real
+ * clock: plan and audit leave the state folder exactly as they found it, and so does a run on another
+ * clock (`--now`), whose sightings, recorded at a time that has not happened, would prune values still
+ * retained today (or date them wrongly) for later runs.
  */
 export async function blocklistsFor(
   ctx: CliContext,
   loaded: LoadedConfig,
   guard: GuardCheck,
   now: Date,
-  updateState: boolean,
+  run: { writing: boolean; clockGiven: boolean },
 ): Promise<{ compiled: Blocklist; forTarget: (t: TargetConfig) => Pick<Blocklist, 'entries' | 'digest'> }> {
   const { blocklist, warnings } = await compileBlocklist({
     loaded,
@@ -68,24 +70,21 @@ export async function blocklistsFor(
     includeConfigSources: true,
     now,
     log: ctx.log,
-    updateState,
+    updateState: run.writing && !run.clockGiven,
   });
   for (const warning of warnings) ctx.log.warn({ warning }, 'compile warning');
   const forTarget = (t: TargetConfig): Pick<Blocklist, 'entries' | 'digest'> => {
-    // Pushed values pass today's guard again: an address allowlisted since the push is not re-sent.
-    const pushed = pushedFor(loaded.stateDir, t.name, now).filter((e) => {
-      const indicator: NetworkIndicator =
-        e.type === 'domain'
-          ? { type: 'domain', value: e.value, wildcard: true }
-          : { type: 'ip', family: e.value.includes(':') ? 6 : 4, value: e.value };
-      const verdict = guard.check(indicator);
-      if (verdict)
+    const pushed = pushedFor(
+      loaded.stateDir,
+      t.name,
+      now,
+      (ind) => guard.check(ind),
+      (e, verdict) =>
         ctx.log.warn(
           { target: t.name, value: e.value, ...verdict },
           'pushed indicator no longer allowed: not sent',
-        );
-      return verdict === null;
-    });
+        ),
+    );
     if (pushed.length === 0) return blocklist;
     const entries: BlocklistEntry[] = [...blocklist.entries, ...pushed];
     return {
@@ -155,10 +154,8 @@ export async function compileAndRun(
 ): Promise<{ setup: DeviceSetup; compiled: Blocklist; report: RunReport }> {
   const setup = setupDevices(opts);
   const writing = run.mode === 'sync' || run.mode === 'apply';
-  // A run on another clock (`--now`) keeps the state as it found it: sightings recorded at a time that
-  // has not happened would prune values still retained today (or date them wrongly) for later runs.
-  const updateState = writing && run.clockGiven !== true;
-  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now, updateState);
+  const clock = { writing, clockGiven: run.clockGiven === true };
+  const { compiled, forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, run.now, clock);
   const report = await runEngine(ctx, {
     mode: run.mode,
     command: run.command,
@@ -189,8 +186,7 @@ export function finishRun(
  */
 export function outcomeLine(o: TargetOutcome): string {
   const s = o.plan?.summary;
-  const ruleChanges = s ? `${s.ruleChanges} rule change${s.ruleChanges === 1 ? '' : 's'}` : '';
-  const counts = s ? ` (+${s.add} -${s.remove}, ${ruleChanges})` : '';
+  const counts = s ? ` (+${s.add} -${s.remove}, ${counted(s.ruleChanges, 'rule change')})` : '';
   const line = `${o.target} [${o.vendor}, ${o.tenant}]: ${o.status}${o.status === 'applied' ? counts : ''}${o.error ? `: ${o.error}` : ''}`;
   return [line, ...(o.plan?.warnings ?? []).map((w) => `  warning: ${w}`)].join('\n');
 }

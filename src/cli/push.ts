@@ -135,14 +135,10 @@ export const registerPush: RegisterCommand = (program, context) => {
             ctx.log.info({ count: entries.length, target: t.name }, 'recorded pushed indicators');
           };
         }
-        // State (retention, feed caches) is kept only on the real clock: see compileAndRun.
-        const { forTarget } = await blocklistsFor(
-          ctx,
-          setup.loaded,
-          setup.guard,
-          now,
-          opts.now === undefined,
-        );
+        const { forTarget } = await blocklistsFor(ctx, setup.loaded, setup.guard, now, {
+          writing: true,
+          clockGiven: opts.now !== undefined,
+        });
         const report = await runEngine(ctx, {
           mode: 'sync',
           command: 'push',

@@ -22,6 +22,16 @@ export interface DomainIndicator {
 /** Any canonical network indicator. */
 export type NetworkIndicator = IpIndicator | DomainIndicator;
 
+/**
+ * The indicator a canonical blocklist entry (`{type, value}`) stands for: a domain entry blocks its
+ * subdomains too; an address or network is IPv6 when it has a colon.
+ */
+export function entryIndicator(entry: { type: 'domain' | 'ip'; value: string }): NetworkIndicator {
+  return entry.type === 'domain'
+    ? { type: 'domain', value: entry.value, wildcard: true }
+    : { type: 'ip', family: entry.value.includes(':') ? 6 : 4, value: entry.value };
+}
+
 /** The outcome of classifying one raw value. */
 export type Classification =
   | {

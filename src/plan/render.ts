@@ -3,6 +3,7 @@
  */
 import type { Change } from '../vendors/types.js';
 import type { TargetPlan } from './types.js';
+import { counted } from '../util/plural.js';
 
 const MAX_VALUES = 20;
 
@@ -38,7 +39,7 @@ export function renderPlanText(plan: TargetPlan): string {
   for (const change of plan.changes) lines.push(...describeChange(change));
   for (const warning of plan.warnings) lines.push(`  warning: ${warning}`);
   lines.push(
-    `  summary: +${plan.summary.add} -${plan.summary.remove} entries, ${plan.summary.ruleChanges} rule change${plan.summary.ruleChanges === 1 ? '' : 's'}, ${plan.summary.managed} managed entries now`,
+    `  summary: +${plan.summary.add} -${plan.summary.remove} entries, ${counted(plan.summary.ruleChanges, 'rule change')}, ${plan.summary.managed} managed entries now`,
   );
   return lines.join('\n');
 }

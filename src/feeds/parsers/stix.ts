@@ -15,8 +15,8 @@
  *   it: before then the collector rejects them as `expired` ("not valid until …"). A time that cannot be
  *   read makes the values `invalid`, never "always valid".
  * - An indicator that is not STIX (`pattern_type` snort, sigma, yara, …), has no pattern, or whose
- *   pattern names nothing to block is rejected whole (its pattern as the value). Revoked indicators are
- *   withdrawn by their publisher: counted in a warning.
+ *   pattern names nothing to block is rejected whole (its pattern as the value). A revoked indicator
+ *   (withdrawn by its publisher) gives each value it names as a record the collector rejects.
  */
 import { z } from 'zod';
 import { FeedError } from '../../errors.js';
